@@ -1,0 +1,244 @@
+import { VidQueueError } from '../../../shared/errors';
+import { type Job, PRESETS, type Preset } from '../../../shared/job';
+import { quote } from '../../../shared/quote';
+import { SETTING_KEYS, type SettingKey, type Settings } from '../../../shared/settings';
+import { checkDownloadUrl } from '../../../shared/url';
+import { DaemonClient } from '../daemon/client';
+import { connectOrStart } from '../daemon/spawn';
+import { connectSocket } from '../daemon/client';
+import { resolvePaths } from '../paths';
+import { EXIT } from './exit-codes';
+import { jobLine, progressLine } from './format';
+import { parse } from './parse';
+import { UsageError } from './usage-error';
+
+export const CLIENT_COMMANDS = ['add', 'ls', 'list', 'cancel', 'pause', 'resume', 'retry', 'top', 'rm', 'clear', 'settings', 'stop'];
+
+/** Commands that talk to the daemon (starting it when needed, except `stop`). */
+export async function clientCommand(command: string, args: string[], cliPath: string): Promise<number> {
+  const json = args.includes('--json');
+  try {
+    return await run(command, args, cliPath);
+  } catch (err) {
+    if (err instanceof VidQueueError) {
+      if (json) process.stdout.write(`${JSON.stringify({ error: err.toJSON() })}\n`);
+      else process.stderr.write(`vidqueue: ${err.code}: ${err.message}\n`);
+      return err.code === 'DAEMON_UNAVAILABLE' ? EXIT.UNAVAILABLE : EXIT.REFUSED;
+    }
+    throw err;
+  }
+}
+
+async function connect(cliPath: string): Promise<DaemonClient> {
+  const paths = resolvePaths();
+  const socket = await connectOrStart(paths, cliPath);
+  socket.destroy();
+  return DaemonClient.connect(paths.socket, 'cli');
+}
+
+const out = (text: string) => process.stdout.write(`${text}\n`);
+const printJob = (job: Job, json: boolean, verb: string) => out(json ? JSON.stringify({ job }) : `${verb} job ${job.id}: ${job.status}`);
+
+function jobId(value: string | undefined): number {
+  if (value === undefined) throw new UsageError('Missing job ID');
+  const id = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(id) || id < 1) throw new UsageError(`Expected a job ID (a positive whole number), got ${quote(value)}`);
+  return id;
+}
+
+async function run(command: string, args: string[], cliPath: string): Promise<number> {
+  switch (command) {
+    case 'add': {
+      const { values, positionals } = parse(
+        args,
+        { preset: { type: 'string' }, wait: { type: 'boolean' }, json: { type: 'boolean' }, 'page-url': { type: 'string' }, title: { type: 'string' } },
+        1,
+      );
+      const url = positionals[0];
+      if (!url) throw new UsageError('Missing URL: vidqueue add URL');
+      const check = checkDownloadUrl(url);
+      if (!check.ok) throw new VidQueueError(check.code, check.message, 'url');
+      if (values.preset !== undefined && !PRESETS.includes(values.preset as Preset)) {
+        throw new UsageError(`Unknown preset ${quote(values.preset)} for \`--preset\`; expected one of ${PRESETS.join(', ')}`);
+      }
+      const client = await connect(cliPath);
+      try {
+        if (values.wait) await client.request('subscribe', {});
+        const { job } = await client.request('jobs.add', {
+          url: check.url,
+          preset: values.preset as Preset | undefined,
+          pageUrl: values['page-url'],
+          title: values.title,
+        });
+        if (!values.wait) {
+          printJob(job, values.json === true, 'added');
+          return EXIT.OK;
+        }
+        return await waitFor(client, job, values.json === true);
+      } finally {
+        client.close();
+      }
+    }
+    case 'ls':
+    case 'list': {
+      const { values } = parse(args, { json: { type: 'boolean' } }, 0);
+      const client = await connect(cliPath);
+      try {
+        const jobs: Job[] = [];
+        let cursor: number | null = 0;
+        while (cursor !== null) {
+          const page: { jobs: Job[]; nextCursor: number | null } = await client.request('jobs.list', { cursor, limit: 500 });
+          jobs.push(...page.jobs);
+          cursor = page.nextCursor;
+        }
+        if (values.json) out(JSON.stringify({ jobs }));
+        else if (jobs.length === 0) out('No jobs.');
+        else for (const j of jobs) out(jobLine(j));
+        return EXIT.OK;
+      } finally {
+        client.close();
+      }
+    }
+    case 'cancel': {
+      const { values, positionals } = parse(args, { all: { type: 'boolean' }, json: { type: 'boolean' } }, 1);
+      if (values.all && positionals.length > 0) throw new UsageError('Give a job ID or --all, not both');
+      const client = await connect(cliPath);
+      try {
+        if (values.all) {
+          const { jobs } = await client.request('jobs.cancelAll', {});
+          out(values.json ? JSON.stringify({ jobs }) : `cancelled ${jobs.length} job(s)${jobs.length ? `: ${jobs.map((j) => j.id).join(', ')}` : ''}`);
+          return EXIT.OK;
+        }
+        const { job } = await client.request('jobs.cancel', { jobId: jobId(positionals[0]) });
+        printJob(job, values.json === true, 'cancelled');
+        return EXIT.OK;
+      } finally {
+        client.close();
+      }
+    }
+    case 'pause':
+    case 'resume':
+    case 'retry':
+    case 'top': {
+      const { values, positionals } = parse(args, { json: { type: 'boolean' } }, 1);
+      const id = jobId(positionals[0]);
+      const type = ({ pause: 'jobs.pause', resume: 'jobs.resume', retry: 'jobs.retry', top: 'jobs.moveToTop' } as const)[command];
+      const client = await connect(cliPath);
+      try {
+        const { job } = await client.request(type, { jobId: id });
+        printJob(job, values.json === true, command === 'top' ? 'moved to top' : `${command}${command.endsWith('e') ? 'd' : 'ed'}`);
+        return EXIT.OK;
+      } finally {
+        client.close();
+      }
+    }
+    case 'rm': {
+      const { values, positionals } = parse(args, { 'delete-file': { type: 'boolean' }, json: { type: 'boolean' } }, 1);
+      const id = jobId(positionals[0]);
+      const client = await connect(cliPath);
+      try {
+        const result = await client.request('jobs.remove', { jobId: id, deleteFile: values['delete-file'] === true });
+        out(values.json ? JSON.stringify(result) : `removed job ${id}${result.fileDeleted ? ' and its file' : ''}`);
+        return EXIT.OK;
+      } finally {
+        client.close();
+      }
+    }
+    case 'clear': {
+      const { values } = parse(args, { json: { type: 'boolean' } }, 0);
+      const client = await connect(cliPath);
+      try {
+        const { jobIds } = await client.request('jobs.clear', {});
+        out(values.json ? JSON.stringify({ jobIds }) : `removed ${jobIds.length} finished job(s) from the history`);
+        return EXIT.OK;
+      } finally {
+        client.close();
+      }
+    }
+    case 'settings': {
+      const { values, positionals } = parse(args, { json: { type: 'boolean' } }, 2);
+      const [key, value] = positionals;
+      if (key !== undefined && !SETTING_KEYS.includes(key as SettingKey)) {
+        throw new UsageError(`Unknown setting ${quote(key)}; expected one of ${SETTING_KEYS.join(', ')}`);
+      }
+      const client = await connect(cliPath);
+      try {
+        let settings: Settings;
+        if (value !== undefined) {
+          settings = (await client.request('settings.set', { settings: { [key!]: settingValue(key as SettingKey, value) } })).settings;
+        } else {
+          settings = (await client.request('settings.get', {})).settings;
+        }
+        if (key !== undefined) out(values.json ? JSON.stringify({ [key]: settings[key as SettingKey] }) : String(settings[key as SettingKey]));
+        else out(values.json ? JSON.stringify({ settings }) : Object.entries(settings).map(([k, v]) => `${k} = ${v}`).join('\n'));
+        return EXIT.OK;
+      } finally {
+        client.close();
+      }
+    }
+    case 'stop': {
+      parse(args, {}, 0);
+      const paths = resolvePaths();
+      let socket;
+      try {
+        socket = await connectSocket(paths.socket);
+      } catch {
+        out('The daemon is not running.');
+        return EXIT.OK;
+      }
+      socket.destroy();
+      const client = await DaemonClient.connect(paths.socket, 'cli');
+      const closed = new Promise<void>((r) => client.once('close', () => r()));
+      await client.request('daemon.stop', {});
+      // Running downloads stop and go back to the queue; they resume at the next start.
+      await closed;
+      out('The daemon stopped.');
+      return EXIT.OK;
+    }
+  }
+  throw new UsageError(`Unknown command \`${command}\``);
+}
+
+/** Numbers for numeric settings; the daemon validates the rest and names what it refuses. */
+function settingValue(key: SettingKey, value: string): unknown {
+  if (key === 'downloadDir' || key === 'defaultPreset') return value;
+  if (!/^-?\d+$/.test(value)) throw new UsageError(`Expected \`${key}\` to be a whole number, got ${quote(value)}`);
+  return Number(value);
+}
+
+/** `add --wait`: show progress until the job ends; Ctrl+C cancels it in the daemon. */
+async function waitFor(client: DaemonClient, job: Job, json: boolean): Promise<number> {
+  const tty = process.stderr.isTTY === true;
+  let last = job;
+  let interrupted = false;
+  const done = new Promise<Job>((resolve, reject) => {
+    client.on('event', (e) => {
+      if (e.event !== 'job.updated' || e.data.job.id !== job.id) return;
+      last = e.data.job;
+      if (!json) process.stderr.write(tty ? `\r\x1b[K${progressLine(last)}` : `${progressLine(last)}\n`);
+      if (['completed', 'failed', 'cancelled'].includes(last.status)) resolve(last);
+    });
+    client.on('close', () => reject(new VidQueueError('DAEMON_UNAVAILABLE', 'The daemon went away while waiting for the job')));
+  });
+  const onSigint = () => {
+    if (interrupted) return;
+    interrupted = true;
+    if (!json) process.stderr.write(`\ncancelling job ${job.id}…\n`);
+    client.request('jobs.cancel', { jobId: job.id }).catch(() => {});
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  try {
+    const end = await done;
+    if (tty && !json) process.stderr.write('\n');
+    if (json) out(JSON.stringify({ job: end }));
+    else if (end.status === 'completed') out(end.filePath ?? '');
+    else if (end.status === 'failed') process.stderr.write(`vidqueue: job ${end.id} failed: ${end.error?.code}: ${end.error?.message}\n`);
+    if (end.status === 'completed') return EXIT.OK;
+    if (end.status === 'failed') return EXIT.JOB_FAILED;
+    return interrupted ? EXIT.INTERRUPTED : EXIT.JOB_CANCELLED;
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+  }
+}

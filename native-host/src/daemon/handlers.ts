@@ -1,0 +1,78 @@
+import { constants, promises as fs } from 'node:fs';
+import { VidQueueError } from '../../../shared/errors';
+import { PROTOCOL_VERSION, type ParsedRequest, type ResultOf } from '../../../shared/protocol';
+import type { Settings } from '../../../shared/settings';
+import type { Queue } from '../queue/queue';
+import type { SettingsStore } from '../store/settings';
+import type { Connection } from './connection';
+
+export interface HandlerContext {
+  queue: Queue;
+  settings: SettingsStore;
+  version: string;
+  settingsChanged(settings: Settings): void;
+  stop(reason: string): void;
+}
+
+type Handlers = { [T in ParsedRequest['type']]: (params: Extract<ParsedRequest, { type: T }>['params'], conn: Connection) => Promise<ResultOf[T]> | ResultOf[T] };
+
+/** What the daemon does for each request; requests arrive validated. */
+export function createHandlers(ctx: HandlerContext): Handlers {
+  const { queue } = ctx;
+  return {
+    hello(p, conn) {
+      if (p.protocolVersion !== PROTOCOL_VERSION) {
+        throw new VidQueueError(
+          'PROTOCOL_MISMATCH',
+          `The client speaks protocol ${p.protocolVersion}, this daemon (VidQueue ${ctx.version}) speaks ${PROTOCOL_VERSION}: ` +
+            'update the extension and the native host to the same version, then run `vidqueue stop`.',
+          'params.protocolVersion',
+        );
+      }
+      if (p.client) conn.client = p.client;
+      return { protocolVersion: PROTOCOL_VERSION, daemonVersion: ctx.version, pid: process.pid };
+    },
+    subscribe(_p, conn) {
+      conn.subscribed = true;
+      return {};
+    },
+    'jobs.add': (p) => ({
+      job: queue.add({ url: p.url, pageUrl: p.pageUrl ?? null, title: p.title ?? null, preset: p.preset ?? ctx.settings.get().defaultPreset }),
+    }),
+    'jobs.list': (p) => queue.list(p.cursor, p.limit),
+    'jobs.get': (p) => ({ job: queue.get(p.jobId) }),
+    'jobs.cancel': async (p) => ({ job: await queue.cancel(p.jobId) }),
+    'jobs.cancelAll': async () => ({ jobs: await queue.cancelAll() }),
+    'jobs.pause': async (p) => ({ job: await queue.pause(p.jobId) }),
+    'jobs.resume': (p) => ({ job: queue.resume(p.jobId) }),
+    'jobs.retry': (p) => ({ job: queue.retry(p.jobId) }),
+    'jobs.moveToTop': (p) => ({ job: queue.moveToTop(p.jobId) }),
+    'jobs.remove': (p) => queue.remove(p.jobId, p.deleteFile ?? false),
+    'jobs.clear': () => ({ jobIds: queue.clear() }),
+    'settings.get': () => ({ settings: ctx.settings.get() }),
+    'settings.set': async (p) => {
+      if (p.settings.downloadDir !== undefined) await checkWritableFolder(p.settings.downloadDir);
+      const settings = ctx.settings.set(p.settings);
+      ctx.settingsChanged(settings);
+      return { settings };
+    },
+    'daemon.stop': () => {
+      setImmediate(() => ctx.stop('stop requested'));
+      return {};
+    },
+  };
+}
+
+/** A download folder must exist (it is created) and be writable, or the setting is refused. */
+async function checkWritableFolder(dir: string): Promise<void> {
+  try {
+    await fs.mkdir(dir, { recursive: true });
+    await fs.access(dir, constants.W_OK);
+  } catch (err) {
+    throw new VidQueueError(
+      'INVALID_SETTING',
+      `Invalid \`settings.downloadDir\`: \`${dir}\` cannot be used as the download folder (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+      'settings.downloadDir',
+    );
+  }
+}

@@ -1,0 +1,32 @@
+import Database from 'better-sqlite3';
+
+/**
+ * The single-instance lock: an exclusive SQLite lock on a file of its own. The operating
+ * system releases it when the process dies, however it dies, so a stale lock cannot exist.
+ */
+export class InstanceLock {
+  private constructor(private readonly db: Database.Database) {}
+
+  /** Takes the lock, or returns null when another daemon holds it. */
+  static acquire(file: string): InstanceLock | null {
+    const db = new Database(file, { timeout: 0 });
+    try {
+      db.pragma('locking_mode = EXCLUSIVE');
+      db.exec('CREATE TABLE IF NOT EXISTS owner (pid INTEGER)');
+      db.exec('BEGIN EXCLUSIVE');
+      return new InstanceLock(db);
+    } catch (err) {
+      db.close();
+      if ((err as { code?: string }).code?.startsWith('SQLITE_BUSY')) return null;
+      throw err;
+    }
+  }
+
+  release(): void {
+    try {
+      this.db.exec('ROLLBACK');
+    } finally {
+      this.db.close();
+    }
+  }
+}

@@ -1,0 +1,58 @@
+import { spawn } from 'node:child_process';
+import { openSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { VidQueueError } from '../../../shared/errors';
+import type { Paths } from '../paths';
+import { connectSocket } from './client';
+import { ensurePrivateDir } from './private-dir';
+
+const RETRYABLE = new Set(['ENOENT', 'ECONNREFUSED', 'ECONNRESET', 'EAGAIN', 'ETIMEDOUT']);
+
+/**
+ * Connects to the user's daemon, starting it when none answers. The daemon is started
+ * detached (its own session and process group), so whoever started it, a browser's
+ * bridge included, can die without taking the downloads along. Several callers may do
+ * this at once: extra daemons find the instance lock taken and exit at once.
+ */
+export async function connectOrStart(paths: Paths, cliPath: string, timeoutMs = 10_000): Promise<Socket> {
+  try {
+    return await connectSocket(paths.socket);
+  } catch (err) {
+    if (!RETRYABLE.has((err as NodeJS.ErrnoException).code ?? '')) throw err;
+  }
+  startDetached(paths, cliPath);
+  const deadline = Date.now() + timeoutMs;
+  let wait = 5;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    await sleep(wait);
+    wait = Math.min(wait * 2, 100);
+    try {
+      return await connectSocket(paths.socket);
+    } catch (err) {
+      lastError = err;
+      if (!RETRYABLE.has((err as NodeJS.ErrnoException).code ?? '')) break;
+    }
+  }
+  throw new VidQueueError(
+    'DAEMON_UNAVAILABLE',
+    `The VidQueue daemon did not start within ${timeoutMs} ms (${(lastError as Error)?.message ?? 'no answer'}); see ${join(paths.logDir, 'daemon.log')}`,
+  );
+}
+
+export function startDetached(paths: Paths, cliPath: string): number | undefined {
+  ensurePrivateDir(paths.dataDir);
+  ensurePrivateDir(paths.logDir);
+  // The daemon's own stderr goes to a file: nothing of it may reach a browser's pipe.
+  const err = openSync(join(paths.logDir, 'daemon.stderr.log'), 'a', 0o600);
+  const child = spawn(process.execPath, [cliPath, 'daemon', '--foreground', '--no-stderr-log'], {
+    detached: true,
+    stdio: ['ignore', 'ignore', err],
+    env: process.env,
+    windowsHide: true,
+  });
+  child.unref();
+  return child.pid;
+}

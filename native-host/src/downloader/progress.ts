@@ -1,0 +1,236 @@
+import { type JobProgress, emptyProgress } from '../../../shared/job';
+import { FILE_PREFIX, INFO_PREFIX, PROGRESS_PREFIX } from './args';
+
+/** One progress line of yt-dlp, as printed by our `--progress-template`. */
+export interface RawProgress {
+  status: string;
+  downloaded_bytes?: number | null;
+  total_bytes?: number | null;
+  total_bytes_estimate?: number | null;
+  speed?: number | null;
+  eta?: number | null;
+  fragment_index?: number | null;
+  fragment_count?: number | null;
+  filename?: string | null;
+}
+
+export interface RawInfo {
+  title?: string | null;
+  id?: string | null;
+  filesize?: number | null;
+  filesize_approx?: number | null;
+}
+
+export interface RawFormat {
+  format_id?: string | null;
+  filesize?: number | null;
+  filesize_approx?: number | null;
+}
+
+export type OutputLine =
+  | { kind: 'progress'; progress: RawProgress; formatId: string | null }
+  | { kind: 'info'; info: RawInfo; formats: RawFormat[] }
+  | { kind: 'file'; path: string };
+
+/** Reads one line of yt-dlp's stdout; lines that are not ours, or are malformed, give null. */
+export function parseOutputLine(line: string): OutputLine | null {
+  try {
+    if (line.startsWith(PROGRESS_PREFIX)) {
+      const [progress, formatId] = splitJsonPair(line.slice(PROGRESS_PREFIX.length));
+      if (!isObject(progress) || typeof progress.status !== 'string') return null;
+      return { kind: 'progress', progress: progress as unknown as RawProgress, formatId: typeof formatId === 'string' ? formatId : null };
+    }
+    if (line.startsWith(INFO_PREFIX)) {
+      const [info, formats] = splitJsonPair(line.slice(INFO_PREFIX.length));
+      if (!isObject(info)) return null;
+      return { kind: 'info', info: info as RawInfo, formats: Array.isArray(formats) ? formats.filter(isObject) : [] };
+    }
+    if (line.startsWith(FILE_PREFIX)) {
+      const path = JSON.parse(line.slice(FILE_PREFIX.length));
+      return typeof path === 'string' && path.length > 0 ? { kind: 'file', path } : null;
+    }
+  } catch {
+    return null;
+  }
+  return null;
+}
+
+/** `{"a":1} "x"` → [{a:1}, "x"]; yt-dlp prints "NA" for a field it lacks. */
+function splitJsonPair(text: string): [unknown, unknown] {
+  const trimmed = text.trim();
+  // The first value is an object; find where it ends by trying each closing brace from the right.
+  for (let end = trimmed.lastIndexOf('}'); end > 0; end = trimmed.lastIndexOf('}', end - 1)) {
+    let first: unknown;
+    try {
+      first = JSON.parse(trimmed.slice(0, end + 1));
+    } catch {
+      continue;
+    }
+    const rest = trimmed.slice(end + 1).trim();
+    let second: unknown = null;
+    if (rest) {
+      try {
+        second = JSON.parse(rest);
+      } catch {
+        second = null;
+      }
+    }
+    return [first, second];
+  }
+  return [JSON.parse(trimmed), null];
+}
+
+function isObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+const num = (x: unknown): number | null => (typeof x === 'number' && Number.isFinite(x) && x >= 0 ? x : null);
+
+interface StreamState {
+  downloaded: number;
+  total: number | null;
+  estimate: boolean;
+  finished: boolean;
+}
+
+/**
+ * Folds yt-dlp's per-stream progress into one job-wide progress that never goes back:
+ * a video+audio download reports each stream from 0 %, and the job must not.
+ */
+export class ProgressTracker {
+  private readonly streams = new Map<string, StreamState>();
+  private expectedStreams = 1;
+  private expectedSizes: (number | null)[] = [];
+  private current: JobProgress;
+
+  constructor(start: JobProgress = emptyProgress()) {
+    // A resumed job starts from what it had: the bar never jumps back to 0.
+    this.current = { ...start, speed: null, eta: null };
+  }
+
+  get progress(): JobProgress {
+    return this.current;
+  }
+
+  /** What the job will download: one stream, or video + audio, with sizes when the site gave them. */
+  setFormats(formats: RawFormat[], info?: RawInfo): void {
+    if (formats.length > 0) {
+      this.expectedStreams = formats.length;
+      this.expectedSizes = formats.map((f) => num(f.filesize) ?? num(f.filesize_approx));
+    } else {
+      this.expectedStreams = 1;
+      this.expectedSizes = [num(info?.filesize) ?? num(info?.filesize_approx)];
+    }
+  }
+
+  update(p: RawProgress, formatId: string | null): JobProgress {
+    const key = formatId ?? p.filename ?? 'main';
+    const exact = num(p.total_bytes);
+    const estimate = num(p.total_bytes_estimate);
+    const prev = this.streams.get(key);
+    const stream: StreamState = {
+      downloaded: Math.max(num(p.downloaded_bytes) ?? 0, prev?.downloaded ?? 0),
+      total: exact ?? estimate ?? prev?.total ?? null,
+      estimate: exact === null && (estimate !== null || (prev?.estimate ?? false)),
+      finished: p.status === 'finished' || (prev?.finished ?? false),
+    };
+    if (stream.finished && stream.total === null) stream.total = stream.downloaded;
+    this.streams.set(key, stream);
+    this.expectedStreams = Math.max(this.expectedStreams, this.streams.size);
+
+    const states = [...this.streams.values()];
+    const downloaded = states.reduce((s, x) => s + x.downloaded, 0);
+    const { total, isEstimate } = this.totalBytes(states);
+    let percent: number | null;
+    if (total !== null && total > 0) {
+      percent = (downloaded / total) * 100;
+    } else {
+      // No sizes: each expected stream weighs the same, by its own fraction.
+      const fractions = states.map((s) => (s.finished ? 1 : s.total ? s.downloaded / s.total : 0));
+      percent = states.some((s) => s.total || s.finished) ? (fractions.reduce((a, b) => a + b, 0) / this.expectedStreams) * 100 : null;
+    }
+    if (percent !== null) {
+      // Estimates move; 100 % is only said once the job really completes.
+      percent = Math.min(99.9, Math.max(percent, this.current.percent ?? 0));
+    } else {
+      percent = this.current.percent;
+    }
+    this.current = {
+      downloadedBytes: Math.max(downloaded, this.current.downloadedBytes),
+      totalBytes: total,
+      totalIsEstimate: isEstimate,
+      speed: num(p.speed),
+      eta: num(p.eta),
+      fragmentIndex: num(p.fragment_index),
+      fragmentCount: num(p.fragment_count),
+      percent,
+    };
+    return this.current;
+  }
+
+  /** The final progress of a completed job: everything, 100 %. */
+  complete(fileSize: number | null): JobProgress {
+    const total = fileSize ?? this.current.totalBytes ?? this.current.downloadedBytes;
+    this.current = { ...this.current, downloadedBytes: Math.max(this.current.downloadedBytes, total), totalBytes: total, totalIsEstimate: false, speed: null, eta: 0, percent: 100 };
+    return this.current;
+  }
+
+  private totalBytes(states: StreamState[]): { total: number | null; isEstimate: boolean } {
+    // Streams not started yet count with the size the site announced for them, if any.
+    const unseen = this.expectedSizes.slice(states.length);
+    const missing = this.expectedStreams - states.length;
+    if (states.some((s) => s.total === null)) return { total: null, isEstimate: false };
+    if (missing > 0 && (unseen.length < missing || unseen.some((x) => x === null))) return { total: null, isEstimate: false };
+    const total = states.reduce((a, s) => a + (s.total ?? 0), 0) + unseen.reduce<number>((a, x) => a + (x ?? 0), 0);
+    return { total, isEstimate: states.some((s) => s.estimate) || missing > 0 };
+  }
+}
+
+/**
+ * At most one emission per `intervalMs` for a job; the latest value is never lost: a
+ * value held back is sent when the interval ends, and `flush` sends the final one at once.
+ */
+export class Throttle<T> {
+  private last = -Infinity;
+  private pending: { value: T } | null = null;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(
+    private readonly intervalMs: number,
+    private readonly emit: (value: T) => void,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  push(value: T): void {
+    const elapsed = this.now() - this.last;
+    if (elapsed >= this.intervalMs) {
+      this.send(value);
+      return;
+    }
+    this.pending = { value };
+    this.timer ??= setTimeout(() => {
+      this.timer = null;
+      if (this.pending) this.send(this.pending.value);
+    }, this.intervalMs - elapsed);
+  }
+
+  /** Sends what is held back now (or `value`), and stops the timer. */
+  flush(value?: T): void {
+    this.cancel();
+    if (value !== undefined) this.send(value);
+    else if (this.pending) this.send(this.pending.value);
+  }
+
+  /** Drops what is held back. */
+  cancel(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.pending = null;
+  }
+
+  private send(value: T): void {
+    this.pending = null;
+    this.last = this.now();
+    this.emit(value);
+  }
+}

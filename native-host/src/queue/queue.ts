@@ -1,0 +1,221 @@
+import { promises as fs } from 'node:fs';
+import { VidQueueError } from '../../../shared/errors';
+import { type Job, emptyProgress, isFinished } from '../../../shared/job';
+import type { JobPage } from '../../../shared/protocol';
+import { MAX_MESSAGE_TO_BROWSER } from '../../../shared/protocol';
+import { removeStaging } from '../downloader/files';
+import { findTool } from '../downloader/tools';
+import type { Logger } from '../log';
+import { type JobRecord, type JobStore, type NewJob, publicJob } from '../store/jobs';
+import type { SettingsStore } from '../store/settings';
+import { Runner, type RunnerDeps, type StopReason } from './runner';
+
+export interface QueueEvents {
+  jobUpdated(job: Job): void;
+  jobsRemoved(ids: number[]): void;
+}
+
+export interface QueueOptions {
+  store: JobStore;
+  settings: SettingsStore;
+  events: QueueEvents;
+  log: Logger;
+  env?: Record<string, string | undefined>;
+  progressIntervalMs?: number;
+}
+
+/** A list page stays well under what native messaging lets us send the browser. */
+const PAGE_BUDGET_BYTES = Math.floor(MAX_MESSAGE_TO_BROWSER * 0.8);
+
+/**
+ * The queue: FIFO with a concurrency limit, and the user's actions on jobs. Jobs that are
+ * not running are changed here directly; a running job is changed only through its Runner.
+ */
+export class Queue {
+  private readonly running = new Map<number, Runner>();
+  private readonly runnerDeps: RunnerDeps;
+  private stopping = false;
+
+  constructor(private readonly o: QueueOptions) {
+    const env = o.env ?? process.env;
+    this.runnerDeps = {
+      store: o.store,
+      log: o.log,
+      downloadDir: () => o.settings.get().downloadDir,
+      findTools: () => ({ ytdlp: findTool('yt-dlp', env), ffmpeg: findTool('ffmpeg', env) }),
+      changed: (job) => o.events.jobUpdated(publicJob(job)),
+      progressIntervalMs: o.progressIntervalMs ?? 250,
+    };
+  }
+
+  get runningCount(): number {
+    return this.running.size;
+  }
+
+  /** Nothing running and nothing waiting to run. */
+  isIdle(): boolean {
+    return this.running.size === 0 && this.o.store.countActive() === 0;
+  }
+
+  add(job: NewJob): Job {
+    const added = this.o.store.add(job);
+    this.changed(added);
+    this.pump();
+    return publicJob(this.o.store.require(added.id));
+  }
+
+  get(id: number): Job {
+    return publicJob(this.o.store.require(id));
+  }
+
+  /** A page of jobs: active ones in queue order, then the history, newest first. */
+  list(cursor = 0, limit = 200): JobPage {
+    const total = this.o.store.count();
+    const rows = this.o.store.page(cursor, limit);
+    const jobs: Job[] = [];
+    let bytes = 0;
+    for (const row of rows) {
+      const job = publicJob(row);
+      bytes += JSON.stringify(job).length;
+      if (bytes > PAGE_BUDGET_BYTES && jobs.length > 0) break;
+      jobs.push(job);
+    }
+    const next = cursor + jobs.length;
+    return { jobs, nextCursor: next < total ? next : null, total };
+  }
+
+  async cancel(id: number): Promise<Job> {
+    const runner = this.running.get(id);
+    if (runner) return this.stopRunner(runner, 'cancel');
+    const job = this.o.store.require(id);
+    const now = Date.now();
+    const cancelled = this.o.store.apply(id, 'cancel', {
+      cancelledAt: now,
+      finishedAt: now,
+      stagingDir: null,
+      progress: { ...job.progress, speed: null, eta: null },
+    });
+    // A paused job keeps partial files: they go now, before the reply.
+    if (job.stagingDir) await removeStaging(job.stagingDir);
+    return this.changed(cancelled);
+  }
+
+  /** Cancels everything queued, paused or downloading; returns the cancelled jobs. */
+  async cancelAll(): Promise<Job[]> {
+    const store = this.o.store;
+    const ids = [...store.withStatus('downloading'), ...store.withStatus('queued'), ...store.withStatus('paused')].map((j) => j.id);
+    // Queued jobs first, so none of them starts in a slot a cancelled download frees.
+    const order = [...ids.filter((id) => !this.running.has(id)), ...ids.filter((id) => this.running.has(id))];
+    const results = await Promise.allSettled(order.map((id) => this.cancel(id)));
+    return results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  }
+
+  async pause(id: number): Promise<Job> {
+    const runner = this.running.get(id);
+    if (runner) return this.stopRunner(runner, 'pause');
+    return this.changed(this.o.store.apply(id, 'pause'));
+  }
+
+  resume(id: number): Job {
+    const job = this.changed(this.o.store.apply(id, 'resume'));
+    this.pump();
+    return this.get(job.id);
+  }
+
+  retry(id: number): Job {
+    const job = this.o.store.apply(id, 'retry', {
+      error: null,
+      filePath: null,
+      startedAt: null,
+      finishedAt: null,
+      cancelledAt: null,
+      stagingDir: null,
+      progress: emptyProgress(),
+    });
+    this.o.store.sendToBack(job.id);
+    this.changed(this.o.store.require(job.id));
+    this.pump();
+    return this.get(job.id);
+  }
+
+  moveToTop(id: number): Job {
+    return this.changed(this.o.store.moveToTop(id));
+  }
+
+  /** Removes a finished job from the history and, when asked, its file. */
+  async remove(id: number, deleteFile: boolean): Promise<{ jobId: number; fileDeleted: boolean }> {
+    const job = this.o.store.require(id);
+    if (!isFinished(job.status)) {
+      throw new VidQueueError('INVALID_TRANSITION', `Job ${id}: cannot remove a job that is ${job.status} (cancel it first)`, 'jobId');
+    }
+    let fileDeleted = false;
+    if (deleteFile && job.status === 'completed' && job.filePath) {
+      try {
+        await fs.unlink(job.filePath);
+        fileDeleted = true;
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code !== 'ENOENT') {
+          throw new VidQueueError('FILE_NOT_DELETED', `Job ${id}: could not delete ${job.filePath}: ${code}; the job was kept`, 'deleteFile');
+        }
+      }
+    }
+    this.o.store.deleteFinished(id);
+    this.o.events.jobsRemoved([id]);
+    return { jobId: id, fileDeleted };
+  }
+
+  /** Removes every finished job from the history; files stay. */
+  clear(): number[] {
+    const ids = this.o.store.deleteAllFinished();
+    if (ids.length > 0) this.o.events.jobsRemoved(ids);
+    return ids;
+  }
+
+  /** Finished jobs older than the retention setting leave the history. */
+  expire(now = Date.now()): number[] {
+    const days = this.o.settings.get().historyRetentionDays;
+    if (days === 0) return [];
+    const ids = this.o.store.deleteAllFinished(now - days * 86_400_000);
+    if (ids.length > 0) this.o.events.jobsRemoved(ids);
+    return ids;
+  }
+
+  /** Starts queued jobs while there are free slots. */
+  pump(): void {
+    if (this.stopping) return;
+    const free = this.o.settings.get().concurrency - this.running.size;
+    if (free <= 0) return;
+    for (const job of this.o.store.nextQueued(free)) this.startRunner(job);
+  }
+
+  /** Daemon shutdown: running downloads stop and go back to the queue, resumable. */
+  async shutdown(): Promise<void> {
+    this.stopping = true;
+    await Promise.all([...this.running.values()].map((r) => r.stop('shutdown')));
+  }
+
+  private startRunner(job: JobRecord): void {
+    const runner = new Runner(job, this.runnerDeps);
+    this.running.set(job.id, runner);
+    void runner.settled.then(() => {
+      this.running.delete(job.id);
+      this.pump();
+    });
+  }
+
+  private async stopRunner(runner: Runner, reason: StopReason): Promise<Job> {
+    const stopped = await runner.stop(reason);
+    const job = this.o.store.require(runner.id);
+    if (!stopped) {
+      throw new VidQueueError('INVALID_TRANSITION', `Job ${job.id}: cannot ${reason} a job that is ${job.status} (it finished first)`, 'jobId');
+    }
+    return publicJob(job);
+  }
+
+  private changed(job: JobRecord): Job {
+    const pub = publicJob(job);
+    this.o.events.jobUpdated(pub);
+    return pub;
+  }
+}

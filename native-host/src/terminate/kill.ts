@@ -1,0 +1,42 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { groupAlive, signalGroup } from './group';
+
+export interface KillSchedule {
+  /** When SIGTERM follows the first SIGINT, in ms. */
+  termAfter: number;
+  /** When SIGKILL follows, in ms; the whole tree is gone by then or shortly after. */
+  killAfter: number;
+}
+
+/** Cancel: the files are thrown away, so nothing is gained by waiting long. */
+export const CANCEL_SCHEDULE: KillSchedule = { termAfter: 150, killAfter: 400 };
+/** Pause and shutdown: give yt-dlp time to flush its partial file for the resume. */
+export const GRACEFUL_SCHEDULE: KillSchedule = { termAfter: 800, killAfter: 1600 };
+
+const POLL_MS = 10;
+
+/**
+ * Stops a whole process group: SIGINT (yt-dlp and the ffmpeg it runs stop cleanly), then
+ * SIGTERM, then SIGKILL, and resolves only once no live process of the group is left.
+ * Returns the signal that ended it, or null when the group was already gone.
+ */
+export async function killGroup(pgid: number, schedule: KillSchedule): Promise<NodeJS.Signals | null> {
+  if (!signalGroup(pgid, 'SIGINT')) return null;
+  const start = Date.now();
+  let sent: NodeJS.Signals = 'SIGINT';
+  for (;;) {
+    await sleep(POLL_MS);
+    if (!groupAlive(pgid)) return sent;
+    const elapsed = Date.now() - start;
+    if (elapsed >= schedule.killAfter && sent !== 'SIGKILL') {
+      signalGroup(pgid, 'SIGKILL');
+      sent = 'SIGKILL';
+    } else if (elapsed >= schedule.termAfter && sent === 'SIGINT') {
+      signalGroup(pgid, 'SIGTERM');
+      sent = 'SIGTERM';
+    } else if (sent === 'SIGKILL' && elapsed > schedule.killAfter + 2000) {
+      // Only an uninterruptible (D-state) process survives SIGKILL this long.
+      throw new Error(`Process group ${pgid} is still alive ${elapsed} ms after SIGKILL`);
+    }
+  }
+}

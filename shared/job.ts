@@ -1,0 +1,110 @@
+/**
+ * Jobs, their states and the only place where state transitions are decided.
+ * Pure: no I/O, shared by the daemon and the extension.
+ */
+
+export const JOB_STATUSES = ['queued', 'downloading', 'paused', 'completed', 'failed', 'cancelled'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+/** Statuses a job never leaves by itself: it is done, one way or another. */
+export const FINISHED_STATUSES: readonly JobStatus[] = ['completed', 'failed', 'cancelled'];
+/** Statuses that count as "active" for badges and for keeping the daemon alive. */
+export const ACTIVE_STATUSES: readonly JobStatus[] = ['queued', 'downloading'];
+
+export const PRESETS = ['best', '1080p', '720p', 'audio'] as const;
+export type Preset = (typeof PRESETS)[number];
+
+export const JOB_ACTIONS = ['start', 'complete', 'fail', 'cancel', 'pause', 'resume', 'retry', 'requeue'] as const;
+export type JobAction = (typeof JOB_ACTIONS)[number];
+
+/**
+ * The allowed transitions. `requeue` is the daemon's own: a download interrupted by a
+ * daemon stop or crash goes back to the queue and resumes from its staging folder.
+ */
+const TRANSITIONS: Record<JobStatus, Partial<Record<JobAction, JobStatus>>> = {
+  queued: { start: 'downloading', cancel: 'cancelled', pause: 'paused' },
+  downloading: { complete: 'completed', fail: 'failed', cancel: 'cancelled', pause: 'paused', requeue: 'queued' },
+  paused: { resume: 'queued', cancel: 'cancelled' },
+  completed: {},
+  failed: { retry: 'queued' },
+  cancelled: { retry: 'queued' },
+};
+
+export type TransitionResult =
+  | { ok: true; from: JobStatus; to: JobStatus }
+  | { ok: false; from: JobStatus; action: JobAction; message: string };
+
+/** Decides whether `action` may be applied to a job in `from`; never throws. */
+export function transition(from: JobStatus, action: JobAction): TransitionResult {
+  const to = TRANSITIONS[from][action];
+  if (to) return { ok: true, from, to };
+  return { ok: false, from, action, message: `cannot ${action} a job that is ${from}${hint(from, action)}` };
+}
+
+function hint(from: JobStatus, action: JobAction): string {
+  if (from === 'completed') return ' (it has finished; remove it from the history instead)';
+  if (action === 'retry' && !FINISHED_STATUSES.includes(from)) return ' (only failed or cancelled jobs can be retried)';
+  if (action === 'resume' && from !== 'paused') return ' (only paused jobs can be resumed)';
+  return '';
+}
+
+/** The actions a job in this state allows: what a UI offers as buttons. */
+export function allowedActions(from: JobStatus): JobAction[] {
+  return (Object.keys(TRANSITIONS[from]) as JobAction[]).filter((a) => a !== 'start' && a !== 'complete' && a !== 'fail' && a !== 'requeue');
+}
+
+export function isFinished(status: JobStatus): boolean {
+  return FINISHED_STATUSES.includes(status);
+}
+
+export interface JobProgress {
+  /** Bytes on disk so far, summed over every stream of the job (video + audio). */
+  downloadedBytes: number;
+  /** Total size when known, else yt-dlp's estimate, else null. */
+  totalBytes: number | null;
+  totalIsEstimate: boolean;
+  /** Bytes per second, null when unknown. */
+  speed: number | null;
+  /** Seconds left, null when unknown. */
+  eta: number | null;
+  fragmentIndex: number | null;
+  fragmentCount: number | null;
+  /** 0..100, never decreasing while a job downloads; null when nothing is known yet. */
+  percent: number | null;
+}
+
+export interface JobError {
+  code: string;
+  message: string;
+}
+
+export interface Job {
+  id: number;
+  url: string;
+  pageUrl: string | null;
+  title: string | null;
+  preset: Preset;
+  status: JobStatus;
+  progress: JobProgress;
+  /** The finished file, once completed. */
+  filePath: string | null;
+  error: JobError | null;
+  /** Epoch milliseconds. */
+  createdAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  cancelledAt: number | null;
+}
+
+export function emptyProgress(): JobProgress {
+  return {
+    downloadedBytes: 0,
+    totalBytes: null,
+    totalIsEstimate: false,
+    speed: null,
+    eta: null,
+    fragmentIndex: null,
+    fragmentCount: null,
+    percent: null,
+  };
+}

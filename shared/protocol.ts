@@ -1,0 +1,190 @@
+/**
+ * The messages between the extension, the CLI and the daemon: one definition,
+ * validated at run time on every boundary.
+ *
+ *  request  {id, type, params?}          client → daemon, answered once
+ *  reply    {id, ok: true, result}       daemon → client
+ *           {id, ok: false, error}
+ *  event    {event, data}                daemon → every subscribed client, unasked
+ */
+import * as v from 'valibot';
+import { type ErrorCode, type ProtocolError, VidQueueError } from './errors';
+import { type Job, PRESETS } from './job';
+import { quote } from './quote';
+import { type Settings, type SettingsPatch, SettingsPatchSchema } from './settings';
+import { MAX_URL_LENGTH, checkDownloadUrl } from './url';
+
+import { MAX_PAGE_SIZE, MAX_TITLE_LENGTH, PROTOCOL_VERSION } from './limits';
+
+export * from './limits';
+
+const JobId = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(Number.MAX_SAFE_INTEGER));
+const RequestId = v.union([v.pipe(v.string(), v.maxLength(128)), v.pipe(v.number(), v.integer())]);
+const HttpUrl = v.pipe(
+  v.string(),
+  v.maxLength(MAX_URL_LENGTH, (i) => `is ${String(i.input).length} characters long, the limit is ${MAX_URL_LENGTH}`),
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    const check = checkDownloadUrl(dataset.value);
+    if (!check.ok) addIssue({ message: check.message });
+  }),
+  v.transform((s) => new URL(s).href),
+);
+const JobRef = v.strictObject({ jobId: JobId });
+
+/** Parameters of each request type. */
+export const RequestParams = {
+  hello: v.strictObject({
+    protocolVersion: v.pipe(v.number(), v.integer()),
+    client: v.optional(v.pipe(v.string(), v.maxLength(200))),
+  }),
+  subscribe: v.strictObject({}),
+  'jobs.add': v.strictObject({
+    url: HttpUrl,
+    pageUrl: v.optional(v.nullable(HttpUrl)),
+    title: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(MAX_TITLE_LENGTH)))),
+    preset: v.optional(v.picklist(PRESETS)),
+  }),
+  'jobs.list': v.strictObject({
+    /** Offset into the list, from a previous reply's `nextCursor`. */
+    cursor: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+    limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_PAGE_SIZE))),
+  }),
+  'jobs.get': JobRef,
+  'jobs.cancel': JobRef,
+  'jobs.cancelAll': v.strictObject({}),
+  'jobs.pause': JobRef,
+  'jobs.resume': JobRef,
+  'jobs.retry': JobRef,
+  'jobs.moveToTop': JobRef,
+  'jobs.remove': v.strictObject({ jobId: JobId, deleteFile: v.optional(v.boolean()) }),
+  'jobs.clear': v.strictObject({}),
+  'settings.get': v.strictObject({}),
+  'settings.set': v.strictObject({ settings: SettingsPatchSchema }),
+  'daemon.stop': v.strictObject({}),
+} as const;
+
+export type RequestType = keyof typeof RequestParams;
+export const REQUEST_TYPES = Object.keys(RequestParams) as RequestType[];
+export type ParamsOf<T extends RequestType> = v.InferInput<(typeof RequestParams)[T]>;
+export type ParsedParamsOf<T extends RequestType> = v.InferOutput<(typeof RequestParams)[T]>;
+
+export interface JobPage {
+  jobs: Job[];
+  /** Pass as `cursor` for the next page; null on the last one. */
+  nextCursor: number | null;
+  total: number;
+}
+
+/** What each request type answers with. */
+export interface ResultOf {
+  hello: { protocolVersion: number; daemonVersion: string; pid: number };
+  subscribe: Record<string, never>;
+  'jobs.add': { job: Job };
+  'jobs.list': JobPage;
+  'jobs.get': { job: Job };
+  'jobs.cancel': { job: Job };
+  'jobs.cancelAll': { jobs: Job[] };
+  'jobs.pause': { job: Job };
+  'jobs.resume': { job: Job };
+  'jobs.retry': { job: Job };
+  'jobs.moveToTop': { job: Job };
+  'jobs.remove': { jobId: number; fileDeleted: boolean };
+  'jobs.clear': { jobIds: number[] };
+  'settings.get': { settings: Settings };
+  'settings.set': { settings: Settings };
+  'daemon.stop': Record<string, never>;
+}
+
+export type Request<T extends RequestType = RequestType> = { id: string | number; type: T; params: ParamsOf<T> };
+export type SuccessReply<T extends RequestType = RequestType> = { id: string | number; ok: true; result: ResultOf[T] };
+export type ErrorReply = { id: string | number | null; ok: false; error: ProtocolError };
+export type Reply<T extends RequestType = RequestType> = SuccessReply<T> | ErrorReply;
+
+export interface EventData {
+  /** A job was added or changed (status, progress, title…): the whole job. */
+  'job.updated': { job: Job };
+  /** Jobs left the history. */
+  'jobs.removed': { jobIds: number[] };
+  'settings.updated': { settings: Settings };
+  /** The daemon is going away (stop, idle exit); the bridge reconnects when asked again. */
+  'daemon.stopping': { reason: string };
+  /** Sent by the bridge when it had to reconnect to a new daemon: views should fetch again. */
+  'daemon.reconnected': Record<string, never>;
+}
+export type EventType = keyof EventData;
+export type Event<E extends EventType = EventType> = { [K in E]: { event: K; data: EventData[K] } }[E];
+export type Message = Reply | Event;
+
+const Envelope = v.object({ id: RequestId, type: v.string(), params: v.optional(v.unknown()) });
+
+export type ParsedRequest = { [T in RequestType]: { id: string | number; type: T; params: ParsedParamsOf<T> } }[RequestType];
+
+export type RequestCheck =
+  | { ok: true; request: ParsedRequest }
+  | { ok: false; id: string | number | null; error: ProtocolError };
+
+/** Validates a decoded JSON value as a request; the error names the refused field and value. */
+export function parseRequest(input: unknown): RequestCheck {
+  const env = v.safeParse(Envelope, input);
+  if (!env.success) {
+    const id = recoverId(input);
+    return { ok: false, id, error: issueError('INVALID_MESSAGE', env.issues, 'message') };
+  }
+  const { id, type } = env.output;
+  if (!Object.hasOwn(RequestParams, type)) {
+    return {
+      ok: false,
+      id,
+      error: { code: 'UNKNOWN_TYPE', field: 'type', message: `Unknown message type ${quote(type)}; expected one of ${REQUEST_TYPES.join(', ')}` },
+    };
+  }
+  const schema = RequestParams[type as RequestType];
+  const params = v.safeParse(schema, env.output.params ?? {});
+  if (!params.success) {
+    return { ok: false, id, error: issueError(codeFor(type as RequestType, params.issues), params.issues, 'params') };
+  }
+  return { ok: true, request: { id, type, params: params.output } as ParsedRequest };
+}
+
+function recoverId(input: unknown): string | number | null {
+  if (input && typeof input === 'object' && 'id' in input) {
+    const id = (input as { id: unknown }).id;
+    if ((typeof id === 'string' && id.length <= 128) || (typeof id === 'number' && Number.isInteger(id))) return id;
+  }
+  return null;
+}
+
+function codeFor(type: RequestType, issues: v.BaseIssue<unknown>[]): ErrorCode {
+  const first = issues[0];
+  const path = first ? v.getDotPath(first) : null;
+  if (type === 'jobs.add' && (path === 'url' || path === 'pageUrl')) {
+    return String(first?.input ?? '').length > MAX_URL_LENGTH ? 'URL_TOO_LONG' : 'INVALID_URL';
+  }
+  if (type === 'settings.set') return 'INVALID_SETTING';
+  return 'INVALID_MESSAGE';
+}
+
+/** Turns valibot issues into one error that names the field, what was expected and the value given. */
+export function issueError(code: ErrorCode, issues: v.BaseIssue<unknown>[], prefix: string): ProtocolError {
+  const first = issues[0];
+  if (!first) return { code, message: 'Invalid message' };
+  const path = v.getDotPath(first);
+  const field = path ? `${prefix}.${path}` : prefix;
+  const message =
+    first.type === 'strict_object' && first.kind === 'schema' && first.expected === 'never'
+      ? `Unexpected field \`${field}\` with value ${quote(first.input)}`
+      : first.type === 'raw_check' || first.type === 'check'
+        ? `Invalid \`${field}\`: ${first.message}`
+        : `Invalid \`${field}\`: expected ${first.expected ?? first.type}, got ${quote(first.input)}`;
+  return { code, message, field };
+}
+
+/** Builds the error reply for a thrown error; unknown errors become INTERNAL with their message. */
+export function errorReply(id: string | number | null, err: unknown): ErrorReply {
+  if (err instanceof VidQueueError) return { id, ok: false, error: err.toJSON() };
+  const message = err instanceof Error ? err.message : String(err);
+  return { id, ok: false, error: { code: 'INTERNAL', message } };
+}
+
+export type { SettingsPatch };

@@ -1,0 +1,41 @@
+import * as v from 'valibot';
+import { PRESETS } from './job';
+
+/**
+ * Settings live in the daemon's database; this is their one definition, with the
+ * bounds every side validates against.
+ */
+export const SettingsSchema = v.object({
+  /** Absolute path of the folder finished files are moved into. */
+  downloadDir: v.pipe(
+    v.string(),
+    v.minLength(1),
+    v.maxLength(4096),
+    v.check((s) => s.startsWith('/') || /^[A-Za-z]:[\\/]/.test(s) || s.startsWith('\\\\'), 'must be an absolute path'),
+  ),
+  /** How many downloads run at once. */
+  concurrency: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(16)),
+  defaultPreset: v.picklist(PRESETS),
+  /** Finished jobs older than this many days leave the history (files stay); 0 keeps them forever. */
+  historyRetentionDays: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(36500)),
+  /** The daemon exits after this many seconds with no client and nothing queued or running; 0 never. */
+  idleExitSeconds: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(604800)),
+});
+
+export type Settings = v.InferOutput<typeof SettingsSchema>;
+export type SettingKey = keyof Settings;
+export const SETTING_KEYS = Object.keys(SettingsSchema.entries) as SettingKey[];
+
+export const SettingsPatchSchema = v.strictObject(
+  Object.fromEntries(SETTING_KEYS.map((k) => [k, v.optional(SettingsSchema.entries[k])])) as {
+    [K in SettingKey]: v.OptionalSchema<(typeof SettingsSchema.entries)[K], undefined>;
+  },
+);
+export type SettingsPatch = Partial<Settings>;
+
+export const DEFAULT_SETTINGS: Omit<Settings, 'downloadDir'> = {
+  concurrency: 3,
+  defaultPreset: 'best',
+  historyRetentionDays: 30,
+  idleExitSeconds: 300,
+};
