@@ -16,13 +16,17 @@ const RETRYABLE = new Set(['ENOENT', 'ECONNREFUSED', 'ECONNRESET', 'EAGAIN', 'ET
  * bridge included, can die without taking the downloads along. Several callers may do
  * this at once: extra daemons find the instance lock taken and exit at once.
  */
-export async function connectOrStart(paths: Paths, cliPath: string, timeoutMs = 10_000): Promise<Socket> {
+export async function connectOrStart(
+  paths: Paths,
+  cliPath: string,
+  { env = process.env, timeoutMs = 10_000 }: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<Socket> {
   try {
     return await connectSocket(paths.socket);
   } catch (err) {
     if (!RETRYABLE.has((err as NodeJS.ErrnoException).code ?? '')) throw err;
   }
-  startDetached(paths, cliPath);
+  startDetached(paths, cliPath, env);
   const deadline = Date.now() + timeoutMs;
   let wait = 5;
   let lastError: unknown;
@@ -42,7 +46,7 @@ export async function connectOrStart(paths: Paths, cliPath: string, timeoutMs = 
   );
 }
 
-export function startDetached(paths: Paths, cliPath: string): number | undefined {
+export function startDetached(paths: Paths, cliPath: string, env: NodeJS.ProcessEnv = process.env): number | undefined {
   ensurePrivateDir(paths.dataDir);
   ensurePrivateDir(paths.logDir);
   // The daemon's own stderr goes to a file: nothing of it may reach a browser's pipe.
@@ -50,7 +54,7 @@ export function startDetached(paths: Paths, cliPath: string): number | undefined
   const child = spawn(process.execPath, [cliPath, 'daemon', '--foreground', '--no-stderr-log'], {
     detached: true,
     stdio: ['ignore', 'ignore', err],
-    env: process.env,
+    env,
     windowsHide: true,
   });
   child.unref();

@@ -1,0 +1,108 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ProgressTracker, Throttle, parseOutputLine } from './progress';
+
+const line = (p: object, fmt = '"18"') => `VQP ${JSON.stringify(p)} ${fmt}`;
+
+describe('parseOutputLine', () => {
+  it('reads progress, info and final-file lines', () => {
+    expect(parseOutputLine(line({ status: 'downloading', downloaded_bytes: 10, total_bytes: 100 }))).toEqual({
+      kind: 'progress',
+      progress: { status: 'downloading', downloaded_bytes: 10, total_bytes: 100 },
+      formatId: '18',
+    });
+    expect(parseOutputLine('VQI {"title": "A } tricky {title", "id": "x"} [{"format_id": "1", "filesize": 5}]')).toEqual({
+      kind: 'info',
+      info: { title: 'A } tricky {title', id: 'x' },
+      formats: [{ format_id: '1', filesize: 5 }],
+    });
+    expect(parseOutputLine('VQI {"title": "t", "id": "x"} NA')).toMatchObject({ kind: 'info', formats: [] });
+    expect(parseOutputLine('VQF "/dl/a b.mp4"')).toEqual({ kind: 'file', path: '/dl/a b.mp4' });
+  });
+
+  it('ignores other output and malformed lines', () => {
+    expect(parseOutputLine('[generic] Extracting URL')).toBeNull();
+    expect(parseOutputLine('VQP {broken')).toBeNull();
+    expect(parseOutputLine('VQF 42')).toBeNull();
+  });
+});
+
+describe('ProgressTracker', () => {
+  it('follows a single stream in bytes', () => {
+    const t = new ProgressTracker();
+    expect(t.update({ status: 'downloading', downloaded_bytes: 250, total_bytes: 1000, speed: 50, eta: 15 }, '18')).toMatchObject({
+      downloadedBytes: 250,
+      totalBytes: 1000,
+      totalIsEstimate: false,
+      percent: 25,
+      speed: 50,
+      eta: 15,
+    });
+  });
+
+  it('never goes back to 0 when the audio stream starts after the video', () => {
+    const t = new ProgressTracker();
+    t.setFormats([{ format_id: 'v' }, { format_id: 'a' }]);
+    const seen: number[] = [];
+    for (const b of [100, 500, 1000]) seen.push(t.update({ status: 'downloading', downloaded_bytes: b, total_bytes: 1000 }, 'v').percent!);
+    seen.push(t.update({ status: 'finished', downloaded_bytes: 1000, total_bytes: 1000 }, 'v').percent!);
+    for (const b of [0, 50, 200]) seen.push(t.update({ status: 'downloading', downloaded_bytes: b, total_bytes: 200 }, 'a').percent!);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThanOrEqual(seen[i - 1]!);
+    expect(seen[3]).toBeCloseTo(50); // video done, audio size unknown: half of the streams
+    expect(t.progress.downloadedBytes).toBe(1200);
+    expect(t.progress.totalBytes).toBe(1200);
+    expect(seen.at(-1)).toBeLessThan(100); // 100 % only once the job completes
+  });
+
+  it('uses the sizes the site announced for streams not started yet', () => {
+    const t = new ProgressTracker();
+    t.setFormats([{ format_id: 'v', filesize: 800 }, { format_id: 'a', filesize: 200 }]);
+    const p = t.update({ status: 'downloading', downloaded_bytes: 400, total_bytes: 800 }, 'v');
+    expect(p).toMatchObject({ totalBytes: 1000, totalIsEstimate: true, percent: 40 });
+  });
+
+  it('stays monotonic while an HLS estimate moves', () => {
+    const t = new ProgressTracker();
+    const a = t.update({ status: 'downloading', downloaded_bytes: 500, total_bytes_estimate: 1000, fragment_index: 4, fragment_count: 8 }, '0');
+    const b = t.update({ status: 'downloading', downloaded_bytes: 600, total_bytes_estimate: 2000, fragment_index: 5, fragment_count: 8 }, '0');
+    expect(a).toMatchObject({ percent: 50, totalIsEstimate: true, fragmentIndex: 4, fragmentCount: 8 });
+    expect(b.percent).toBe(50);
+  });
+
+  it('continues from where a paused job was', () => {
+    const t = new ProgressTracker({ downloadedBytes: 700, totalBytes: 1000, totalIsEstimate: false, speed: 5, eta: 3, fragmentIndex: null, fragmentCount: null, percent: 70 });
+    expect(t.progress).toMatchObject({ percent: 70, speed: null });
+    expect(t.update({ status: 'downloading', downloaded_bytes: 710, total_bytes: 1000 }, '18').percent).toBeCloseTo(71);
+    expect(t.complete(1000)).toMatchObject({ percent: 100, downloadedBytes: 1000, totalBytes: 1000 });
+  });
+});
+
+describe('Throttle', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('emits at most once per interval and never loses the latest value', () => {
+    vi.useFakeTimers();
+    const sent: number[] = [];
+    const t = new Throttle<number>(250, (v) => sent.push(v), () => Date.now());
+    for (let i = 1; i <= 100; i++) {
+      t.push(i);
+      vi.advanceTimersByTime(10); // 100 values in 1 s
+    }
+    vi.advanceTimersByTime(300);
+    expect(sent.length).toBeLessThanOrEqual(5);
+    expect(sent[0]).toBe(1);
+    expect(sent.at(-1)).toBe(100);
+  });
+
+  it('flush sends the final value at once and cancel drops what is held', () => {
+    vi.useFakeTimers();
+    const sent: number[] = [];
+    const t = new Throttle<number>(250, (v) => sent.push(v), () => Date.now());
+    t.push(1);
+    t.push(2);
+    t.flush(3);
+    t.push(4);
+    t.cancel();
+    vi.advanceTimersByTime(1000);
+    expect(sent).toEqual([1, 3]);
+  });
+});

@@ -1,0 +1,128 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from './db';
+import { JobStore, publicJob } from './jobs';
+import { SCHEMA_VERSION, migrate, schemaVersion } from './migrate';
+import type { Migration } from './migrations/index';
+import { MIGRATIONS } from './migrations/index';
+import { SettingsStore } from './settings';
+
+const newJob = (url = 'https://example.com/v') => ({ url, pageUrl: null, title: null, preset: 'best' as const });
+
+describe('migrations', () => {
+  it('bring a new database to the newest version', () => {
+    const db = new Database(':memory:');
+    expect(migrate(db)).toBe(SCHEMA_VERSION);
+    expect(schemaVersion(db)).toBe(MIGRATIONS.length);
+  });
+
+  it('apply all pending steps in one transaction: a failing step leaves the database as it was', () => {
+    const db = new Database(':memory:');
+    const broken: Migration[] = [...MIGRATIONS, { version: MIGRATIONS.length + 1, up: (d) => d.exec('CREATE TABLE t (x); SELECT nope FROM nowhere') }];
+    expect(() => migrate(db, broken)).toThrow(/nowhere/);
+    expect(schemaVersion(db)).toBe(0);
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'jobs'").get()).toBeUndefined();
+  });
+
+  it('keep rows across a later step', () => {
+    const db = new Database(':memory:');
+    migrate(db, MIGRATIONS, 1);
+    new JobStore(db).add(newJob());
+    const next: Migration[] = [...MIGRATIONS, { version: MIGRATIONS.length + 1, up: (d) => d.exec("ALTER TABLE jobs ADD COLUMN note TEXT DEFAULT 'n'") }];
+    migrate(db, next);
+    expect(db.prepare('SELECT url, note FROM jobs').get()).toEqual({ url: 'https://example.com/v', note: 'n' });
+  });
+
+  it('refuse a database from a newer VidQueue, untouched', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'vq-db-')), 'v.db');
+    const db = new Database(file);
+    db.pragma('user_version = 99');
+    db.close();
+    expect(() => openDatabase(file)).toThrow(/schema version 99, newer than this VidQueue understands \(1\)/);
+    const again = new Database(file);
+    expect(again.pragma('user_version', { simple: true })).toBe(99);
+  });
+
+  it('use WAL on a file database', () => {
+    const db = openDatabase(join(mkdtempSync(join(tmpdir(), 'vq-db-')), 'v.db'));
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+  });
+
+  it('find the next queued job through its index', () => {
+    const db = openDatabase(':memory:');
+    const plan = db.prepare("EXPLAIN QUERY PLAN SELECT * FROM jobs WHERE status = 'queued' ORDER BY position, id LIMIT 3").all() as { detail: string }[];
+    expect(plan.map((p) => p.detail).join(' ')).toContain('jobs_by_status_position');
+  });
+});
+
+describe('JobStore', () => {
+  it('queues in FIFO order and moves a job to the top', () => {
+    const s = new JobStore(openDatabase(':memory:'));
+    const [a, b, c] = [s.add(newJob('https://a.test/')), s.add(newJob('https://b.test/')), s.add(newJob('https://c.test/'))];
+    expect(s.nextQueued(3).map((j) => j.id)).toEqual([a!.id, b!.id, c!.id]);
+    s.moveToTop(c!.id);
+    expect(s.nextQueued(3).map((j) => j.id)).toEqual([c!.id, a!.id, b!.id]);
+  });
+
+  it('checks every transition and changes nothing on a refused one', () => {
+    const s = new JobStore(openDatabase(':memory:'));
+    const j = s.add(newJob());
+    s.apply(j.id, 'start', { startedAt: 1 });
+    s.apply(j.id, 'complete', { filePath: '/dl/x.mp4', finishedAt: 2 });
+    const before = s.get(j.id);
+    expect(() => s.apply(j.id, 'pause')).toThrow(`Job ${j.id}: cannot pause a job that is completed`);
+    expect(() => s.apply(j.id, 'cancel', { filePath: null })).toThrow(/INVALID|cannot cancel/);
+    expect(s.get(j.id)).toEqual(before);
+  });
+
+  it('answers NOT_FOUND for an unknown id, naming it', () => {
+    const s = new JobStore(openDatabase(':memory:'));
+    expect(() => s.apply(404, 'cancel')).toThrow('No job with id 404');
+  });
+
+  it('lists active jobs first, then the history newest first, and expires old history', () => {
+    const s = new JobStore(openDatabase(':memory:'));
+    const old = s.add(newJob());
+    s.apply(old.id, 'cancel', { finishedAt: 1_000 });
+    const recent = s.add(newJob());
+    s.apply(recent.id, 'cancel', { finishedAt: 5_000 });
+    const active = s.add(newJob());
+    expect(s.page(0, 10).map((j) => j.id)).toEqual([active.id, recent.id, old.id]);
+    expect(s.deleteAllFinished(2_000)).toEqual([old.id]);
+    expect(s.count()).toBe(2);
+  });
+
+  it('adds 1,000 jobs in one transaction', () => {
+    const s = new JobStore(openDatabase(':memory:'));
+    const jobs = s.addMany(Array.from({ length: 1000 }, (_, i) => newJob(`https://example.com/${i}`)));
+    expect(new Set(jobs.map((j) => j.id)).size).toBe(1000);
+    expect(s.countActive()).toBe(1000);
+  });
+
+  it('keeps the daemon-only fields off the wire', () => {
+    const s = new JobStore(openDatabase(':memory:'));
+    const j = s.patch(s.add(newJob()).id, { pgid: 1234, stagingDir: '/x' });
+    expect(Object.keys(publicJob(j))).not.toContain('pgid');
+    expect(Object.keys(publicJob(j))).not.toContain('stagingDir');
+  });
+});
+
+describe('SettingsStore', () => {
+  it('fills defaults, validates a patch whole, and names the bad value', () => {
+    const s = new SettingsStore(openDatabase(':memory:'), SettingsStore.defaultsFor('/home/u/Downloads'));
+    expect(s.get()).toEqual({ downloadDir: '/home/u/Downloads', concurrency: 3, defaultPreset: 'best', historyRetentionDays: 30, idleExitSeconds: 300 });
+    expect(() => s.set({ concurrency: 5, defaultPreset: 'huge' as never })).toThrow(/defaultPreset.*"huge"/);
+    expect(s.get().concurrency).toBe(3);
+    expect(s.set({ concurrency: 5 }).concurrency).toBe(5);
+  });
+
+  it('falls back to the default for a stored value that is no longer valid', () => {
+    const db = openDatabase(':memory:');
+    db.prepare("INSERT INTO settings VALUES ('concurrency', '999'), ('defaultPreset', '\"audio\"')").run();
+    const s = new SettingsStore(db, SettingsStore.defaultsFor('/d'));
+    expect(s.get()).toMatchObject({ concurrency: 3, defaultPreset: 'audio' });
+  });
+});

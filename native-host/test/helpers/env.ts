@@ -1,0 +1,127 @@
+import { existsSync, mkdtempSync, promises as fs, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { type Options, execa } from 'execa';
+import type { Job } from '../../../shared/job';
+import type { Event } from '../../../shared/protocol';
+import { DaemonClient } from '../../src/daemon/client';
+import { connectOrStart } from '../../src/daemon/spawn';
+import { resolvePaths } from '../../src/paths';
+
+export const REPO = resolve(import.meta.dirname, '../../..');
+/** The built CLI: what browsers and users run (`npm run build` makes it). */
+export const CLI = join(REPO, 'native-host/dist/vidqueue.js');
+
+export interface TestEnv {
+  home: string;
+  downloads: string;
+  env: Record<string, string>;
+  cli(args: string[], opts?: Options): ReturnType<typeof execa>;
+  client(name?: string): Promise<DaemonClient>;
+  /** Live processes started for this environment (yt-dlp, ffmpeg, the daemon): found by their command lines. */
+  processes(): { pid: number; cmdline: string }[];
+  /** Every file left under the staging root. */
+  stagingFiles(): string[];
+  /** Finished files in the download folder. */
+  downloaded(): string[];
+  close(): Promise<void>;
+}
+
+export function assertBuilt(): void {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first (npm test does)`);
+}
+
+/** A private VIDQUEUE_HOME with its own daemon, socket, database and download folder. */
+export async function createEnv(extra: Record<string, string> = {}): Promise<TestEnv> {
+  assertBuilt();
+  const home = mkdtempSync(join(tmpdir(), 'vq-test-'));
+  const env: Record<string, string> = { ...(process.env as Record<string, string>), VIDQUEUE_HOME: home, ...extra };
+  const paths = resolvePaths(env);
+  const clients: DaemonClient[] = [];
+  const self: TestEnv = {
+    home,
+    downloads: paths.defaultDownloadDir,
+    env,
+    cli: (args, opts = {}) => execa(process.execPath, [CLI, ...args], { env, reject: false, extendEnv: false, ...opts }),
+    async client(name = 'test') {
+      const socket = await connectOrStart(paths, CLI, { env });
+      socket.destroy();
+      const c = await DaemonClient.connect(paths.socket, name);
+      clients.push(c);
+      return c;
+    },
+    processes: () => processesMentioning(home),
+    stagingFiles: () => listFiles(join(paths.defaultDownloadDir, '.vidqueue-staging')),
+    downloaded: () => (existsSync(paths.defaultDownloadDir) ? readdirSync(paths.defaultDownloadDir).filter((f) => f !== '.vidqueue-staging') : []),
+    async close() {
+      for (const c of clients) c.destroy();
+      await self.cli(['stop'], { timeout: 10_000 });
+      for (const p of processesMentioning(home)) {
+        try {
+          process.kill(p.pid, 'SIGKILL');
+        } catch {
+          // gone
+        }
+      }
+      await fs.rm(home, { recursive: true, force: true });
+    },
+  };
+  return self;
+}
+
+/** Processes whose command line or environment names `marker` (our test home). */
+export function processesMentioning(marker: string): { pid: number; cmdline: string }[] {
+  const found: { pid: number; cmdline: string }[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'latin1');
+      if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) continue;
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').join(' ');
+      const environ = readFileSync(`/proc/${entry}/environ`, 'utf8');
+      if (cmdline.includes(marker) || environ.includes(`VIDQUEUE_HOME=${marker}\0`)) found.push({ pid: Number(entry), cmdline });
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return found;
+}
+
+export function listFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile())
+    .map((d) => join(d.parentPath, d.name));
+}
+
+/** Resolves with the job once `predicate` holds, from events or from polling. */
+export async function waitForJob(client: DaemonClient, id: number, predicate: (job: Job) => boolean, timeoutMs = 30_000): Promise<Job> {
+  const current = (await client.request('jobs.get', { jobId: id })).job;
+  if (predicate(current)) return current;
+  return new Promise<Job>((resolvePromise, reject) => {
+    const timer = setTimeout(async () => {
+      cleanup();
+      const last = await client.request('jobs.get', { jobId: id }).catch(() => null);
+      reject(new Error(`job ${id} did not reach the expected state in ${timeoutMs} ms; last: ${JSON.stringify(last?.job)}`));
+    }, timeoutMs);
+    const poll = setInterval(async () => {
+      const job = await client.request('jobs.get', { jobId: id }).then((r) => r.job).catch(() => null);
+      if (job && predicate(job)) done(job);
+    }, 200);
+    const onEvent = (e: Event) => {
+      if (e.event === 'job.updated' && e.data.job.id === id && predicate(e.data.job)) done(e.data.job);
+    };
+    const cleanup = () => {
+      clearTimeout(timer);
+      clearInterval(poll);
+      client.off('event', onEvent);
+    };
+    const done = (job: Job) => {
+      cleanup();
+      resolvePromise(job);
+    };
+    client.on('event', onEvent);
+  });
+}
+
+export const finished = (j: Job) => ['completed', 'failed', 'cancelled'].includes(j.status);

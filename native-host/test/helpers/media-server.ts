@@ -1,0 +1,152 @@
+import { createReadStream, promises as fs } from 'node:fs';
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export interface MediaServer {
+  url(path: string, query?: Record<string, string | number>): string;
+  /** Requests seen, for assertions (Range headers, Referer). */
+  requests: { path: string; range: string | undefined; referer: string | undefined }[];
+  close(): Promise<void>;
+}
+
+const TYPES: Record<string, string> = {
+  '.mp4': 'video/mp4',
+  '.m3u8': 'application/vnd.apple.mpegurl',
+  '.ts': 'video/mp2t',
+  '.mpd': 'application/dash+xml',
+  '.m4s': 'video/iso.segment',
+  '.html': 'text/html; charset=utf-8',
+  '.bin': 'video/mp4',
+};
+
+/**
+ * A loopback media server for the tests: files from `root`, with Range support and, per
+ * request, throttling (`rate` bytes/s) and a stall (`stallAt` fraction, `stallMs`) so a
+ * test can act at 10 %, 50 % or 99 % of a download. `/page?video=…&title=…` is an
+ * HTML page holding a <video>.
+ */
+export async function startMediaServer(root: string, defaults: { rate?: number } = {}): Promise<MediaServer> {
+  const requests: MediaServer['requests'] = [];
+  const sockets = new Set<import('node:net').Socket>();
+  const server: Server = createServer((req, res) => {
+    handle(root, defaults, req, res, requests).catch(() => res.destroy());
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    requests,
+    url(path, query) {
+      const u = new URL(path.replace(/^\/?/, '/'), `http://127.0.0.1:${port}`);
+      for (const [k, val] of Object.entries(query ?? {})) u.searchParams.set(k, String(val));
+      return u.href;
+    },
+    async close() {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+async function handle(
+  root: string,
+  defaults: { rate?: number },
+  req: IncomingMessage,
+  res: ServerResponse,
+  requests: MediaServer['requests'],
+): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  requests.push({ path: url.pathname, range: req.headers.range, referer: req.headers.referer });
+  if (url.pathname === '/page') {
+    const title = url.searchParams.get('title') ?? 'Test page';
+    const video = url.searchParams.get('video') ?? '/progressive.mp4';
+    const body = `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
+<meta property="og:title" content="${escapeHtml(title)}"></head>
+<body><h1>${escapeHtml(title)}</h1><video controls width="640" height="360" src="${escapeHtml(video)}"></video></body></html>`;
+    res.writeHead(200, { 'content-type': TYPES['.html']!, 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+    return;
+  }
+  const rel = normalize(decodeURIComponent(url.pathname)).replace(/^(\.\.[/\\])+/, '');
+  const file = join(root, rel);
+  let size: number;
+  try {
+    const st = await fs.stat(file);
+    if (!st.isFile()) throw new Error('not a file');
+    size = st.size;
+  } catch {
+    res.writeHead(404, { 'content-type': 'text/plain' });
+    res.end('not found');
+    return;
+  }
+  const rate = Number(url.searchParams.get('rate') ?? defaults.rate ?? 0);
+  const stallAt = Number(url.searchParams.get('stallAt') ?? 0);
+  const stallMs = Number(url.searchParams.get('stallMs') ?? 0);
+  const segmentDelay = Number(url.searchParams.get('delay') ?? 0);
+
+  let start = 0;
+  let end = size - 1;
+  const range = req.headers.range?.match(/^bytes=(\d*)-(\d*)$/);
+  const headers: Record<string, string | number> = {
+    'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+    'accept-ranges': 'bytes',
+  };
+  if (range) {
+    start = range[1] ? Number(range[1]) : Math.max(0, size - Number(range[2]));
+    end = range[1] && range[2] ? Math.min(Number(range[2]), size - 1) : size - 1;
+    if (start >= size || start > end) {
+      res.writeHead(416, { 'content-range': `bytes */${size}` });
+      res.end();
+      return;
+    }
+    headers['content-range'] = `bytes ${start}-${end}/${size}`;
+  }
+  headers['content-length'] = end - start + 1;
+  res.writeHead(range ? 206 : 200, headers);
+  if (req.method === 'HEAD') {
+    res.end();
+    return;
+  }
+  if (segmentDelay > 0) await sleep(segmentDelay);
+  if (!rate && !stallAt) {
+    createReadStream(file, { start, end }).pipe(res);
+    return;
+  }
+  // Throttled: chunks of 1/20 s worth of bytes, paced by the clock.
+  const handle = await fs.open(file, 'r');
+  try {
+    const chunk = rate ? Math.max(1024, Math.floor(rate / 20)) : 64 * 1024;
+    const begun = Date.now();
+    let sent = 0;
+    let stalled = false;
+    for (let pos = start; pos <= end && !res.destroyed; ) {
+      const n = Math.min(chunk, end - pos + 1);
+      const buf = Buffer.allocUnsafe(n);
+      await handle.read(buf, 0, n, pos);
+      if (!res.write(buf)) await new Promise((r) => res.once('drain', r));
+      pos += n;
+      sent += n;
+      if (stallAt && !stalled && pos / size >= stallAt) {
+        stalled = true;
+        await sleep(stallMs);
+      }
+      if (rate) {
+        const due = begun + (sent / rate) * 1000 + (stalled ? stallMs : 0);
+        const wait = due - Date.now();
+        if (wait > 0) await sleep(wait);
+      }
+    }
+    res.end();
+  } finally {
+    await handle.close();
+  }
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { parseRequest } from './protocol';
+import { checkDownloadUrl } from './url';
+
+describe('checkDownloadUrl', () => {
+  it('accepts http and https URLs and normalises them', () => {
+    expect(checkDownloadUrl('https://example.com/watch?v=1')).toEqual({ ok: true, url: 'https://example.com/watch?v=1' });
+    expect(checkDownloadUrl('HTTP://Example.COM/a b'.replace(' ', '%20'))).toEqual({ ok: true, url: 'http://example.com/a%20b' });
+  });
+
+  it.each([
+    ['file:///etc/passwd', 'scheme "file"'],
+    ['javascript:alert(1)', 'scheme "javascript"'],
+    ['ftp://example.com/x', 'scheme "ftp"'],
+    ['-o/tmp/evil', 'starts with "-"'],
+    ['--exec=rm -rf ~', 'starts with "-"'],
+    ['https://example.com/x --exec "rm -rf ~"', 'whitespace'],
+    ['https://example.com/x\n--exec', 'control character'],
+    ['example.com/video', 'not an absolute URL'],
+  ])('refuses %j, naming the value', (url, why) => {
+    const r = checkDownloadUrl(url);
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.code).toBe('INVALID_URL');
+      expect(r.message).toContain(why);
+      expect(r.message).toContain(JSON.stringify(url).slice(0, 20));
+    }
+  });
+
+  it('refuses a URL over the limit with its length and a short preview', () => {
+    const r = checkDownloadUrl(`https://example.com/${'a'.repeat(2 * 1024 * 1024)}`);
+    expect(r).toMatchObject({ ok: false, code: 'URL_TOO_LONG', message: expect.stringContaining('2097172 characters') });
+    if (!r.ok) expect(r.message.length).toBeLessThan(300);
+  });
+});
+
+describe('parseRequest', () => {
+  it('accepts a valid request and applies transforms', () => {
+    const r = parseRequest({ id: 7, type: 'jobs.add', params: { url: 'https://EXAMPLE.com/v', preset: 'audio' } });
+    expect(r).toEqual({ ok: true, request: { id: 7, type: 'jobs.add', params: { url: 'https://example.com/v', preset: 'audio' } } });
+  });
+
+  it('names an unknown message type and lists the known ones', () => {
+    const r = parseRequest({ id: 'a', type: 'jobs.explode', params: {} });
+    expect(r).toMatchObject({ ok: false, id: 'a', error: { code: 'UNKNOWN_TYPE', message: expect.stringMatching(/"jobs\.explode".*jobs\.add/) } });
+  });
+
+  it('names the bad field and value', () => {
+    expect(parseRequest({ id: 1, type: 'jobs.cancel', params: { jobId: 'seven' } })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_MESSAGE', field: 'params.jobId', message: expect.stringContaining('"seven"') },
+    });
+    expect(parseRequest({ id: 1, type: 'jobs.add', params: { url: 'file:///etc/passwd' } })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_URL', field: 'params.url', message: expect.stringContaining('file:///etc/passwd') },
+    });
+    expect(parseRequest({ id: 1, type: 'jobs.add', params: { url: 'https://x.y/', preset: '4k' } })).toMatchObject({
+      ok: false,
+      error: { field: 'params.preset', message: expect.stringContaining('"4k"') },
+    });
+  });
+
+  it('refuses unknown fields: nothing can be smuggled in', () => {
+    expect(parseRequest({ id: 1, type: 'jobs.add', params: { url: 'https://x.y/', args: ['--exec', 'sh'] } })).toMatchObject({
+      ok: false,
+      error: { message: expect.stringContaining('Unexpected field `params.args`') },
+    });
+  });
+
+  it('answers a message without an id with id null', () => {
+    expect(parseRequest({ type: 'hello' })).toMatchObject({ ok: false, id: null, error: { code: 'INVALID_MESSAGE' } });
+    expect(parseRequest([1, 2])).toMatchObject({ ok: false, id: null });
+  });
+
+  it('refuses a 2 MiB URL with URL_TOO_LONG', () => {
+    const r = parseRequest({ id: 1, type: 'jobs.add', params: { url: `https://x.y/${'a'.repeat(2 * 1024 * 1024)}` } });
+    expect(r).toMatchObject({ ok: false, error: { code: 'URL_TOO_LONG', field: 'params.url' } });
+  });
+
+  it('validates settings with their bounds', () => {
+    expect(parseRequest({ id: 1, type: 'settings.set', params: { settings: { concurrency: 0 } } })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_SETTING', field: 'params.settings.concurrency', message: expect.stringContaining('`0`') },
+    });
+    expect(parseRequest({ id: 1, type: 'settings.set', params: { settings: { downloadDir: 'relative/dir' } } })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_SETTING', message: expect.stringContaining('absolute') },
+    });
+  });
+});

@@ -1,0 +1,27 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['shared/**/*.test.ts', 'native-host/src/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['native-host/test/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['native-host/test/helpers/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          // Real downloads on two cores: a little parallelism, not more.
+          maxWorkers: 2,
+        },
+      },
+    ],
+  },
+});
