@@ -8,6 +8,8 @@ export interface MediaServer {
   url(path: string, query?: Record<string, string | number>): string;
   /** Requests seen, for assertions (Range headers, Referer). */
   requests: { path: string; range: string | undefined; referer: string | undefined }[];
+  /** Responses that reached their stall point and are holding the rest back. */
+  stalled: number;
   close(): Promise<void>;
 }
 
@@ -29,9 +31,10 @@ const TYPES: Record<string, string> = {
  */
 export async function startMediaServer(root: string, defaults: { rate?: number } = {}): Promise<MediaServer> {
   const requests: MediaServer['requests'] = [];
+  const stats = { stalled: 0 };
   const sockets = new Set<import('node:net').Socket>();
   const server: Server = createServer((req, res) => {
-    handle(root, defaults, req, res, requests).catch(() => res.destroy());
+    handle(root, defaults, req, res, requests, stats).catch(() => res.destroy());
   });
   server.on('connection', (s) => {
     sockets.add(s);
@@ -41,6 +44,9 @@ export async function startMediaServer(root: string, defaults: { rate?: number }
   const { port } = server.address() as AddressInfo;
   return {
     requests,
+    get stalled() {
+      return stats.stalled;
+    },
     url(path, query) {
       const u = new URL(path.replace(/^\/?/, '/'), `http://127.0.0.1:${port}`);
       for (const [k, val] of Object.entries(query ?? {})) u.searchParams.set(k, String(val));
@@ -59,6 +65,7 @@ async function handle(
   req: IncomingMessage,
   res: ServerResponse,
   requests: MediaServer['requests'],
+  stats: { stalled: number },
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   requests.push({ path: url.pathname, range: req.headers.range, referer: req.headers.referer });
@@ -124,15 +131,18 @@ async function handle(
     const begun = Date.now();
     let sent = 0;
     let stalled = false;
+    const stallPos = stallAt ? Math.floor(size * stallAt) : -1;
     for (let pos = start; pos <= end && !res.destroyed; ) {
-      const n = Math.min(chunk, end - pos + 1);
+      // Stop exactly at the stall point, so the client has stallAt of the file and no more.
+      const n = Math.min(chunk, end - pos + 1, pos < stallPos ? stallPos - pos : Infinity);
       const buf = Buffer.allocUnsafe(n);
       await handle.read(buf, 0, n, pos);
       if (!res.write(buf)) await new Promise((r) => res.once('drain', r));
       pos += n;
       sent += n;
-      if (stallAt && !stalled && pos / size >= stallAt) {
+      if (stallAt && !stalled && pos >= stallPos) {
         stalled = true;
+        stats.stalled++;
         await sleep(stallMs);
       }
       if (rate) {

@@ -1,0 +1,194 @@
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Job } from '../../shared/job';
+import { type TestEnv, createEnv, finished, waitForJob } from './helpers/env';
+import { FIXTURES, FIXTURE_DIR } from './helpers/fixtures';
+import { type MediaServer, startMediaServer } from './helpers/media-server';
+import { sha256 } from './helpers/probe';
+
+let server: MediaServer;
+let env: TestEnv;
+
+beforeAll(async () => {
+  server = await startMediaServer(FIXTURE_DIR);
+});
+afterAll(() => server.close());
+beforeEach(async () => {
+  env = await createEnv();
+});
+afterEach(() => env.close());
+
+/** yt-dlp and ffmpeg processes of this test's home (the daemon itself is not a job's process). */
+const jobProcesses = () => env.processes().filter((p) => !/vidqueue\.js daemon/.test(p.cmdline));
+const atLeast = (percent: number) => (j: Job) => j.status === 'downloading' && (j.progress.percent ?? 0) >= percent;
+const slow = (query: Record<string, number> = {}) => server.url(FIXTURES.progressive, { rate: 1_000_000, ...query });
+
+describe('cancel', () => {
+  it('cancels a queued job at once, before it ever starts', async () => {
+    const client = await env.client();
+    await client.request('settings.set', { settings: { concurrency: 1 } });
+    const running = (await client.request('jobs.add', { url: slow() })).job;
+    const queued = (await client.request('jobs.add', { url: slow() })).job;
+    expect((await client.request('jobs.get', { jobId: queued.id })).job.status).toBe('queued');
+    const { job } = await client.request('jobs.cancel', { jobId: queued.id });
+    expect(job).toMatchObject({ status: 'cancelled', startedAt: null });
+    expect(job.cancelledAt).toBeGreaterThan(0);
+    await client.request('jobs.cancel', { jobId: running.id });
+    expect(jobProcesses()).toEqual([]);
+    expect(env.stagingFiles()).toEqual([]);
+  });
+
+  it.each([10, 50])('stops a download at about %i percent: no process, no partial file, when the reply arrives', async (percent) => {
+    const client = await env.client();
+    await client.request('subscribe', {});
+    const { job } = await client.request('jobs.add', { url: slow() });
+    await waitForJob(client, job.id, atLeast(percent));
+    expect(jobProcesses().length).toBeGreaterThan(0);
+    expect(env.stagingFiles().length).toBeGreaterThan(0);
+    const { job: cancelled } = await client.request('jobs.cancel', { jobId: job.id });
+    // Checked straight after the reply, with no waiting.
+    expect(jobProcesses()).toEqual([]);
+    expect(env.stagingFiles()).toEqual([]);
+    expect(env.downloaded()).toEqual([]);
+    expect(cancelled.status).toBe('cancelled');
+    expect(cancelled.progress.percent).toBeGreaterThanOrEqual(percent);
+  });
+
+  it('stops a download at 99 % and leaves nothing', async () => {
+    const client = await env.client();
+    const { job } = await client.request('jobs.add', { url: slow({ rate: 3_000_000, stallAt: 0.99, stallMs: 20_000 }) });
+    // yt-dlp reports progress a read block late: the server says when 99 % of the file is out.
+    await waitForJob(client, job.id, () => server.stalled > 0);
+    expect(jobProcesses().length).toBeGreaterThan(0);
+    const { job: cancelled } = await client.request('jobs.cancel', { jobId: job.id });
+    expect(cancelled.status).toBe('cancelled');
+    expect(jobProcesses()).toEqual([]);
+    expect(env.stagingFiles()).toEqual([]);
+    expect(env.downloaded()).toEqual([]);
+  });
+
+  it('stops an HLS download between fragments and leaves nothing', async () => {
+    const hls = await startMediaServer(FIXTURE_DIR, { rate: 600_000 });
+    try {
+      const client = await env.client();
+      const { job } = await client.request('jobs.add', { url: hls.url(FIXTURES.hls) });
+      await waitForJob(client, job.id, (j) => (j.progress.fragmentIndex ?? 0) >= 2);
+      await client.request('jobs.cancel', { jobId: job.id });
+      expect(jobProcesses()).toEqual([]);
+      expect(env.stagingFiles()).toEqual([]);
+      expect(env.downloaded()).toEqual([]);
+    } finally {
+      await hls.close();
+    }
+  });
+
+  it('lets completion win: a finished file stays and the job reports completed', async () => {
+    const client = await env.client();
+    const { job } = await client.request('jobs.add', { url: server.url(FIXTURES.progressive) });
+    const done = await waitForJob(client, job.id, finished);
+    expect(done.status).toBe('completed');
+    await expect(client.request('jobs.cancel', { jobId: job.id })).rejects.toMatchObject({
+      code: 'INVALID_TRANSITION',
+      message: `Job ${job.id}: cannot cancel a job that is completed (it has finished; remove it from the history instead)`,
+    });
+    expect(sha256(done.filePath!)).toBe(sha256(join(FIXTURE_DIR, FIXTURES.progressive)));
+    expect((await client.request('jobs.get', { jobId: job.id })).job.status).toBe('completed');
+  });
+
+  it('is idempotent: a double click gets two confirmations; a later cancel changes nothing and says why', async () => {
+    const client = await env.client();
+    const { job } = await client.request('jobs.add', { url: slow() });
+    await waitForJob(client, job.id, atLeast(5));
+    const [first, second] = await Promise.allSettled([
+      client.request('jobs.cancel', { jobId: job.id }),
+      client.request('jobs.cancel', { jobId: job.id }),
+    ]);
+    expect(first).toMatchObject({ status: 'fulfilled', value: { job: { status: 'cancelled' } } });
+    expect(second).toMatchObject({ status: 'fulfilled', value: { job: { status: 'cancelled' } } });
+    const before = (await client.request('jobs.get', { jobId: job.id })).job;
+    await expect(client.request('jobs.cancel', { jobId: job.id })).rejects.toMatchObject({ code: 'INVALID_TRANSITION' });
+    expect((await client.request('jobs.get', { jobId: job.id })).job).toEqual(before);
+    expect(jobProcesses()).toEqual([]);
+  });
+
+  it('cancels everything with cancel all: running, queued and paused', async () => {
+    const client = await env.client();
+    await client.request('settings.set', { settings: { concurrency: 2 } });
+    const ids = [];
+    for (let i = 0; i < 4; i++) ids.push((await client.request('jobs.add', { url: slow() })).job.id);
+    await waitForJob(client, ids[0]!, atLeast(5));
+    await client.request('jobs.pause', { jobId: ids[3]! });
+    const { jobs } = await client.request('jobs.cancelAll', {});
+    expect(jobs.map((j) => j.id).sort()).toEqual([...ids].sort());
+    expect(jobs.every((j) => j.status === 'cancelled')).toBe(true);
+    expect(jobProcesses()).toEqual([]);
+    expect(env.stagingFiles()).toEqual([]);
+  });
+
+  it('never mixes files over 20 rapid cancel / re-add cycles of the same URL', async () => {
+    const client = await env.client();
+    const url = server.url(FIXTURES.progressive, { rate: 4_000_000 });
+    for (let i = 0; i < 20; i++) {
+      const { job } = await client.request('jobs.add', { url });
+      if (i % 2 === 1) await waitForJob(client, job.id, (j) => (j.progress.downloadedBytes ?? 0) > 0 || finished(j));
+      const r = await client.request('jobs.cancel', { jobId: job.id }).catch((e: { code: string }) => e);
+      expect(['cancelled', 'INVALID_TRANSITION']).toContain('job' in r ? r.job.status : r.code);
+      expect(jobProcesses()).toEqual([]);
+    }
+    const files = env.downloaded();
+    // A cycle whose download finished before its cancel keeps a complete file: nothing partial.
+    for (const f of files) expect(sha256(join(env.downloads, f))).toBe(sha256(join(FIXTURE_DIR, FIXTURES.progressive)));
+    const { job } = await client.request('jobs.add', { url });
+    const done = await waitForJob(client, job.id, finished);
+    expect(sha256(done.filePath!)).toBe(sha256(join(FIXTURE_DIR, FIXTURES.progressive)));
+    expect(env.stagingFiles()).toEqual([]);
+  });
+});
+
+describe('pause and resume', () => {
+  it('resumes from the bytes it had and gives a byte-identical copy', async () => {
+    const client = await env.client();
+    const url = slow();
+    const { job } = await client.request('jobs.add', { url });
+    await waitForJob(client, job.id, atLeast(30));
+    const { job: paused } = await client.request('jobs.pause', { jobId: job.id });
+    expect(paused.status).toBe('paused');
+    expect(jobProcesses()).toEqual([]);
+    const partial = env.stagingFiles();
+    expect(partial.some((f) => f.endsWith('.part'))).toBe(true);
+    await expect(client.request('jobs.pause', { jobId: job.id })).rejects.toMatchObject({ code: 'INVALID_TRANSITION' });
+
+    const rangesBefore = server.requests.length;
+    await client.request('jobs.resume', { jobId: job.id });
+    const done = await waitForJob(client, job.id, finished);
+    expect(done.status).toBe('completed');
+    expect(sha256(done.filePath!)).toBe(sha256(join(FIXTURE_DIR, FIXTURES.progressive)));
+    // The second run asked only for the rest.
+    const resumed = server.requests.slice(rangesBefore).filter((r) => r.path.endsWith('.mp4') && r.range);
+    expect(resumed.some((r) => Number(r.range!.match(/bytes=(\d+)-/)?.[1]) > 500_000)).toBe(true);
+    expect(env.stagingFiles()).toEqual([]);
+  });
+
+  it('removes the partial files of a paused job when it is cancelled', async () => {
+    const client = await env.client();
+    const { job } = await client.request('jobs.add', { url: slow() });
+    await waitForJob(client, job.id, atLeast(10));
+    await client.request('jobs.pause', { jobId: job.id });
+    expect(env.stagingFiles().length).toBeGreaterThan(0);
+    await client.request('jobs.cancel', { jobId: job.id });
+    expect(env.stagingFiles()).toEqual([]);
+  });
+
+  it('retries a cancelled job from scratch to completion', async () => {
+    const client = await env.client();
+    const { job } = await client.request('jobs.add', { url: slow({ rate: 3_000_000 }) });
+    await waitForJob(client, job.id, atLeast(10));
+    await client.request('jobs.cancel', { jobId: job.id });
+    const { job: retried } = await client.request('jobs.retry', { jobId: job.id });
+    expect(['queued', 'downloading']).toContain(retried.status);
+    expect(retried.cancelledAt).toBeNull();
+    const done = await waitForJob(client, job.id, finished);
+    expect(done.status).toBe('completed');
+    expect(sha256(done.filePath!)).toBe(sha256(join(FIXTURE_DIR, FIXTURES.progressive)));
+  });
+});

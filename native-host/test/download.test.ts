@@ -1,0 +1,156 @@
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Event } from '../../shared/protocol';
+import { type TestEnv, createEnv, finished, waitForJob } from './helpers/env';
+import { FIXTURES, FIXTURE_DIR } from './helpers/fixtures';
+import { type MediaServer, startMediaServer } from './helpers/media-server';
+import { decodesCleanly, probe, sha256 } from './helpers/probe';
+
+let server: MediaServer;
+let env: TestEnv;
+
+beforeAll(async () => {
+  server = await startMediaServer(FIXTURE_DIR);
+});
+afterAll(() => server.close());
+beforeEach(async () => {
+  env = await createEnv();
+});
+afterEach(() => env.close());
+
+describe('downloads with real yt-dlp', () => {
+  it('downloads a progressive MP4 that plays and is byte-identical, and leaves no staging folder', async () => {
+    const client = await env.client();
+    await client.request('subscribe', {});
+    const events: Event[] = [];
+    client.on('event', (e) => events.push(e));
+    const { job } = await client.request('jobs.add', { url: server.url(FIXTURES.progressive, { rate: 2_000_000 }) });
+    expect(job.preset).toBe('best');
+    expect(['queued', 'downloading']).toContain(job.status);
+    const done = await waitForJob(client, job.id, finished);
+    expect(done).toMatchObject({ status: 'completed', error: null, progress: { percent: 100 } });
+    expect(done.filePath).toBe(join(env.downloads, 'progressive [progressive].mp4'));
+    expect(sha256(done.filePath!)).toBe(sha256(join(FIXTURE_DIR, FIXTURES.progressive)));
+    const info = await probe(done.filePath!);
+    expect(info.codecs.sort()).toEqual(['aac', 'h264']);
+    expect(info.duration).toBeCloseTo(8, 0);
+    expect(env.stagingFiles()).toEqual([]);
+    expect(env.processes().filter((p) => !p.cmdline.includes(' daemon '))).toEqual([]);
+
+    // Progress: throttled to at most 4 a second, monotonic, ending with the final 100 %.
+    const updates = events.flatMap((e) => (e.event === 'job.updated' && e.data.job.id === job.id ? [e.data.job] : []));
+    const downloading = updates.filter((j) => j.status === 'downloading' && j.progress.percent !== null);
+    expect(downloading.length).toBeGreaterThan(2);
+    const percents = downloading.map((j) => j.progress.percent!);
+    for (let i = 1; i < percents.length; i++) expect(percents[i]).toBeGreaterThanOrEqual(percents[i - 1]!);
+    expect(updates.at(-1)).toMatchObject({ status: 'completed' });
+    const seconds = (done.finishedAt! - done.startedAt!) / 1000;
+    expect(downloading.length).toBeLessThanOrEqual(Math.ceil(seconds * 4) + 2);
+  });
+
+  it('downloads a multi-segment HLS stream that decodes cleanly, reporting fragments', async () => {
+    const client = await env.client();
+    await client.request('subscribe', {});
+    const fragments: number[] = [];
+    client.on('event', (e) => {
+      if (e.event === 'job.updated' && e.data.job.progress.fragmentCount) fragments.push(e.data.job.progress.fragmentCount);
+    });
+    const { job } = await client.request('jobs.add', { url: server.url(FIXTURES.hls), title: 'HLS clip' });
+    const done = await waitForJob(client, job.id, finished);
+    expect(done.status, JSON.stringify(done.error)).toBe('completed');
+    expect(done.title).toBe('HLS clip');
+    expect(await decodesCleanly(done.filePath!)).toBe(true);
+    expect((await probe(done.filePath!)).duration).toBeGreaterThan(7);
+    expect(Math.max(...fragments)).toBe(8);
+  });
+
+  it('downloads separate video and audio (DASH), merges them, and never reports progress going back', async () => {
+    const client = await env.client();
+    await client.request('subscribe', {});
+    const percents: number[] = [];
+    client.on('event', (e) => {
+      if (e.event === 'job.updated' && e.data.job.progress.percent !== null) percents.push(e.data.job.progress.percent);
+    });
+    const { job } = await client.request('jobs.add', { url: server.url(FIXTURES.dash) });
+    const done = await waitForJob(client, job.id, finished);
+    expect(done.status, JSON.stringify(done.error)).toBe('completed');
+    expect((await probe(done.filePath!)).codecs.sort()).toEqual(['aac', 'h264']);
+    for (let i = 1; i < percents.length; i++) expect(percents[i]).toBeGreaterThanOrEqual(percents[i - 1]!);
+    expect(env.stagingFiles()).toEqual([]);
+  });
+
+  it('extracts audio only as m4a with ffmpeg', async () => {
+    const client = await env.client();
+    const { job } = await client.request('jobs.add', { url: server.url(FIXTURES.progressive), preset: 'audio' });
+    const done = await waitForJob(client, job.id, finished);
+    expect(done.status, JSON.stringify(done.error)).toBe('completed');
+    expect(done.filePath).toMatch(/\.m4a$/);
+    expect((await probe(done.filePath!)).codecs).toEqual(['aac']);
+  });
+
+  it('never overwrites: the same video twice gives two files', async () => {
+    const client = await env.client();
+    const url = server.url(FIXTURES.progressive);
+    const a = (await client.request('jobs.add', { url })).job;
+    const b = (await client.request('jobs.add', { url })).job;
+    const [da, db] = [await waitForJob(client, a.id, finished), await waitForJob(client, b.id, finished)];
+    expect(new Set([da.filePath, db.filePath]).size).toBe(2);
+    expect(env.downloaded().sort()).toEqual(['progressive [progressive] (1).mp4', 'progressive [progressive].mp4']);
+    expect(sha256(da.filePath!)).toBe(sha256(db.filePath!));
+  });
+
+  it('sends the page as Referer and keeps a hostile page title inside the download folder', async () => {
+    const client = await env.client();
+    const title = '../../../../etc/evil \u202Egpj.exe 日本語 🎬';
+    const page = server.url('/page', { title, video: `/${FIXTURES.progressive}` });
+    const { job } = await client.request('jobs.add', { url: page, pageUrl: 'http://127.0.0.1/source-page' });
+    const done = await waitForJob(client, job.id, finished);
+    expect(done.status, JSON.stringify(done.error)).toBe('completed');
+    const name = done.filePath!.slice(env.downloads.length + 1);
+    expect(done.filePath!.startsWith(`${env.downloads}/`)).toBe(true);
+    expect(name).not.toContain('/');
+    expect(name).not.toContain('\u202E');
+    expect(name).toContain('日本語');
+    expect(env.downloaded()).toEqual([name]);
+    expect(server.requests.some((r) => r.referer === 'http://127.0.0.1/source-page')).toBe(true);
+  });
+
+  it('fails a URL yt-dlp cannot handle with its error, and cleans up', async () => {
+    const client = await env.client();
+    const { job } = await client.request('jobs.add', { url: server.url('/missing.mp4') });
+    const done = await waitForJob(client, job.id, finished);
+    expect(done.status).toBe('failed');
+    expect(done.error?.code).toMatch(/DOWNLOAD_FAILED|UNSUPPORTED_URL/);
+    expect(done.error?.message).toMatch(/404/);
+    expect(env.stagingFiles()).toEqual([]);
+  });
+});
+
+describe('missing tools', () => {
+  it('fails the job with a message that says what to install', async () => {
+    const bare = await createEnv({ PATH: '/nonexistent' });
+    try {
+      const client = await bare.client();
+      const { job } = await client.request('jobs.add', { url: server.url(FIXTURES.progressive) });
+      const done = await waitForJob(client, job.id, finished);
+      expect(done).toMatchObject({ status: 'failed', error: { code: 'YTDLP_MISSING' } });
+      expect(done.error?.message).toContain('sudo apt install yt-dlp');
+      expect(done.error?.message).toContain('VIDQUEUE_YTDLP');
+    } finally {
+      await bare.close();
+    }
+  });
+
+  it('fails an audio job without ffmpeg, naming ffmpeg', async () => {
+    const noFfmpeg = await createEnv({ VIDQUEUE_FFMPEG: '/nonexistent/ffmpeg' });
+    try {
+      const client = await noFfmpeg.client();
+      const { job } = await client.request('jobs.add', { url: server.url(FIXTURES.progressive), preset: 'audio' });
+      const done = await waitForJob(client, job.id, finished);
+      expect(done).toMatchObject({ status: 'failed', error: { code: 'FFMPEG_MISSING' } });
+      expect(done.error?.message).toContain('`/nonexistent/ffmpeg`');
+    } finally {
+      await noFfmpeg.close();
+    }
+  });
+});

@@ -1,0 +1,26 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { execa } from 'execa';
+
+export interface Probe {
+  formatName: string;
+  duration: number;
+  codecs: string[];
+}
+
+/** ffprobe's view of a file: it must open, have streams and a duration. */
+export async function probe(file: string): Promise<Probe> {
+  const { stdout } = await execa('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file]);
+  const info = JSON.parse(stdout) as { format: { format_name: string; duration: string }; streams: { codec_name: string }[] };
+  return { formatName: info.format.format_name, duration: Number(info.format.duration), codecs: info.streams.map((s) => s.codec_name) };
+}
+
+/** Decodes the whole file: catches truncation that a header-only probe misses. */
+export async function decodesCleanly(file: string): Promise<boolean> {
+  const r = await execa('ffmpeg', ['-v', 'error', '-i', file, '-f', 'null', '-'], { reject: false });
+  return r.exitCode === 0 && r.stderr.trim() === '';
+}
+
+export function sha256(file: string): string {
+  return createHash('sha256').update(readFileSync(file)).digest('hex');
+}
