@@ -84,7 +84,8 @@ export interface ResultOf {
   'jobs.list': JobPage;
   'jobs.get': { job: Job };
   'jobs.cancel': { job: Job };
-  'jobs.cancelAll': { jobs: Job[] };
+  /** The ids of the jobs cancelled (their new state arrives as events). */
+  'jobs.cancelAll': { jobIds: number[] };
   'jobs.pause': { job: Job };
   'jobs.resume': { job: Job };
   'jobs.retry': { job: Job };

@@ -118,9 +118,10 @@ describe('cancel', () => {
     for (let i = 0; i < 4; i++) ids.push((await client.request('jobs.add', { url: slow() })).job.id);
     await waitForJob(client, ids[0]!, atLeast(5));
     await client.request('jobs.pause', { jobId: ids[3]! });
-    const { jobs } = await client.request('jobs.cancelAll', {});
-    expect(jobs.map((j) => j.id).sort()).toEqual([...ids].sort());
-    expect(jobs.every((j) => j.status === 'cancelled')).toBe(true);
+    const { jobIds } = await client.request('jobs.cancelAll', {});
+    expect([...jobIds].sort()).toEqual([...ids].sort());
+    const after = (await client.request('jobs.list', {})).jobs;
+    expect(after.every((j) => j.status === 'cancelled')).toBe(true);
     expect(jobProcesses()).toEqual([]);
     expect(env.stagingFiles()).toEqual([]);
   });

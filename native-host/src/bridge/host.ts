@@ -19,6 +19,45 @@ export interface HostOptions {
 
 const BRIDGE_ID_PREFIX = 'vidqueue-bridge:';
 
+/** Sends the bridge's own hello and waits for its answer; the decoder goes on to relay the rest. */
+function handshake(s: Socket, timeoutMs = 3000): Promise<FrameDecoder> {
+  const decoder = new FrameDecoder(64 * 1024 * 1024);
+  return new Promise((resolve, reject) => {
+    const fail = (why: string) => {
+      cleanup();
+      s.destroy();
+      reject(new Error(why));
+    };
+    const timer = setTimeout(() => fail(`no answer to hello in ${timeoutMs} ms`), timeoutMs);
+    const onData = (chunk: Buffer) => {
+      for (const d of decoder.push(chunk)) {
+        if (d.kind !== 'frame') continue;
+        const json = decodeJson(d.body);
+        const msg = json.ok ? (json.value as { id?: unknown; ok?: boolean; error?: { message: string } }) : null;
+        if (msg?.id !== `${BRIDGE_ID_PREFIX}hello`) continue;
+        cleanup();
+        if (msg.ok) resolve(decoder);
+        else {
+          s.destroy();
+          reject(new Error(msg.error?.message ?? 'hello refused'));
+        }
+        return;
+      }
+    };
+    const onClose = () => fail('the daemon closed the connection during the handshake');
+    const cleanup = () => {
+      clearTimeout(timer);
+      s.off('data', onData);
+      s.off('close', onClose);
+      s.off('error', onClose);
+    };
+    s.on('data', onData);
+    s.on('close', onClose);
+    s.on('error', onClose);
+    s.write(encodeFrame({ id: `${BRIDGE_ID_PREFIX}hello`, type: 'hello', params: { protocolVersion: PROTOCOL_VERSION, client: 'bridge' } }));
+  });
+}
+
 /**
  * `vidqueue host`: what the browser starts. A relay between the browser's stdio
  * (native-messaging frames) and the user's daemon, which it starts when needed. It owns
@@ -43,14 +82,16 @@ export function runHost(o: HostOptions): void {
 
   const connect = (): Promise<void> => {
     connecting ??= (async () => {
-      let delay = 100;
+      let delay = 50;
       for (;;) {
         try {
           const s = await connectOrStart(o.paths, o.cliPath);
-          attach(s);
+          // A dying daemon can still accept a connection for an instant: only an answered hello counts.
+          const fromDaemon = await handshake(s);
+          attach(s, fromDaemon);
           return;
         } catch (err) {
-          log.error('could not reach the daemon', err);
+          log.warn('could not reach the daemon', err);
           failPending(`Could not reach the VidQueue daemon: ${(err as Error).message}`);
           if (closing) return;
           await sleep(delay);
@@ -63,10 +104,9 @@ export function runHost(o: HostOptions): void {
     return connecting;
   };
 
-  const attach = (s: Socket) => {
+  const attach = (s: Socket, fromDaemon: FrameDecoder) => {
     socket = s;
     daemonSaidStopping = false;
-    const fromDaemon = new FrameDecoder(64 * 1024 * 1024);
     s.on('data', (chunk: Buffer) => {
       for (const d of fromDaemon.push(chunk)) if (d.kind === 'frame') relayToBrowser(d.body);
     });
@@ -81,10 +121,7 @@ export function runHost(o: HostOptions): void {
     });
     if (everConnected) {
       // A new daemon: restore the subscription, and tell the views to fetch again.
-      if (subscribed) {
-        s.write(encodeFrame({ id: `${BRIDGE_ID_PREFIX}hello`, type: 'hello', params: { protocolVersion: PROTOCOL_VERSION, client: 'bridge' } }));
-        s.write(encodeFrame({ id: `${BRIDGE_ID_PREFIX}subscribe`, type: 'subscribe', params: {} }));
-      }
+      if (subscribed) s.write(encodeFrame({ id: `${BRIDGE_ID_PREFIX}subscribe`, type: 'subscribe', params: {} }));
       toBrowser({ event: 'daemon.reconnected', data: {} });
     }
     everConnected = true;

@@ -4,7 +4,7 @@ import { quote } from '../../../shared/quote';
 import { SETTING_KEYS, type SettingKey, type Settings } from '../../../shared/settings';
 import { checkDownloadUrl } from '../../../shared/url';
 import { DaemonClient } from '../daemon/client';
-import { connectOrStart } from '../daemon/spawn';
+import { openClient } from '../daemon/spawn';
 import { connectSocket } from '../daemon/client';
 import { resolvePaths } from '../paths';
 import { EXIT } from './exit-codes';
@@ -29,11 +29,8 @@ export async function clientCommand(command: string, args: string[], cliPath: st
   }
 }
 
-async function connect(cliPath: string): Promise<DaemonClient> {
-  const paths = resolvePaths();
-  const socket = await connectOrStart(paths, cliPath);
-  socket.destroy();
-  return DaemonClient.connect(paths.socket, 'cli');
+function connect(cliPath: string): Promise<DaemonClient> {
+  return openClient(resolvePaths(), cliPath);
 }
 
 const out = (text: string) => process.stdout.write(`${text}\n`);
@@ -105,8 +102,8 @@ async function run(command: string, args: string[], cliPath: string): Promise<nu
       const client = await connect(cliPath);
       try {
         if (values.all) {
-          const { jobs } = await client.request('jobs.cancelAll', {});
-          out(values.json ? JSON.stringify({ jobs }) : `cancelled ${jobs.length} job(s)${jobs.length ? `: ${jobs.map((j) => j.id).join(', ')}` : ''}`);
+          const { jobIds } = await client.request('jobs.cancelAll', {});
+          out(values.json ? JSON.stringify({ jobIds }) : `cancelled ${jobIds.length} job(s)${jobIds.length ? `: ${jobIds.join(', ')}` : ''}`);
           return EXIT.OK;
         }
         const { job } = await client.request('jobs.cancel', { jobId: jobId(positionals[0]) });
@@ -186,8 +183,7 @@ async function run(command: string, args: string[], cliPath: string): Promise<nu
         out('The daemon is not running.');
         return EXIT.OK;
       }
-      socket.destroy();
-      const client = await DaemonClient.connect(paths.socket, 'cli');
+      const client = await DaemonClient.fromSocket(socket, 'cli');
       const closed = new Promise<void>((r) => client.once('close', () => r()));
       await client.request('daemon.stop', {});
       // Running downloads stop and go back to the queue; they resume at the next start.

@@ -51,8 +51,18 @@ export class DaemonClient extends EventEmitter<{ event: [Event]; close: [] }> {
   }
 
   static async connect(socketPath: string, client = 'cli'): Promise<DaemonClient> {
-    const c = new DaemonClient(await connectSocket(socketPath));
-    await c.request('hello', { protocolVersion: PROTOCOL_VERSION, client });
+    return DaemonClient.fromSocket(await connectSocket(socketPath), client);
+  }
+
+  /** Wraps a connected socket and says hello: only an answered hello proves a live daemon. */
+  static async fromSocket(socket: Socket, client = 'cli'): Promise<DaemonClient> {
+    const c = new DaemonClient(socket);
+    try {
+      await c.request('hello', { protocolVersion: PROTOCOL_VERSION, client });
+    } catch (err) {
+      c.destroy();
+      throw err;
+    }
     return c;
   }
 

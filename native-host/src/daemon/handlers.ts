@@ -2,6 +2,7 @@ import { constants, promises as fs } from 'node:fs';
 import { VidQueueError } from '../../../shared/errors';
 import { PROTOCOL_VERSION, type ParsedRequest, type ResultOf } from '../../../shared/protocol';
 import type { Settings } from '../../../shared/settings';
+import { ensureDir } from '../downloader/files';
 import type { Queue } from '../queue/queue';
 import type { SettingsStore } from '../store/settings';
 import type { Connection } from './connection';
@@ -42,7 +43,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     'jobs.list': (p) => queue.list(p.cursor, p.limit),
     'jobs.get': (p) => ({ job: queue.get(p.jobId) }),
     'jobs.cancel': async (p) => ({ job: await queue.cancel(p.jobId) }),
-    'jobs.cancelAll': async () => ({ jobs: await queue.cancelAll() }),
+    'jobs.cancelAll': async () => ({ jobIds: (await queue.cancelAll()).map((j) => j.id) }),
     'jobs.pause': async (p) => ({ job: await queue.pause(p.jobId) }),
     'jobs.resume': (p) => ({ job: queue.resume(p.jobId) }),
     'jobs.retry': (p) => ({ job: queue.retry(p.jobId) }),
@@ -66,7 +67,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
 /** A download folder must exist (it is created) and be writable, or the setting is refused. */
 async function checkWritableFolder(dir: string): Promise<void> {
   try {
-    await fs.mkdir(dir, { recursive: true });
+    await ensureDir(dir);
     await fs.access(dir, constants.W_OK);
   } catch (err) {
     throw new VidQueueError(

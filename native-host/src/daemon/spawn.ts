@@ -5,7 +5,7 @@ import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { VidQueueError } from '../../../shared/errors';
 import type { Paths } from '../paths';
-import { connectSocket } from './client';
+import { DaemonClient, connectSocket } from './client';
 import { ensurePrivateDir } from './private-dir';
 
 const RETRYABLE = new Set(['ENOENT', 'ECONNREFUSED', 'ECONNRESET', 'EAGAIN', 'ETIMEDOUT']);
@@ -44,6 +44,26 @@ export async function connectOrStart(
     'DAEMON_UNAVAILABLE',
     `The VidQueue daemon did not start within ${timeoutMs} ms (${(lastError as Error)?.message ?? 'no answer'}); see ${join(paths.logDir, 'daemon.log')}`,
   );
+}
+
+/**
+ * A client of the user's daemon, started if needed. Retried a few times: a daemon that is
+ * dying (killed, or exiting idle) can accept a connection and then drop it.
+ */
+export async function openClient(
+  paths: Paths,
+  cliPath: string,
+  { env = process.env, name = 'cli' }: { env?: NodeJS.ProcessEnv; name?: string } = {},
+): Promise<DaemonClient> {
+  for (let attempt = 1; ; attempt++) {
+    const socket = await connectOrStart(paths, cliPath, { env });
+    try {
+      return await DaemonClient.fromSocket(socket, name);
+    } catch (err) {
+      if (attempt >= 5 || (err as VidQueueError).code !== 'DAEMON_UNAVAILABLE') throw err;
+      await sleep(50 * attempt);
+    }
+  }
 }
 
 export function startDetached(paths: Paths, cliPath: string, env: NodeJS.ProcessEnv = process.env): number | undefined {

@@ -1,5 +1,5 @@
 import { promises as fs } from 'node:fs';
-import { basename, extname, join, relative, resolve, sep, isAbsolute } from 'node:path';
+import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 
 export const STAGING_FOLDER = '.vidqueue-staging';
 
@@ -50,7 +50,7 @@ const LINK_UNSUPPORTED = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EXDEV', 'EM
  * where links are not supported, an exclusive create claims it and a rename fills it.
  */
 export async function moveIntoPlace(src: string, destDir: string, name: string): Promise<string> {
-  await fs.mkdir(destDir, { recursive: true });
+  await ensureDir(destDir);
   const safe = safeFileName(name);
   let useLinks = true;
   for (let n = 0; n < 10_000; n++) {
@@ -88,6 +88,35 @@ export async function moveIntoPlace(src: string, destDir: string, name: string):
     return dest;
   }
   throw new Error(`No free name for ${basename(safe)} in ${destDir}`);
+}
+
+/**
+ * `mkdir -p` that always ends: Node's recursive mkdir can loop for ever on paths where
+ * mkdir fails with ENOENT although the parent exists (inside /proc, for one).
+ */
+export async function ensureDir(dir: string): Promise<void> {
+  const missing: string[] = [];
+  let current = resolve(dir);
+  for (;;) {
+    try {
+      const st = await fs.stat(current);
+      if (!st.isDirectory()) throw Object.assign(new Error(`${current} is not a folder`), { code: 'ENOTDIR' });
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      missing.unshift(current);
+      const parent = dirname(current);
+      if (parent === current) break;
+      current = parent;
+    }
+  }
+  for (const d of missing) {
+    try {
+      await fs.mkdir(d);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
 }
 
 /** Removes a job's staging folder, and the staging root when it is left empty. */

@@ -4,7 +4,7 @@ import { VidQueueError } from '../../../shared/errors';
 import type { JobError, JobProgress } from '../../../shared/job';
 import { buildYtDlpArgs } from '../downloader/args';
 import { Download, type Exit } from '../downloader/download';
-import { isInside, moveIntoPlace, removeStaging, stagingDirFor } from '../downloader/files';
+import { ensureDir, isInside, moveIntoPlace, removeStaging, stagingDirFor } from '../downloader/files';
 import { ProgressTracker, Throttle } from '../downloader/progress';
 import type { ToolLookup } from '../downloader/tools';
 import type { Logger } from '../log';
@@ -83,7 +83,7 @@ export class Runner {
     const { store } = this.deps;
     const stagingDir = this.job.stagingDir!;
     try {
-      await fs.mkdir(join(stagingDir, 'part'), { recursive: true });
+      await ensureDir(join(stagingDir, 'part'));
       const tools = this.deps.findTools();
       if (!tools.ytdlp.ok) return await this.fail(tools.ytdlp.error.toJSON());
       if (this.job.preset === 'audio' && !tools.ffmpeg.ok) return await this.fail(tools.ffmpeg.error.toJSON());

@@ -4,8 +4,8 @@ import { join, resolve } from 'node:path';
 import { type Options, execa } from 'execa';
 import type { Job } from '../../../shared/job';
 import type { Event } from '../../../shared/protocol';
-import { DaemonClient } from '../../src/daemon/client';
-import { connectOrStart } from '../../src/daemon/spawn';
+import type { DaemonClient } from '../../src/daemon/client';
+import { openClient } from '../../src/daemon/spawn';
 import { resolvePaths } from '../../src/paths';
 
 export const REPO = resolve(import.meta.dirname, '../../..');
@@ -44,9 +44,7 @@ export async function createEnv(extra: Record<string, string> = {}): Promise<Tes
     env,
     cli: (args, opts = {}) => execa(process.execPath, [CLI, ...args], { env, reject: false, extendEnv: false, ...opts }),
     async client(name = 'test') {
-      const socket = await connectOrStart(paths, CLI, { env });
-      socket.destroy();
-      const c = await DaemonClient.connect(paths.socket, name);
+      const c = await openClient(paths, CLI, { env, name });
       clients.push(c);
       return c;
     },

@@ -1,0 +1,326 @@
+import { existsSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { execa } from 'execa';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Job } from '../../shared/job';
+import type { Event } from '../../shared/protocol';
+import { DaemonClient } from '../src/daemon/client';
+import { encodeFrame } from '../src/framing/encode';
+import { FrameDecoder, decodeJson } from '../src/framing/decoder';
+import { resolvePaths } from '../src/paths';
+import { CLI, type TestEnv, createEnv, finished, waitForJob } from './helpers/env';
+import { FIXTURES, FIXTURE_DIR } from './helpers/fixtures';
+import { type MediaServer, startMediaServer } from './helpers/media-server';
+import { sha256 } from './helpers/probe';
+
+let server: MediaServer;
+let env: TestEnv;
+
+beforeAll(async () => {
+  server = await startMediaServer(FIXTURE_DIR);
+});
+afterAll(() => server.close());
+beforeEach(async () => {
+  env = await createEnv();
+});
+afterEach(() => env.close());
+
+const slow = () => server.url(FIXTURES.progressive, { rate: 1_000_000 });
+const jobProcesses = () => env.processes().filter((p) => !/vidqueue\.js daemon/.test(p.cmdline));
+const daemonPids = () => env.processes().filter((p) => /vidqueue\.js daemon/.test(p.cmdline)).map((p) => p.pid);
+
+describe('the daemon', () => {
+  it('keeps its socket in a folder only the user can read', async () => {
+    await env.client();
+    const paths = resolvePaths(env.env);
+    expect(statSync(paths.runDir).mode & 0o777).toBe(0o700);
+    expect(statSync(paths.socket).mode & 0o777).toBe(0o600);
+    expect(statSync(paths.dataDir).mode & 0o777).toBe(0o700);
+  });
+
+  it('runs once even when several clients start it at the same moment', async () => {
+    const clients = await Promise.all(Array.from({ length: 6 }, (_, i) => env.client(`c${i}`)));
+    const pids = await Promise.all(clients.map(async (c) => (await c.request('hello', { protocolVersion: 1 })).pid));
+    expect(new Set(pids).size).toBe(1);
+    await sleep(300); // losers of the race exit at once
+    expect(daemonPids()).toEqual([pids[0]]);
+  });
+
+  it('replaces a stale socket left by a dead daemon', async () => {
+    const paths = resolvePaths(env.env);
+    mkdirSync(paths.runDir, { recursive: true, mode: 0o700 });
+    // A socket file nobody listens on: what a kill -9 leaves.
+    const stale = connect(paths.socket);
+    stale.on('error', () => {});
+    const { createServer } = await import('node:net');
+    const s = createServer();
+    await new Promise<void>((r) => s.listen(paths.socket, r));
+    await new Promise<void>((r) => {
+      // Closing a listening Unix socket unlinks it in Node: recreate the file by hand.
+      s.close(() => r());
+    });
+    writeFileSync(paths.socket, '');
+    const client = await env.client();
+    expect((await client.request('jobs.list', {})).total).toBe(0);
+  });
+
+  it('shows every client the same queue and the same events', async () => {
+    const a = await env.client('a');
+    const b = await env.client('b');
+    await a.request('subscribe', {});
+    await b.request('subscribe', {});
+    const seen: Record<string, string[]> = { a: [], b: [] };
+    const record = (name: string) => (e: Event) => {
+      if (e.event === 'job.updated') seen[name]!.push(`${e.data.job.id}:${e.data.job.status}`);
+    };
+    a.on('event', record('a'));
+    b.on('event', record('b'));
+    const { job } = await a.request('jobs.add', { url: slow() });
+    await waitForJob(b, job.id, (j) => j.status === 'downloading' && (j.progress.percent ?? 0) > 5);
+    await b.request('jobs.cancel', { jobId: job.id });
+    await sleep(100);
+    const statuses = (name: string) => [...new Set(seen[name])];
+    expect(statuses('a')).toEqual(statuses('b'));
+    expect(statuses('a')).toContain(`${job.id}:cancelled`);
+    expect((await a.request('jobs.list', {})).jobs).toEqual((await b.request('jobs.list', {})).jobs);
+  });
+
+  it('accepts a burst of 1,000 adds while running downloads keep sending progress', async () => {
+    const client = await env.client();
+    await client.request('settings.set', { settings: { concurrency: 1 } });
+    await client.request('subscribe', {});
+    const { job: running } = await client.request('jobs.add', { url: slow() });
+    await waitForJob(client, running.id, (j) => (j.progress.percent ?? 0) > 1);
+    const progressDuringBurst: number[] = [];
+    const onEvent = (e: Event) => {
+      if (e.event === 'job.updated' && e.data.job.id === running.id) progressDuringBurst.push(e.data.job.progress.downloadedBytes);
+    };
+    client.on('event', onEvent);
+    const adds = Array.from({ length: 1000 }, (_, i) => client.request('jobs.add', { url: `https://example.invalid/video/${i}` }));
+    const added = await Promise.all(adds);
+    client.off('event', onEvent);
+    expect(new Set(added.map((r) => r.job.id)).size).toBe(1000);
+    expect(progressDuringBurst.length).toBeGreaterThan(0);
+    const page = await client.request('jobs.list', { limit: 500 });
+    expect(page.total).toBe(1001);
+    expect(page.nextCursor).toBe(500);
+    // Nothing was started on example.invalid: cancel them all before they are tried.
+    await client.request('jobs.cancelAll', {});
+    expect(jobProcesses()).toEqual([]);
+  });
+
+  it('keeps every list page under 1 MiB, however long the URLs', async () => {
+    const client = await env.client();
+    await client.request('settings.set', { settings: { concurrency: 1 } });
+    for (let i = 0; i < 300; i++) {
+      await client.request('jobs.add', { url: `https://example.invalid/${i}/${'x'.repeat(8000)}` });
+    }
+    let cursor: number | null = 0;
+    let pages = 0;
+    let count = 0;
+    while (cursor !== null) {
+      const page: { jobs: Job[]; nextCursor: number | null } = await client.request('jobs.list', { cursor, limit: 500 });
+      expect(Buffer.byteLength(JSON.stringify(page))).toBeLessThan(1024 * 1024);
+      count += page.jobs.length;
+      cursor = page.nextCursor;
+      pages++;
+    }
+    expect(count).toBe(300);
+    expect(pages).toBeGreaterThan(1);
+    await client.request('jobs.cancelAll', {});
+  });
+
+  it('moves a queued job to the top of the queue', async () => {
+    const client = await env.client();
+    await client.request('settings.set', { settings: { concurrency: 1 } });
+    const first = (await client.request('jobs.add', { url: slow() })).job;
+    const second = (await client.request('jobs.add', { url: server.url(FIXTURES.progressive) })).job;
+    const third = (await client.request('jobs.add', { url: server.url(FIXTURES.hls) })).job;
+    await client.request('jobs.moveToTop', { jobId: third.id });
+    await client.request('jobs.cancel', { jobId: first.id });
+    await waitForJob(client, third.id, (j) => j.status !== 'queued');
+    expect((await client.request('jobs.get', { jobId: second.id })).job.status).toBe('queued');
+    await client.request('jobs.cancelAll', {});
+  });
+
+  it('removes a finished job, with its file when asked, and clears the history', async () => {
+    const client = await env.client();
+    const a = (await client.request('jobs.add', { url: server.url(FIXTURES.progressive) })).job;
+    const da = await waitForJob(client, a.id, finished);
+    const b = (await client.request('jobs.add', { url: server.url(FIXTURES.hls) })).job;
+    const db = await waitForJob(client, b.id, finished);
+    await expect(client.request('jobs.remove', { jobId: 999 })).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'No job with id 999' });
+    expect(await client.request('jobs.remove', { jobId: a.id, deleteFile: true })).toEqual({ jobId: a.id, fileDeleted: true });
+    expect(existsSync(da.filePath!)).toBe(false);
+    expect(await client.request('jobs.clear', {})).toEqual({ jobIds: [b.id] });
+    expect(existsSync(db.filePath!)).toBe(true);
+    expect((await client.request('jobs.list', {})).total).toBe(0);
+  });
+
+  it('refuses to remove an active job', async () => {
+    const client = await env.client();
+    const { job } = await client.request('jobs.add', { url: slow() });
+    await expect(client.request('jobs.remove', { jobId: job.id })).rejects.toMatchObject({
+      code: 'INVALID_TRANSITION',
+      message: expect.stringContaining('cancel it first'),
+    });
+    await client.request('jobs.cancel', { jobId: job.id });
+  });
+
+  it('validates settings and tells every client about a change', async () => {
+    const a = await env.client('a');
+    const b = await env.client('b');
+    await b.request('subscribe', {});
+    const events: Event[] = [];
+    b.on('event', (e) => events.push(e));
+    await expect(a.request('settings.set', { settings: { concurrency: 99 } })).rejects.toMatchObject({
+      code: 'INVALID_SETTING',
+      field: 'params.settings.concurrency',
+      message: expect.stringContaining('`99`'),
+    });
+    await expect(a.request('settings.set', { settings: { downloadDir: '/proc/forbidden' } })).rejects.toMatchObject({ code: 'INVALID_SETTING' });
+    const dir = join(env.home, 'elsewhere');
+    const { settings } = await a.request('settings.set', { settings: { downloadDir: dir, defaultPreset: 'audio' } });
+    expect(settings).toMatchObject({ downloadDir: dir, defaultPreset: 'audio', concurrency: 3 });
+    await sleep(50);
+    expect(events).toContainEqual({ event: 'settings.updated', data: { settings } });
+  });
+
+  it('exits by itself after the idle period, and not while a job runs', async () => {
+    const client = await env.client();
+    await client.request('settings.set', { settings: { idleExitSeconds: 1 } });
+    const { job } = await client.request('jobs.add', { url: server.url(FIXTURES.progressive, { rate: 1_500_000 }) });
+    const pid = daemonPids()[0]!;
+    client.close();
+    await sleep(1500);
+    expect(daemonPids()).toEqual([pid]); // a download is running
+    const again = await env.client();
+    await waitForJob(again, job.id, finished);
+    again.close();
+    await sleep(2500);
+    expect(daemonPids()).toEqual([]);
+    expect(existsSync(resolvePaths(env.env).socket)).toBe(false);
+  });
+});
+
+describe('recovery', () => {
+  it('loses no job and leaves no debris after kill -9 mid-download', async () => {
+    const client = await env.client();
+    await client.request('settings.set', { settings: { concurrency: 2 } });
+    const a = (await client.request('jobs.add', { url: slow() })).job;
+    const b = (await client.request('jobs.add', { url: server.url(FIXTURES.hls, {}) })).job;
+    const c = (await client.request('jobs.add', { url: slow() })).job;
+    await waitForJob(client, a.id, (j) => (j.progress.percent ?? 0) > 20);
+    const pausedJob = c.id;
+    await client.request('jobs.pause', { jobId: pausedJob });
+    const [daemon] = daemonPids();
+    process.kill(daemon!, 'SIGKILL');
+    await sleep(100);
+    // yt-dlp outlives the daemon (its own process group); the next daemon must deal with it.
+    const survivors = jobProcesses();
+
+    const next = await env.client('after-crash');
+    await next.request('subscribe', {});
+    const listed = (await next.request('jobs.list', {})).jobs;
+    expect(listed.map((j) => j.id).sort()).toEqual([a.id, b.id, c.id].sort());
+    expect((await next.request('jobs.get', { jobId: pausedJob })).job.status).toBe('paused');
+    for (const p of survivors) expect(existsSync(`/proc/${p.pid}`) && !readFileSync(`/proc/${p.pid}/stat`, 'utf8').includes(') Z ')).toBe(false);
+
+    const da = await waitForJob(next, a.id, finished);
+    expect(da.status).toBe('completed');
+    expect(sha256(da.filePath!)).toBe(sha256(join(FIXTURE_DIR, FIXTURES.progressive)));
+    expect((await waitForJob(next, b.id, finished)).status).toBe('completed');
+    await next.request('jobs.cancel', { jobId: pausedJob });
+    expect(jobProcesses()).toEqual([]);
+    expect(env.stagingFiles()).toEqual([]);
+    expect(env.downloaded().length).toBe(2);
+  });
+
+  it('removes staging folders that belong to no live job', async () => {
+    const paths = resolvePaths(env.env);
+    const orphan = join(paths.defaultDownloadDir, '.vidqueue-staging', 'job-77', 'part');
+    mkdirSync(orphan, { recursive: true });
+    writeFileSync(join(orphan, 'x.mp4.part'), 'partial');
+    await env.client();
+    expect(env.stagingFiles()).toEqual([]);
+    expect(existsSync(join(paths.defaultDownloadDir, '.vidqueue-staging'))).toBe(false);
+  });
+});
+
+describe('bad input over the socket', () => {
+  const rawExchange = async (bytes: Buffer, expected: number): Promise<unknown[]> => {
+    await env.client(); // make sure the daemon runs
+    const socket = connect(resolvePaths(env.env).socket);
+    const decoder = new FrameDecoder(64 * 1024 * 1024);
+    const replies: unknown[] = [];
+    await new Promise<void>((resolve, reject) => {
+      socket.on('data', (chunk: Buffer) => {
+        for (const d of decoder.push(chunk)) if (d.kind === 'frame') replies.push((decodeJson(d.body) as { value: unknown }).value);
+        if (replies.length >= expected) resolve();
+      });
+      socket.on('error', reject);
+      socket.write(bytes);
+      setTimeout(() => resolve(), 5000);
+    });
+    socket.destroy();
+    return replies;
+  };
+
+  it('answers each bad message with a structured error, keeps the stream, and changes nothing', async () => {
+    const frames = [
+      encodeFrame({ id: 1, type: 'jobs.add', params: { url: 'file:///etc/passwd' } }),
+      encodeFrame({ id: 2, type: 'jobs.add', params: { url: '-o/tmp/pwned' } }),
+      encodeFrame({ id: 3, type: 'jobs.add', params: { url: 'https://example.com/v --exec "touch /tmp/pwned"' } }),
+      encodeFrame({ id: 4, type: 'jobs.add', params: { url: 'https://example.com/v', ytdlpArgs: ['--exec', 'sh'] } }),
+      encodeFrame({ id: 5, type: 'rm -rf', params: {} }),
+      Buffer.concat([Buffer.from([9, 0, 0, 0]), Buffer.from('{"id": 6,')]),
+      encodeFrame({ id: 7, type: 'jobs.add', params: { url: `https://example.com/${'a'.repeat(600_000)}` } }),
+      encodeFrame({ id: 8, type: 'jobs.pause', params: { jobId: 12345 } }),
+      encodeFrame({ id: 9, type: 'hello', params: { protocolVersion: 99 } }),
+      encodeFrame({ id: 10, type: 'jobs.list', params: {} }),
+    ];
+    const replies = (await rawExchange(Buffer.concat(frames), frames.length)) as { id: unknown; ok: boolean; error?: { code: string; message: string } }[];
+    const byId = (id: unknown) => replies.find((r) => r.id === id);
+    expect(byId(1)).toMatchObject({ ok: false, error: { code: 'INVALID_URL', message: expect.stringContaining('file:///etc/passwd') } });
+    expect(byId(2)).toMatchObject({ ok: false, error: { code: 'INVALID_URL', message: expect.stringContaining('-o/tmp/pwned') } });
+    expect(byId(3)).toMatchObject({ ok: false, error: { code: 'INVALID_URL', message: expect.stringContaining('whitespace') } });
+    expect(byId(4)).toMatchObject({ ok: false, error: { code: 'INVALID_MESSAGE', message: expect.stringContaining('params.ytdlpArgs') } });
+    expect(byId(5)).toMatchObject({ ok: false, error: { code: 'UNKNOWN_TYPE', message: expect.stringContaining('"rm -rf"') } });
+    expect(replies.find((r) => r.id === null && r.error?.code === 'INVALID_JSON')).toBeTruthy();
+    expect(byId(7)).toMatchObject({ ok: false, error: { code: 'URL_TOO_LONG', message: expect.stringContaining('600020 characters') } });
+    expect(byId(8)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', message: 'No job with id 12345' } });
+    expect(byId(9)).toMatchObject({ ok: false, error: { code: 'PROTOCOL_MISMATCH' } });
+    expect(byId(10)).toMatchObject({ ok: true, result: { total: 0, jobs: [] } });
+    expect(existsSync('/tmp/pwned')).toBe(false);
+  });
+
+  it('refuses a 2 MiB frame before buffering it, then goes on', async () => {
+    const big = encodeFrame({ id: 1, type: 'jobs.add', params: { url: `https://example.com/${'a'.repeat(2 * 1024 * 1024)}` } });
+    const replies = (await rawExchange(Buffer.concat([big, encodeFrame({ id: 2, type: 'jobs.list', params: {} })]), 2)) as {
+      id: unknown;
+      ok: boolean;
+      error?: { code: string; message: string };
+    }[];
+    expect(replies[0]).toMatchObject({ id: null, ok: false, error: { code: 'FRAME_TOO_LARGE', message: expect.stringContaining('2097') } });
+    expect(replies[1]).toMatchObject({ id: 2, ok: true });
+  });
+});
+
+describe('pgid bookkeeping', () => {
+  it('records the process group of a running job and clears it when the job ends', async () => {
+    const client = await env.client();
+    const { job } = await client.request('jobs.add', { url: slow() });
+    await waitForJob(client, job.id, (j) => (j.progress.percent ?? 0) > 5);
+    const db = (await import('better-sqlite3')).default(resolvePaths(env.env).database, { readonly: true });
+    const row = db.prepare('SELECT pgid, staging_dir FROM jobs WHERE id = ?').get(job.id) as { pgid: number; staging_dir: string };
+    expect(row.pgid).toBeGreaterThan(1);
+    expect(readFileSync(`/proc/${row.pgid}/cmdline`, 'utf8')).toContain(row.staging_dir);
+    await client.request('jobs.cancel', { jobId: job.id });
+    expect(db.prepare('SELECT pgid FROM jobs WHERE id = ?').get(job.id)).toEqual({ pgid: null });
+    db.close();
+  });
+});
+
+export { CLI, DaemonClient, execa };
