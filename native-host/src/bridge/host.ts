@@ -183,11 +183,19 @@ export function runHost(o: HostOptions): void {
     if (closing) return;
     closing = true;
     log.debug('stdin closed: the bridge exits; downloads go on in the daemon');
-    socket?.end();
-    // Leave at once once stdout is flushed; never later than 1 s after stdin ended.
-    const force = setTimeout(() => exit(0), 500);
-    force.unref();
-    stdout.write('', () => exit(0));
+    // Answers already asked for get 900 ms to arrive; the bridge is gone 1 s after stdin ends at most.
+    const deadline = Date.now() + 900;
+    const finish = () => {
+      if (pending.size > 0 && Date.now() < deadline) {
+        setTimeout(finish, 10);
+        return;
+      }
+      socket?.end();
+      const force = setTimeout(() => exit(0), 80);
+      force.unref();
+      stdout.write('', () => exit(0));
+    };
+    finish();
   };
   stdin.on('end', shutdown);
   stdin.on('close', shutdown);

@@ -123,7 +123,7 @@ async function run(command: string, args: string[], cliPath: string): Promise<nu
       const client = await connect(cliPath);
       try {
         const { job } = await client.request(type, { jobId: id });
-        printJob(job, values.json === true, command === 'top' ? 'moved to top' : `${command}${command.endsWith('e') ? 'd' : 'ed'}`);
+        printJob(job, values.json === true, ({ pause: 'paused', resume: 'resumed', retry: 'retried', top: 'moved to top' } as const)[command]);
         return EXIT.OK;
       } finally {
         client.close();

@@ -47,7 +47,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'daemon': {
         const { values } = parse(rest, { foreground: { type: 'boolean' }, 'no-stderr-log': { type: 'boolean' } }, 0);
         const { daemonCommand } = await import('./daemon-command');
-        return daemonCommand(CLI_PATH, version(), { foreground: values.foreground === true, stderrLog: values['no-stderr-log'] !== true });
+        return await daemonCommand(CLI_PATH, version(), { foreground: values.foreground === true, stderrLog: values['no-stderr-log'] !== true });
       }
       case 'install':
       case 'uninstall': {
@@ -57,7 +57,7 @@ export async function main(argv: string[]): Promise<number> {
           0,
         );
         const { installCommand } = await import('./install-command');
-        return installCommand(command, CLI_PATH, {
+        return await installCommand(command, CLI_PATH, {
           browsers: values.browser,
           userDataDir: values['user-data-dir'],
           extensionIds: values['extension-id'],

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, promises as fs, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { type Options, execa } from 'execa';
+import { type ResultPromise, execa } from 'execa';
 import type { Job } from '../../../shared/job';
 import type { Event } from '../../../shared/protocol';
 import type { DaemonClient } from '../../src/daemon/client';
@@ -16,7 +16,8 @@ export interface TestEnv {
   home: string;
   downloads: string;
   env: Record<string, string>;
-  cli(args: string[], opts?: Options): ReturnType<typeof execa>;
+  /** Runs the built CLI with this environment; never rejects: check `exitCode`. */
+  cli(args: string[], opts?: { timeout?: number }): ResultPromise<{ reject: false }>;
   client(name?: string): Promise<DaemonClient>;
   /** Live processes started for this environment (yt-dlp, ffmpeg, the daemon): found by their command lines. */
   processes(): { pid: number; cmdline: string }[];

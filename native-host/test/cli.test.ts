@@ -1,0 +1,141 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { execa } from 'execa';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DEV_EXTENSION_ID, NATIVE_HOST_NAME } from '../../shared/identity';
+import type { Job } from '../../shared/job';
+import { encodeFrame } from '../src/framing/encode';
+import { FrameDecoder, decodeJson } from '../src/framing/decoder';
+import { type TestEnv, createEnv, finished, waitForJob } from './helpers/env';
+import { FIXTURES, FIXTURE_DIR } from './helpers/fixtures';
+import { type MediaServer, startMediaServer } from './helpers/media-server';
+import { sha256 } from './helpers/probe';
+
+let server: MediaServer;
+let env: TestEnv;
+
+beforeAll(async () => {
+  server = await startMediaServer(FIXTURE_DIR);
+});
+afterAll(() => server.close());
+beforeEach(async () => {
+  env = await createEnv();
+});
+afterEach(() => env.close());
+
+const jobProcesses = () => env.processes().filter((p) => !/vidqueue\.js daemon/.test(p.cmdline));
+
+describe('vidqueue CLI', () => {
+  it('add --wait --json downloads and prints the finished job', async () => {
+    const r = await env.cli(['add', server.url(FIXTURES.progressive), '--wait', '--json']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const { job } = JSON.parse(r.stdout) as { job: Job };
+    expect(job).toMatchObject({ status: 'completed', preset: 'best', error: null });
+    expect(sha256(job.filePath!)).toBe(sha256(join(FIXTURE_DIR, FIXTURES.progressive)));
+    const ls = await env.cli(['ls', '--json']);
+    expect(JSON.parse(ls.stdout)).toEqual({ jobs: [job] });
+    const human = await env.cli(['ls']);
+    expect(human.stdout).toMatch(new RegExp(`^\\s+${job.id} completed\\s+100%`));
+  });
+
+  it('add --wait prints the file path and shows progress on stderr', async () => {
+    const r = await env.cli(['add', server.url(FIXTURES.hls), '--wait', '--preset', '720p']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toBe(join(env.downloads, 'index [index].mp4'));
+    expect(r.stderr).toMatch(/\[1\] downloading/);
+  });
+
+  it('Ctrl+C during add --wait cancels the job in the daemon and cleans up', async () => {
+    const child = env.cli(['add', server.url(FIXTURES.progressive, { rate: 800_000 }), '--wait']);
+    let stderr = '';
+    child.stderr!.on('data', (c: Buffer) => (stderr += c));
+    while (!/downloading\s+\d/.test(stderr)) await sleep(50);
+    child.kill('SIGINT');
+    const r = await child;
+    expect(r.exitCode).toBe(130);
+    expect(jobProcesses()).toEqual([]);
+    expect(env.stagingFiles()).toEqual([]);
+    expect(env.downloaded()).toEqual([]);
+    const { jobs } = JSON.parse((await env.cli(['ls', '--json'])).stdout) as { jobs: Job[] };
+    expect(jobs[0]!.status).toBe('cancelled');
+  });
+
+  it.each([
+    [['add', 'file:///etc/passwd'], 3, 'INVALID_URL'],
+    [['add', '--', '-o/tmp/evil'], 3, 'starts with "-"'],
+    [['add', 'https://x.test/a b'], 3, 'whitespace'],
+    [['add', `https://x.test/${'a'.repeat(9000)}`], 3, 'URL_TOO_LONG'],
+    [['add'], 2, 'Missing URL'],
+    [['add', 'https://x.test/', '--preset', '4k'], 2, 'Unknown preset `"4k"`'],
+    [['add', 'https://x.test/', '--format', 'x'], 2, "'--format'"],
+    [['cancel', 'abc'], 2, 'got `"abc"`'],
+    [['cancel', '999'], 3, 'No job with id 999'],
+    [['settings', 'colour'], 2, 'Unknown setting `"colour"`'],
+    [['settings', 'concurrency', 'lots'], 2, 'got `"lots"`'],
+    [['settings', 'concurrency', '0'], 3, 'INVALID_SETTING'],
+    [['frobnicate'], 2, 'Unknown command `frobnicate`'],
+    [['install', '--browser', 'netscape'], 2, 'Unknown browser `"netscape"`'],
+  ])('vidqueue %j exits %i and says %j', async (args, code, message) => {
+    const r = await env.cli(args);
+    expect(r.exitCode).toBe(code);
+    expect(r.stderr).toContain(message);
+    expect(r.stdout).toBe('');
+  });
+
+  it('prints errors as JSON on stdout with --json', async () => {
+    const r = await env.cli(['cancel', '42', '--json']);
+    expect(r.exitCode).toBe(3);
+    expect(JSON.parse(r.stdout)).toEqual({ error: { code: 'NOT_FOUND', message: 'No job with id 42', field: 'jobId' } });
+  });
+
+  it('pause, resume, retry, top, rm and clear work from the command line', async () => {
+    await env.cli(['settings', 'concurrency', '1']);
+    const add = async (url: string) => (JSON.parse((await env.cli(['add', url, '--json'])).stdout) as { job: Job }).job;
+    const a = await add(server.url(FIXTURES.progressive, { rate: 1_000_000 }));
+    const b = await add(server.url(FIXTURES.hls));
+    expect((await env.cli(['pause', String(b.id)])).stdout).toBe(`paused job ${b.id}: paused`);
+    expect((await env.cli(['pause', String(b.id)])).exitCode).toBe(3);
+    expect((await env.cli(['top', String(b.id)])).exitCode).toBe(0);
+    expect((await env.cli(['cancel', String(a.id)])).stdout).toBe(`cancelled job ${a.id}: cancelled`);
+    expect((await env.cli(['resume', String(b.id)])).exitCode).toBe(0);
+    expect((await env.cli(['retry', String(a.id)])).stdout).toMatch(new RegExp(`retried job ${a.id}: (queued|downloading)`));
+    const client = await env.client();
+    await waitForJob(client, a.id, finished);
+    const done = await waitForJob(client, b.id, finished);
+    expect((await env.cli(['rm', String(b.id), '--delete-file'])).stdout).toBe(`removed job ${b.id} and its file`);
+    expect(existsSync(done.filePath!)).toBe(false);
+    expect((await env.cli(['clear'])).stdout).toBe('removed 1 finished job(s) from the history');
+    expect((await env.cli(['ls'])).stdout).toBe('No jobs.');
+  });
+
+  it('stop puts a running download back in the queue; the next start resumes it', async () => {
+    const added = JSON.parse((await env.cli(['add', server.url(FIXTURES.progressive, { rate: 1_000_000 }), '--json'])).stdout) as { job: Job };
+    const client = await env.client();
+    await waitForJob(client, added.job.id, (j) => (j.progress.percent ?? 0) > 30);
+    const stop = await env.cli(['stop']);
+    expect(stop.stdout).toBe('The daemon stopped.');
+    expect(jobProcesses()).toEqual([]);
+    expect(env.stagingFiles().some((f) => f.endsWith('.part'))).toBe(true);
+    const again = await env.client('again');
+    const done = await waitForJob(again, added.job.id, finished);
+    expect(done.status).toBe('completed');
+    expect(sha256(done.filePath!)).toBe(sha256(join(FIXTURE_DIR, FIXTURES.progressive)));
+  });
+
+  it('install writes a manifest and a launcher that a browser can start', async () => {
+    const profile = join(env.home, 'chromium-profile');
+    const r = await env.cli(['install', '--user-data-dir', profile, '--json']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as { launcher: string; manifests: { path: string }[] };
+    const manifest = JSON.parse(readFileSync(join(profile, 'NativeMessagingHosts', `${NATIVE_HOST_NAME}.json`), 'utf8'));
+    expect(manifest).toMatchObject({ name: NATIVE_HOST_NAME, type: 'stdio', path: report.launcher, allowed_origins: [`chrome-extension://${DEV_EXTENSION_ID}/`] });
+    // Start the launcher the way Chromium does: bare environment, the origin as argument.
+    const child = execa(report.launcher, [`chrome-extension://${DEV_EXTENSION_ID}/`], { env: { PATH: '/usr/bin:/bin' }, extendEnv: false, encoding: 'buffer', input: encodeFrame({ id: 1, type: 'hello', params: { protocolVersion: 1 } }) });
+    const out = await child;
+    const [frame] = new FrameDecoder(1 << 20).push(Buffer.from(out.stdout));
+    expect(frame?.kind === 'frame' && decodeJson(frame.body)).toMatchObject({ ok: true, value: { id: 1, ok: true, result: { protocolVersion: 1 } } });
+    const un = await env.cli(['uninstall', '--user-data-dir', profile]);
+    expect(un.stdout).toContain('removed profile manifest');
+  });
+});
