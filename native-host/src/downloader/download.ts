@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline';
-import { execa } from 'execa';
+import type { execa as ExecaFn } from 'execa';
 import { type KillSchedule, killGroup } from '../terminate/kill';
 import { type OutputLine, parseOutputLine } from './progress';
 
@@ -21,6 +21,16 @@ export interface DownloadOptions {
 
 const STDERR_KEEP = 20;
 
+let execa: typeof ExecaFn | null = null;
+
+/**
+ * Loads execa when the first download starts, not when the daemon starts: it takes ~100 ms
+ * to load here, and a browser waits for the daemon's first answer.
+ */
+export async function loadProcessRunner(): Promise<void> {
+  execa ??= (await import('execa')).execa;
+}
+
 /**
  * One yt-dlp process, leader of its own process group (so it and the ffmpeg it starts
  * can be stopped together, and a browser killing its own group never reaches it).
@@ -35,6 +45,7 @@ export class Download {
   }
 
   static start(o: DownloadOptions): Download {
+    if (!execa) throw new Error('loadProcessRunner() must be awaited before the first download');
     const child = execa(o.ytdlp, o.args, {
       cwd: o.cwd,
       detached: true,

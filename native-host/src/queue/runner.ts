@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import { VidQueueError } from '../../../shared/errors';
 import type { JobError, JobProgress } from '../../../shared/job';
 import { buildYtDlpArgs } from '../downloader/args';
-import { Download, type Exit } from '../downloader/download';
+import { Download, type Exit, loadProcessRunner } from '../downloader/download';
 import { ensureDir, isInside, moveIntoPlace, removeStaging, stagingDirFor } from '../downloader/files';
 import { ProgressTracker, Throttle } from '../downloader/progress';
 import type { ToolLookup } from '../downloader/tools';
@@ -87,6 +87,7 @@ export class Runner {
       const tools = this.deps.findTools();
       if (!tools.ytdlp.ok) return await this.fail(tools.ytdlp.error.toJSON());
       if (this.job.preset === 'audio' && !tools.ffmpeg.ok) return await this.fail(tools.ffmpeg.error.toJSON());
+      await loadProcessRunner();
       if (this.reason) return await this.settleStopped();
 
       const args = buildYtDlpArgs({

@@ -8,7 +8,16 @@ import type { DaemonClient } from '../../src/daemon/client';
 import { openClient } from '../../src/daemon/spawn';
 import { resolvePaths } from '../../src/paths';
 
-export const REPO = resolve(import.meta.dirname, '../../..');
+/** The repository root: the nearest folder up with our package.json (works from sources and bundles). */
+export const REPO = findRepo(import.meta.dirname);
+
+function findRepo(from: string): string {
+  for (let dir = from; ; dir = resolve(dir, '..')) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'vidqueue') return dir;
+    if (resolve(dir, '..') === dir) throw new Error(`no vidqueue package.json above ${from}`);
+  }
+}
 /** The built CLI: what browsers and users run (`npm run build` makes it). */
 export const CLI = join(REPO, 'native-host/dist/vidqueue.js');
 
