@@ -27,6 +27,7 @@ export function groupAlive(pgid: number): boolean {
 /** Sends `signal` to every process of the group; false when the group no longer exists. */
 export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
   if (!Number.isInteger(pgid) || pgid <= 1) throw new Error(`Refusing to signal process group ${pgid}`);
+  if (process.platform === 'win32') return signalTreeWindows(pgid, signal);
   try {
     process.kill(-pgid, signal);
     return true;
@@ -79,4 +80,20 @@ function psMembers(pgid: number): GroupMember[] {
   } catch {
     return [];
   }
+}
+
+/** Windows has no process groups to signal: taskkill ends the tree rooted at the leader. */
+function signalTreeWindows(pid: number, signal: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  if (signal === 0) return true;
+  try {
+    execFileSync('taskkill', ['/PID', String(pid), '/T', ...(signal === 'SIGKILL' || signal === 'SIGTERM' ? ['/F'] : [])], { stdio: 'ignore' });
+  } catch {
+    // Already gone, or a gentle request that was not honoured: the escalation follows.
+  }
+  return true;
 }
