@@ -137,7 +137,8 @@ async function handle(
       const n = Math.min(chunk, end - pos + 1, pos < stallPos ? stallPos - pos : Infinity);
       const buf = Buffer.allocUnsafe(n);
       await handle.read(buf, 0, n, pos);
-      if (!res.write(buf)) await new Promise((r) => res.once('drain', r));
+      // A client that goes away never drains: wait for either.
+      if (!res.write(buf)) await new Promise((r) => (res.once('drain', r), res.once('close', r)));
       pos += n;
       sent += n;
       if (stallAt && !stalled && pos >= stallPos) {
