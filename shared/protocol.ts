@@ -59,6 +59,8 @@ export const RequestParams = {
   'jobs.moveToTop': JobRef,
   'jobs.remove': v.strictObject({ jobId: JobId, deleteFile: v.optional(v.boolean()) }),
   'jobs.clear': v.strictObject({}),
+  /** Opens a completed job's file, or shows it in its folder (`reveal`), on the user's desktop. */
+  'jobs.open': v.strictObject({ jobId: JobId, reveal: v.optional(v.boolean()) }),
   'settings.get': v.strictObject({}),
   'settings.set': v.strictObject({ settings: SettingsPatchSchema }),
   'daemon.stop': v.strictObject({}),
@@ -92,6 +94,7 @@ export interface ResultOf {
   'jobs.moveToTop': { job: Job };
   'jobs.remove': { jobId: number; fileDeleted: boolean };
   'jobs.clear': { jobIds: number[] };
+  'jobs.open': { opened: string };
   'settings.get': { settings: Settings };
   'settings.set': { settings: Settings };
   'daemon.stop': Record<string, never>;

@@ -1,22 +1,5 @@
+import { formatBytes, formatEta } from '../../../shared/format';
 import type { Job } from '../../../shared/job';
-
-export function formatBytes(n: number | null): string {
-  if (n === null) return '?';
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
-}
-
-export function formatEta(s: number | null): string {
-  if (s === null) return '';
-  const m = Math.floor(s / 60);
-  return m > 0 ? `${m}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${Math.round(s)}s`;
-}
 
 /** One line a job: what `vidqueue ls` prints. */
 export function jobLine(job: Job): string {

@@ -2,6 +2,7 @@ import { constants, promises as fs } from 'node:fs';
 import { VidQueueError } from '../../../shared/errors';
 import { PROTOCOL_VERSION, type ParsedRequest, type ResultOf } from '../../../shared/protocol';
 import type { Settings } from '../../../shared/settings';
+import { openOnDesktop } from '../desktop/open';
 import { ensureDir } from '../downloader/files';
 import type { Queue } from '../queue/queue';
 import type { SettingsStore } from '../store/settings';
@@ -50,6 +51,19 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     'jobs.moveToTop': (p) => ({ job: queue.moveToTop(p.jobId) }),
     'jobs.remove': (p) => queue.remove(p.jobId, p.deleteFile ?? false),
     'jobs.clear': () => ({ jobIds: queue.clear() }),
+    'jobs.open': async (p) => {
+      const job = queue.get(p.jobId);
+      if (job.status !== 'completed' || !job.filePath) {
+        throw new VidQueueError('INVALID_TRANSITION', `Job ${job.id} is ${job.status}: only a completed job has a file to open`, 'jobId');
+      }
+      try {
+        await fs.access(job.filePath);
+      } catch {
+        throw new VidQueueError('NOT_FOUND', `The file of job ${job.id} is no longer there: ${job.filePath}`, 'jobId');
+      }
+      await openOnDesktop(job.filePath, p.reveal ?? false);
+      return { opened: job.filePath };
+    },
     'settings.get': () => ({ settings: ctx.settings.get() }),
     'settings.set': async (p) => {
       if (p.settings.downloadDir !== undefined) await checkWritableFolder(p.settings.downloadDir);

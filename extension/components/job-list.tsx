@@ -1,0 +1,49 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { Job } from '../../shared/job';
+import { t } from '../lib/i18n';
+import { JobRow, type RowAction } from './job-row';
+
+export const ROW_HEIGHT = 76;
+const OVERSCAN = 4;
+
+interface Props {
+  jobs: Map<number, Job>;
+  order: number[];
+  pending: Map<number, RowAction>;
+  confirmAbove: number;
+  onAction: (job: Job, action: RowAction) => void;
+  hasMore: boolean;
+  onLoadMore: () => void;
+  height: number;
+}
+
+/**
+ * The queue, virtualised: only the rows in view (and a few around) are in the DOM, so a
+ * history of 10,000 jobs costs what 10 cost. Near the end, the next page is asked for.
+ */
+export function JobList({ jobs, order, pending, confirmAbove, onAction, hasMore, onLoadMore, height }: Props) {
+  const [scrollTop, setScrollTop] = useState(0);
+  const ref = useRef<HTMLUListElement>(null);
+  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
+  const last = Math.min(order.length, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
+  useEffect(() => {
+    if (hasMore && last >= order.length - OVERSCAN) onLoadMore();
+  }, [hasMore, last, order.length]);
+  if (order.length === 0) return <p class="empty">{t('queueEmpty')}</p>;
+  return (
+    <ul
+      ref={ref}
+      class="job-list"
+      aria-label={t('queue')}
+      style={{ height: `${Math.min(height, order.length * ROW_HEIGHT)}px` }}
+      onScroll={(e) => setScrollTop((e.currentTarget as HTMLElement).scrollTop)}
+    >
+      <li aria-hidden="true" class="spacer" style={{ height: `${first * ROW_HEIGHT}px` }} />
+      {order.slice(first, last).map((id) => {
+        const job = jobs.get(id)!;
+        return <JobRow key={id} job={job} pending={pending.get(id) ?? null} confirmAbove={confirmAbove} onAction={onAction} style={{ height: `${ROW_HEIGHT}px` }} />;
+      })}
+      <li aria-hidden="true" class="spacer" style={{ height: `${(order.length - last) * ROW_HEIGHT}px` }} />
+    </ul>
+  );
+}

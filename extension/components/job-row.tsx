@@ -1,0 +1,116 @@
+import { memo } from 'preact/compat';
+import { useState } from 'preact/hooks';
+import { formatBytes } from '../../shared/format';
+import { type Job, type JobStatus, allowedActions } from '../../shared/job';
+import { type MessageKey, t } from '../lib/i18n';
+import { ProgressBar } from './progress-bar';
+
+export type RowAction = 'cancel' | 'pause' | 'resume' | 'retry' | 'remove' | 'open' | 'reveal';
+
+const STATUS_KEY: Record<JobStatus, MessageKey> = {
+  queued: 'statusQueued',
+  downloading: 'statusDownloading',
+  paused: 'statusPaused',
+  completed: 'statusCompleted',
+  failed: 'statusFailed',
+  cancelled: 'statusCancelled',
+};
+
+const ACTIONS: Record<RowAction, { text: MessageKey; label: MessageKey }> = {
+  cancel: { text: 'actionCancel', label: 'actionCancelLabel' },
+  pause: { text: 'actionPause', label: 'actionPauseLabel' },
+  resume: { text: 'actionResume', label: 'actionResumeLabel' },
+  retry: { text: 'actionRetry', label: 'actionRetryLabel' },
+  remove: { text: 'actionRemove', label: 'actionRemoveLabel' },
+  open: { text: 'actionOpen', label: 'actionOpenLabel' },
+  reveal: { text: 'actionShowInFolder', label: 'actionShowInFolderLabel' },
+};
+
+/** The buttons a job's state allows, in the order they appear. */
+export function rowActions(job: Job): RowAction[] {
+  const allowed = allowedActions(job.status) as string[];
+  const out: RowAction[] = [];
+  if (allowed.includes('pause')) out.push('pause');
+  if (allowed.includes('resume')) out.push('resume');
+  if (allowed.includes('retry')) out.push('retry');
+  if (job.status === 'completed' && job.filePath) out.push('open', 'reveal');
+  if (allowed.includes('cancel')) out.push('cancel');
+  if (job.status === 'completed' || job.status === 'failed' || job.status === 'cancelled') out.push('remove');
+  return out;
+}
+
+export function jobName(job: Job): string {
+  if (job.filePath) return job.filePath.split(/[\\/]/).pop() ?? job.filePath;
+  return job.title || job.url;
+}
+
+interface Props {
+  job: Job;
+  /** An action sent and not yet confirmed by the daemon ("Cancelling…"). */
+  pending: RowAction | null;
+  /** Downloads bigger than this (bytes) ask before cancelling; 0 never asks. */
+  confirmAbove: number;
+  onAction: (job: Job, action: RowAction) => void;
+  style?: Record<string, string>;
+}
+
+export const JobRow = memo(function JobRow({ job, pending, confirmAbove, onAction, style }: Props) {
+  const [confirming, setConfirming] = useState(false);
+  const name = jobName(job);
+  const size = job.progress.totalBytes ?? job.progress.downloadedBytes;
+  const act = (action: RowAction) => {
+    if (action === 'cancel' && confirmAbove > 0 && size > confirmAbove && job.status === 'downloading' && !confirming) {
+      setConfirming(true);
+      return;
+    }
+    setConfirming(false);
+    onAction(job, action);
+  };
+  const status = pending === 'cancel' ? t('statusCancelling') : t(STATUS_KEY[job.status]);
+  return (
+    <li class={`job job-${job.status}`} style={style} data-job-id={job.id} aria-busy={pending ? 'true' : undefined}>
+      <div class="job-head">
+        <span class="job-title" title={job.url}>
+          {name}
+        </span>
+        <span class={`job-status status-${pending === 'cancel' ? 'cancelling' : job.status}`} aria-live="polite">
+          {status}
+        </span>
+      </div>
+      {(job.status === 'downloading' || job.status === 'paused' || job.status === 'queued' || job.status === 'completed') && (
+        <ProgressBar job={job} label={t('progressLabel', name)} />
+      )}
+      {job.status === 'failed' && job.error && (
+        <div class="job-error" role="alert">
+          {job.error.message.split('\n')[0]}
+        </div>
+      )}
+      {confirming ? (
+        <div class="confirm" role="alertdialog" aria-label={t('confirmCancel', formatBytes(size))}>
+          <span>{t('confirmCancel', formatBytes(size))}</span>
+          <button type="button" class="danger" onClick={() => act('cancel')} autoFocus>
+            {t('confirmYes')}
+          </button>
+          <button type="button" onClick={() => setConfirming(false)}>
+            {t('confirmNo')}
+          </button>
+        </div>
+      ) : (
+        <div class="job-actions">
+          {rowActions(job).map((action) => (
+            <button
+              type="button"
+              key={action}
+              class={`action action-${action}${action === 'cancel' ? ' danger' : ''}`}
+              aria-label={t(ACTIONS[action].label, name)}
+              disabled={pending !== null}
+              onClick={() => act(action)}
+            >
+              {t(ACTIONS[action].text)}
+            </button>
+          ))}
+        </div>
+      )}
+    </li>
+  );
+});

@@ -1,0 +1,160 @@
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import type { Job, Preset } from '../../../shared/job';
+import { CurrentPage, type PageInfo } from '../../components/current-page';
+import { HostProblem } from '../../components/host-problem';
+import { JobList } from '../../components/job-list';
+import type { RowAction } from '../../components/job-row';
+import type { HostStatus } from '../../lib/host-connection';
+import { t } from '../../lib/i18n';
+import { activeCount, applyEvent, applyPage, emptyQueue, finishedCount } from '../../lib/queue-model';
+import type { ViewClient } from '../../lib/view-port';
+import type { DownloadCandidate } from '../../lib/video-url';
+
+export interface PopupProps {
+  client: ViewClient;
+  /** Reads the current tab and the videos its content script found. */
+  loadPage: () => Promise<PageInfo>;
+  confirmAboveBytes: number;
+  extensionId: string;
+  listHeight?: number;
+}
+
+const PAGE_SIZE = 100;
+
+export function PopupApp({ client, loadPage, confirmAboveBytes, extensionId, listHeight = 380 }: PopupProps) {
+  const [status, setStatus] = useState<HostStatus>({ state: 'connecting' });
+  const [model, setModel] = useState(emptyQueue);
+  const [pending, setPending] = useState<Map<number, RowAction>>(new Map());
+  const [page, setPage] = useState<PageInfo | null>(null);
+  const [candidates, setCandidates] = useState<DownloadCandidate[]>([]);
+  const [defaultPreset, setDefaultPreset] = useState<Preset>('best');
+  const [error, setError] = useState<string | null>(null);
+  const [adding, setAdding] = useState(false);
+  const loading = useRef(false);
+
+  const fail = (err: unknown) => setError(t('errorPrefix', err instanceof Error ? err.message : String(err)));
+
+  const fetchFirstPage = useCallback(() => {
+    loading.current = true;
+    client
+      .request('jobs.list', { cursor: 0, limit: PAGE_SIZE })
+      .then((p) => setModel((m) => applyPage(m, p, true)))
+      .catch(() => {})
+      .finally(() => (loading.current = false));
+    client
+      .request('settings.get', {})
+      .then((r) => setDefaultPreset(r.settings.defaultPreset))
+      .catch(() => {});
+  }, [client]);
+
+  const loadMore = useCallback(() => {
+    if (loading.current || model.nextCursor === null) return;
+    loading.current = true;
+    client
+      .request('jobs.list', { cursor: model.nextCursor, limit: PAGE_SIZE })
+      .then((p) => setModel((m) => applyPage(m, p, false)))
+      .catch(fail)
+      .finally(() => (loading.current = false));
+  }, [client, model.nextCursor]);
+
+  useEffect(() => {
+    const offStatus = client.onStatus((s) => {
+      setStatus(s);
+      if (s.state === 'connected') fetchFirstPage();
+    });
+    const offEvent = client.onEvent((e) => {
+      if (e.event === 'daemon.reconnected') fetchFirstPage();
+      else setModel((m) => applyEvent(m, e));
+    });
+    fetchFirstPage();
+    loadPage()
+      .then(async (p) => {
+        setPage(p);
+        const r = await client.candidates({ pageUrl: p.url, pageTitle: p.title, videoSrc: p.videos[0]?.src ?? null, tabId: p.tabId });
+        setCandidates(r.candidates);
+      })
+      .catch(() => setPage({ tabId: null, url: null, title: null, videos: [] }));
+    return () => {
+      offStatus();
+      offEvent();
+    };
+  }, [client]);
+
+  const onAction = useCallback(
+    (job: Job, action: RowAction) => {
+      setError(null);
+      setPending((p) => new Map(p).set(job.id, action));
+      const done = () =>
+        setPending((p) => {
+          const next = new Map(p);
+          next.delete(job.id);
+          return next;
+        });
+      const requests: Record<RowAction, () => Promise<unknown>> = {
+        cancel: () => client.request('jobs.cancel', { jobId: job.id }),
+        pause: () => client.request('jobs.pause', { jobId: job.id }),
+        resume: () => client.request('jobs.resume', { jobId: job.id }),
+        retry: () => client.request('jobs.retry', { jobId: job.id }),
+        remove: () => client.request('jobs.remove', { jobId: job.id }),
+        open: () => client.request('jobs.open', { jobId: job.id }),
+        reveal: () => client.request('jobs.open', { jobId: job.id, reveal: true }),
+      };
+      requests[action]().catch(fail).finally(done);
+    },
+    [client],
+  );
+
+  const download = (candidate: DownloadCandidate, preset: Preset) => {
+    setError(null);
+    setAdding(true);
+    client
+      .download({ pageUrl: page?.url ?? null, pageTitle: page?.title ?? null, videoSrc: page?.videos[0]?.src ?? null, url: candidate.url, preset, tabId: page?.tabId ?? null })
+      .catch(fail)
+      .finally(() => setAdding(false));
+  };
+
+  const active = activeCount(model);
+  const finished = finishedCount(model);
+  return (
+    <main class="popup">
+      <header>
+        <h1>{t('popupTitle')}</h1>
+        {status.state === 'connecting' && <span class="connecting">{t('hostConnecting')}</span>}
+      </header>
+      <HostProblem status={status} extensionId={extensionId} onRetry={() => client.retryHost()} />
+      <CurrentPage page={page} candidates={candidates} defaultPreset={defaultPreset} busy={adding || status.state === 'problem'} onDownload={download} />
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      <section class="queue" aria-labelledby="queue-title">
+        <div class="queue-head">
+          <h2 id="queue-title">{t('queue')}</h2>
+          <div class="queue-actions">
+            {active > 0 && (
+              <button type="button" class="danger" onClick={() => client.request('jobs.cancelAll', {}).catch(fail)}>
+                {t('cancelAll')}
+              </button>
+            )}
+            {finished > 0 && (
+              <button type="button" onClick={() => client.request('jobs.clear', {}).catch(fail)}>
+                {t('clearFinished')}
+              </button>
+            )}
+          </div>
+        </div>
+        <JobList
+          jobs={model.jobs}
+          order={model.order}
+          pending={pending}
+          confirmAbove={confirmAboveBytes}
+          onAction={onAction}
+          hasMore={model.nextCursor !== null && model.order.length > 0}
+          onLoadMore={loadMore}
+          height={listHeight}
+        />
+      </section>
+    </main>
+  );
+}

@@ -1,0 +1,25 @@
+import '../../assets/ui.css';
+import { render } from 'preact';
+import { browser } from 'wxt/browser';
+import type { PageInfo, PageVideo } from '../../components/current-page';
+import { confirmCancelAboveMiB } from '../../lib/preferences';
+import { type PortLike, createViewClient } from '../../lib/view-port';
+import { PopupApp } from './app';
+
+/** The tab the popup is about: the active one, or `?tab=ID` when opened as a page. */
+async function loadPage(): Promise<PageInfo> {
+  const param = new URLSearchParams(location.search).get('tab');
+  const tab = param ? await browser.tabs.get(Number(param)) : (await browser.tabs.query({ active: true, currentWindow: true }))[0];
+  if (!tab?.id) return { tabId: null, url: null, title: null, videos: [] };
+  let videos: PageVideo[] = [];
+  try {
+    videos = ((await browser.tabs.sendMessage(tab.id, { kind: 'vidqueue:list-videos' })) as PageVideo[] | undefined) ?? [];
+  } catch {
+    // No content script there (a browser page, or a tab opened before the extension).
+  }
+  return { tabId: tab.id, url: tab.url ?? null, title: tab.title ?? null, videos };
+}
+
+const client = createViewClient((info) => browser.runtime.connect(info) as unknown as PortLike);
+const confirmAbove = (await confirmCancelAboveMiB.getValue()) * 1024 * 1024;
+render(<PopupApp client={client} loadPage={loadPage} confirmAboveBytes={confirmAbove} extensionId={browser.runtime.id} />, document.getElementById('app')!);

@@ -1,0 +1,255 @@
+import * as v from 'valibot';
+import type { browser as Browser } from 'wxt/browser';
+import { type JobStatus, type Preset } from '../../shared/job';
+import { type Event, parseRequest } from '../../shared/protocol';
+import { quote } from '../../shared/quote';
+import { type HostConnection, type HostStatus, HostRequestError, type NativePort, createHostConnection } from './host-connection';
+import { t } from './i18n';
+import { type MediaRequestLog, createMediaRequestLog } from './media-requests';
+import { notifyOnFinish } from './preferences';
+import { type DownloadTarget, VIEW_PORT, type ViewMessage, ViewRequestSchema } from './view-messages';
+import { downloadCandidates } from './video-url';
+
+type BrowserApi = typeof Browser;
+type RuntimePort = ReturnType<BrowserApi['runtime']['connect']>;
+
+/** What the background needs that the fake browser of unit tests lacks: passed in. */
+export interface BackgroundDeps {
+  browser: BrowserApi;
+  connectNative: (name: string) => NativePort;
+  lastError?: () => string | undefined;
+  contextMenus?: ContextMenusApi;
+  idleMs?: number;
+}
+
+export interface ContextMenusApi {
+  create(props: { id: string; title: string; contexts: string[] }): unknown;
+  removeAll(): Promise<void> | void;
+  onClicked: { addListener(fn: (info: ContextMenuInfo, tab?: { id?: number; url?: string; title?: string }) => void): void };
+}
+export interface ContextMenuInfo {
+  menuItemId: string | number;
+  pageUrl?: string;
+  linkUrl?: string;
+  srcUrl?: string;
+}
+
+const ACTIVE: JobStatus[] = ['queued', 'downloading'];
+
+/**
+ * The background: owns the one port to the native host and relays between it and every
+ * view. It keeps only what the badge and notifications need (each job's last status),
+ * learnt from the daemon's events.
+ */
+export function createBackground(d: BackgroundDeps) {
+  const { browser } = d;
+  const views = new Set<RuntimePort>();
+  const statusById = new Map<number, JobStatus>();
+  const media: MediaRequestLog = createMediaRequestLog();
+  let hostStatus: HostStatus = { state: 'idle' };
+
+  const post = (port: RuntimePort, message: ViewMessage) => {
+    try {
+      port.postMessage(message);
+    } catch {
+      views.delete(port);
+    }
+  };
+  const broadcast = (message: ViewMessage) => {
+    for (const port of views) post(port, message);
+  };
+
+  const host: HostConnection = createHostConnection({
+    connectNative: d.connectNative,
+    lastError: d.lastError,
+    idleMs: d.idleMs,
+    onStatus: (status) => {
+      hostStatus = status;
+      broadcast({ kind: 'status', status });
+      if (status.state === 'connected') void syncStatuses();
+    },
+    onEvent: (event) => {
+      onHostEvent(event);
+      broadcast({ kind: 'event', event });
+    },
+  });
+
+  const updateBadge = () => {
+    let active = 0;
+    for (const s of statusById.values()) if (ACTIVE.includes(s)) active++;
+    void browser.action?.setBadgeText({ text: active > 0 ? String(active) : '' });
+    host.setBusy(active > 0);
+  };
+
+  /** The statuses of the active jobs (they come first in the list), for the badge. */
+  const syncStatuses = async () => {
+    try {
+      let cursor: number | null = 0;
+      while (cursor !== null) {
+        const page = await host.request('jobs.list', { cursor, limit: 200 });
+        for (const job of page.jobs) statusById.set(job.id, job.status);
+        const reachedHistory = page.jobs.some((j) => !ACTIVE.includes(j.status) && j.status !== 'paused');
+        cursor = reachedHistory ? null : page.nextCursor;
+      }
+      updateBadge();
+    } catch {
+      // The status broadcast already tells the views what went wrong.
+    }
+  };
+
+  const onHostEvent = (event: Event) => {
+    if (event.event === 'job.updated') {
+      const { job } = event.data;
+      const before = statusById.get(job.id);
+      statusById.set(job.id, job.status);
+      if (before !== job.status && (job.status === 'completed' || job.status === 'failed')) void notify(job.id, job.status, job.title ?? job.url, job.error?.message);
+      if (before !== job.status) updateBadge();
+    } else if (event.event === 'jobs.removed') {
+      for (const id of event.data.jobIds) statusById.delete(id);
+      updateBadge();
+    } else if (event.event === 'daemon.reconnected') {
+      void syncStatuses();
+    }
+  };
+
+  const notify = async (jobId: number, status: 'completed' | 'failed', title: string, error?: string) => {
+    if (!browser.notifications || !(await notifyOnFinish.getValue())) return;
+    await browser.notifications.create(`vidqueue-job-${jobId}`, {
+      type: 'basic',
+      iconUrl: browser.runtime.getURL('/icon/128.png'),
+      title: status === 'completed' ? t('notifyCompletedTitle') : t('notifyFailedTitle'),
+      message: status === 'completed' ? t('notifyCompletedBody', title) : t('notifyFailedBody', title, error ?? ''),
+    });
+  };
+
+  /** Chooses the URL for a video and queues it. */
+  const download = async (target: DownloadTarget, senderTabId: number | null) => {
+    const tabId = target.tabId ?? senderTabId;
+    const candidates = downloadCandidates({
+      pageUrl: target.pageUrl,
+      videoSrc: target.videoSrc,
+      mediaRequests: tabId === null ? [] : media.forTab(tabId),
+    });
+    const chosen = target.url ? candidates.find((c) => c.url === target.url) ?? { url: target.url, pageUrl: target.pageUrl } : candidates[0];
+    if (!chosen) {
+      throw new HostRequestError('INVALID_URL', `Nothing to download on ${quote(target.pageUrl)}: only http and https pages and videos can be downloaded`, 'url');
+    }
+    return host.request('jobs.add', {
+      url: chosen.url,
+      pageUrl: chosen.pageUrl,
+      title: target.pageTitle,
+      ...(target.preset ? { preset: target.preset } : {}),
+    });
+  };
+
+  const handleViewMessage = async (port: RuntimePort, raw: unknown) => {
+    const parsed = v.safeParse(ViewRequestSchema, raw);
+    if (!parsed.success) return; // not one of ours
+    const msg = parsed.output;
+    if (msg.kind === 'retry-host') {
+      host.retryNow();
+      return;
+    }
+    const senderTab = port.sender?.tab?.id ?? null;
+    try {
+      let result: unknown;
+      if (msg.kind === 'download') result = await download(msg.target, senderTab);
+      else if (msg.kind === 'candidates') {
+        const tabId = msg.target.tabId ?? senderTab;
+        const mediaRequests = tabId === null ? [] : media.forTab(tabId);
+        result = { candidates: downloadCandidates({ pageUrl: msg.target.pageUrl, videoSrc: msg.target.videoSrc, mediaRequests }), mediaRequests };
+      } else {
+        const check = parseRequest({ id: msg.id, type: msg.type, params: msg.params });
+        if (!check.ok) {
+          post(port, { kind: 'reply', id: msg.id, ok: false, error: check.error });
+          return;
+        }
+        result = await host.request(check.request.type, check.request.params as never);
+      }
+      post(port, { kind: 'reply', id: msg.id, ok: true, result });
+    } catch (err) {
+      const error =
+        err instanceof HostRequestError
+          ? { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) }
+          : { code: 'INTERNAL' as const, message: err instanceof Error ? err.message : String(err) };
+      post(port, { kind: 'reply', id: msg.id, ok: false, error });
+    }
+  };
+
+  const menus: { id: string; contexts: string[]; title: string }[] = [
+    { id: 'page', contexts: ['page'], title: t('menuDownloadPage') },
+    { id: 'page-audio', contexts: ['page'], title: t('menuDownloadPageAudio') },
+    { id: 'link', contexts: ['link'], title: t('menuDownloadLink') },
+    { id: 'link-audio', contexts: ['link'], title: t('menuDownloadLinkAudio') },
+    { id: 'video', contexts: ['video'], title: t('menuDownloadVideo') },
+    { id: 'video-audio', contexts: ['video'], title: t('menuDownloadVideoAudio') },
+  ];
+
+  const onMenuClick = (info: ContextMenuInfo, tab?: { id?: number; url?: string; title?: string }) => {
+    const id = String(info.menuItemId);
+    const preset: Preset | undefined = id.endsWith('-audio') ? 'audio' : undefined;
+    const pageUrl = info.pageUrl ?? tab?.url ?? null;
+    const target: DownloadTarget = { pageUrl, pageTitle: tab?.title ?? null, tabId: tab?.id ?? null, preset };
+    if (id.startsWith('link')) {
+      // The linked page or file is what gets downloaded; the current page is its referer.
+      const link = info.linkUrl ?? null;
+      void host.request('jobs.add', { url: link ?? '', pageUrl, ...(preset ? { preset } : {}) }).catch(() => {});
+      return;
+    }
+    if (id.startsWith('video')) target.videoSrc = info.srcUrl ?? null;
+    void download(target, tab?.id ?? null).catch(() => {});
+  };
+
+  return {
+    host,
+    media,
+    get hostStatus() {
+      return hostStatus;
+    },
+    /** Wires the listeners; called once from the background entrypoint. */
+    start(): void {
+      browser.runtime.onConnect.addListener((port) => {
+        if (port.name !== VIEW_PORT) return;
+        views.add(port);
+        const release = host.hold();
+        post(port, { kind: 'status', status: hostStatus });
+        port.onMessage.addListener((m) => void handleViewMessage(port, m));
+        port.onDisconnect.addListener(() => {
+          views.delete(port);
+          release();
+        });
+      });
+      if (d.contextMenus) {
+        const cm = d.contextMenus;
+        const create = async () => {
+          await cm.removeAll();
+          for (const m of menus) cm.create({ id: m.id, title: m.title, contexts: m.contexts });
+        };
+        browser.runtime.onInstalled.addListener(() => void create());
+        cm.onClicked.addListener(onMenuClick);
+      }
+      browser.notifications?.onClicked.addListener((notificationId) => {
+        const m = notificationId.match(/^vidqueue-job-(\d+)$/);
+        if (!m) return;
+        const jobId = Number(m[1]);
+        // A finished file opens; if it cannot (moved, or a failed job), its folder does.
+        void host
+          .request('jobs.open', { jobId })
+          .catch(() => host.request('jobs.open', { jobId, reveal: true }))
+          .catch(() => {});
+        void browser.notifications.clear(notificationId);
+      });
+      browser.tabs.onUpdated.addListener((tabId, change) => {
+        if (change.url) media.clearTab(tabId);
+      });
+      browser.tabs.onRemoved.addListener((tabId) => media.clearTab(tabId));
+      void browser.action?.setBadgeBackgroundColor({ color: '#2563eb' });
+      // Downloads may be running from an earlier session: connect once to learn about them.
+      void syncStatuses();
+    },
+    /** For the webRequest listener (not in the fake browser either). */
+    recordMediaRequest(tabId: number, url: string, contentType?: string | null) {
+      media.record(tabId, url, contentType);
+    },
+  };
+}

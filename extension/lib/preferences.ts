@@ -1,0 +1,7 @@
+import { storage } from 'wxt/utils/storage';
+
+/** The extension's own preferences (the daemon keeps the download settings). Declared once, with defaults. */
+export const showPageButton = storage.defineItem<boolean>('local:showPageButton', { fallback: true });
+export const notifyOnFinish = storage.defineItem<boolean>('local:notifyOnFinish', { fallback: true });
+/** Cancelling a download bigger than this asks first; 0 never asks. */
+export const confirmCancelAboveMiB = storage.defineItem<number>('local:confirmCancelAboveMiB', { fallback: 100 });

@@ -1,0 +1,177 @@
+import type { Job } from '../../shared/job';
+import { t } from './i18n';
+import { findVideos } from './find-videos';
+import type { ViewClient } from './view-port';
+
+export type ButtonState = { kind: 'idle' } | { kind: 'busy' } | { kind: 'job'; job: Job } | { kind: 'error'; message: string };
+
+/** The label a button shows for its video's state: ⬇, Queued, 42 %, Downloaded, Failed. */
+export function buttonLabel(state: ButtonState): { text: string; label: string } {
+  if (state.kind === 'idle' || state.kind === 'busy') return { text: '⬇', label: t('buttonDownload') };
+  if (state.kind === 'error') return { text: '!', label: `${t('buttonFailed')}: ${state.message}` };
+  const { job } = state;
+  switch (job.status) {
+    case 'queued':
+      return { text: t('buttonQueued'), label: t('buttonQueued') };
+    case 'downloading':
+    case 'paused': {
+      const pct = `${Math.floor(job.progress.percent ?? 0)}%`;
+      return { text: pct, label: `${t('progressLabel', job.title ?? '')}: ${pct}` };
+    }
+    case 'completed':
+      return { text: '✓', label: t('buttonDone') };
+    case 'failed':
+    case 'cancelled':
+      return { text: '↻', label: t('buttonFailed') };
+  }
+}
+
+const STYLE = `
+:host { all: initial; position: absolute; z-index: 2147483647; pointer-events: none; }
+button {
+  pointer-events: auto; all: unset; box-sizing: border-box; cursor: pointer;
+  min-width: 34px; height: 28px; padding: 0 8px; border-radius: 14px;
+  font: 600 13px/28px system-ui, sans-serif; text-align: center; color: #fff;
+  background: rgba(20, 24, 32, 0.78); box-shadow: 0 1px 4px rgba(0,0,0,.4);
+  opacity: 0.85; transition: opacity .15s;
+}
+button:hover, button:focus-visible { opacity: 1; background: #2563eb; }
+button:focus-visible { outline: 2px solid #fff; outline-offset: 1px; }
+button[data-state="completed"] { background: #2e7d32; }
+button[data-state="failed"], button[data-state="error"] { background: #c62828; }
+`;
+
+interface Overlay {
+  video: HTMLVideoElement;
+  host: HTMLElement;
+  button: HTMLButtonElement;
+  state: ButtonState;
+}
+
+/**
+ * A small button over each visible video, in a closed shadow root hung off <html>: the
+ * page's layout and styles are untouched. It shows its video's download and starts one
+ * on a real click only.
+ */
+export function createVideoButtons(client: ViewClient, doc: Document = document) {
+  const overlays = new Map<HTMLVideoElement, Overlay>();
+  const byJob = new Map<number, Overlay>();
+  let frame = 0;
+
+  const render = (o: Overlay) => {
+    const { text, label } = buttonLabel(o.state);
+    o.button.textContent = text;
+    o.button.setAttribute('aria-label', label);
+    o.button.title = label;
+    o.button.dataset.state = o.state.kind === 'job' ? o.state.job.status : o.state.kind;
+  };
+
+  const place = (o: Overlay) => {
+    const r = o.video.getBoundingClientRect();
+    const win = doc.defaultView!;
+    o.host.style.top = `${r.top + win.scrollY + 8}px`;
+    o.host.style.left = `${r.right + win.scrollX - 8 - (o.button.offsetWidth || 34)}px`;
+  };
+
+  const onClick = async (o: Overlay, e: MouseEvent) => {
+    e.preventDefault();
+    e.stopPropagation();
+    // Only a person's click: a page cannot start downloads by scripting the button.
+    if (!e.isTrusted || o.state.kind === 'busy') return;
+    if (o.state.kind === 'job' && (o.state.job.status === 'failed' || o.state.job.status === 'cancelled')) {
+      const { job } = await client.request('jobs.retry', { jobId: o.state.job.id });
+      o.state = { kind: 'job', job };
+      render(o);
+      return;
+    }
+    if (o.state.kind === 'job') return;
+    o.state = { kind: 'busy' };
+    render(o);
+    try {
+      const { job } = await client.download({
+        pageUrl: doc.location?.href ?? null,
+        pageTitle: doc.title || null,
+        videoSrc: o.video.currentSrc || o.video.src || null,
+      });
+      o.state = { kind: 'job', job };
+      byJob.set(job.id, o);
+    } catch (err) {
+      o.state = { kind: 'error', message: err instanceof Error ? err.message : String(err) };
+    }
+    render(o);
+  };
+
+  const attach = (video: HTMLVideoElement) => {
+    const host = doc.createElement('vidqueue-button');
+    const shadow = host.attachShadow({ mode: 'closed' });
+    const style = doc.createElement('style');
+    style.textContent = STYLE;
+    const button = doc.createElement('button');
+    button.type = 'button';
+    shadow.append(style, button);
+    const o: Overlay = { video, host, button, state: { kind: 'idle' } };
+    button.addEventListener('click', (e) => void onClick(o, e));
+    doc.documentElement.append(host);
+    overlays.set(video, o);
+    render(o);
+    place(o);
+  };
+
+  const detach = (o: Overlay) => {
+    o.host.remove();
+    overlays.delete(o.video);
+    for (const [id, x] of byJob) if (x === o) byJob.delete(id);
+  };
+
+  const scan = () => {
+    const found = new Set(findVideos(doc).map((v) => v.element));
+    for (const o of [...overlays.values()]) if (!found.has(o.video)) detach(o);
+    for (const video of found) if (!overlays.has(video)) attach(video);
+    for (const o of overlays.values()) place(o);
+  };
+
+  const schedule = () => {
+    if (frame) return;
+    frame = (doc.defaultView?.requestAnimationFrame ?? ((fn: FrameRequestCallback) => setTimeout(fn, 16) as unknown as number))(() => {
+      frame = 0;
+      scan();
+    });
+  };
+
+  const offEvent = client.onEvent((e) => {
+    if (e.event !== 'job.updated') return;
+    const o = byJob.get(e.data.job.id);
+    if (!o) return;
+    o.state = { kind: 'job', job: e.data.job };
+    render(o);
+    place(o);
+  });
+
+  const observer = new (doc.defaultView?.MutationObserver ?? MutationObserver)(schedule);
+  const win = doc.defaultView;
+  return {
+    start() {
+      observer.observe(doc.documentElement, { childList: true, subtree: true, attributes: true, attributeFilter: ['src', 'style', 'class'] });
+      win?.addEventListener('scroll', schedule, { passive: true, capture: true });
+      win?.addEventListener('resize', schedule, { passive: true });
+      doc.addEventListener('loadedmetadata', schedule, true);
+      scan();
+    },
+    /** In-page navigation: a new page, new videos, no old states. */
+    reset() {
+      for (const o of [...overlays.values()]) detach(o);
+      scan();
+    },
+    stop() {
+      observer.disconnect();
+      win?.removeEventListener('scroll', schedule, { capture: true });
+      win?.removeEventListener('resize', schedule);
+      doc.removeEventListener('loadedmetadata', schedule, true);
+      offEvent();
+      for (const o of [...overlays.values()]) detach(o);
+    },
+    get count() {
+      return overlays.size;
+    },
+  };
+}

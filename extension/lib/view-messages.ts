@@ -1,0 +1,43 @@
+/**
+ * The messages between the views (popup, options, content scripts) and the background,
+ * over runtime ports. The background validates everything a view sends.
+ */
+import * as v from 'valibot';
+import type { ProtocolError } from '../../shared/errors';
+import { PRESETS } from '../../shared/job';
+import type { Event } from '../../shared/protocol';
+import type { MediaRequest } from './media-requests';
+import type { DownloadCandidate } from './video-url';
+import type { HostStatus } from './host-connection';
+
+export { VIEW_PORT } from './view-port-name';
+
+const Id = v.pipe(v.number(), v.integer());
+
+/** A video a view wants downloaded; the background picks the URL (it knows the tab's media requests). */
+export const DownloadTargetSchema = v.strictObject({
+  pageUrl: v.nullable(v.pipe(v.string(), v.maxLength(8192))),
+  pageTitle: v.nullable(v.pipe(v.string(), v.maxLength(1000))),
+  videoSrc: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(8192)))),
+  /** A URL the user picked among the candidates. */
+  url: v.optional(v.pipe(v.string(), v.maxLength(8192))),
+  preset: v.optional(v.picklist(PRESETS)),
+  tabId: v.optional(v.nullable(Id)),
+});
+export type DownloadTarget = v.InferOutput<typeof DownloadTargetSchema>;
+
+export const ViewRequestSchema = v.variant('kind', [
+  v.strictObject({ kind: v.literal('request'), id: Id, type: v.string(), params: v.unknown() }),
+  v.strictObject({ kind: v.literal('download'), id: Id, target: DownloadTargetSchema }),
+  v.strictObject({ kind: v.literal('candidates'), id: Id, target: DownloadTargetSchema }),
+  v.strictObject({ kind: v.literal('retry-host') }),
+]);
+export type ViewRequest = v.InferOutput<typeof ViewRequestSchema>;
+
+export type ViewMessage =
+  | { kind: 'reply'; id: number; ok: true; result: unknown }
+  | { kind: 'reply'; id: number; ok: false; error: ProtocolError }
+  | { kind: 'status'; status: HostStatus }
+  | { kind: 'event'; event: Event };
+
+export type CandidatesResult = { candidates: DownloadCandidate[]; mediaRequests: MediaRequest[] };
