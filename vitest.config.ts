@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { WxtVitest } from 'wxt/testing';
 
 export default defineConfig({
   test: {
@@ -22,6 +23,28 @@ export default defineConfig({
           hookTimeout: 60_000,
           // Real downloads on two cores: a little parallelism, not more.
           maxWorkers: 2,
+        },
+      },
+      {
+        plugins: [WxtVitest()],
+        test: {
+          name: 'extension',
+          sequence: { groupOrder: 0 },
+          include: ['extension/**/*.test.{ts,tsx}'],
+          exclude: ['extension/test/**'],
+          environment: 'happy-dom',
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          sequence: { groupOrder: 2 },
+          include: ['extension/test/**/*.e2e.test.ts'],
+          environment: 'node',
+          globalSetup: ['native-host/test/helpers/global-setup.ts'],
+          testTimeout: 90_000,
+          hookTimeout: 60_000,
+          maxWorkers: 1,
         },
       },
     ],

@@ -8,6 +8,7 @@ export default defineBackground(() => {
   const background = createBackground({
     browser,
     connectNative: (name) => browser.runtime.connectNative(name) as unknown as NativePort,
+    onViewConnect: (listener) => browser.runtime.onConnect.addListener(listener),
     lastError: () => chromeApi?.runtime?.lastError?.message,
     contextMenus: (browser.contextMenus ?? (browser as unknown as { menus?: unknown }).menus) as unknown as ContextMenusApi,
   });

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import type { browser as Browser } from 'wxt/browser';
 import { type JobStatus, type Preset } from '../../shared/job';
-import { type Event, parseRequest } from '../../shared/protocol';
+import { type Event, type JobPage, parseRequest } from '../../shared/protocol';
 import { quote } from '../../shared/quote';
 import { type HostConnection, type HostStatus, HostRequestError, type NativePort, createHostConnection } from './host-connection';
 import { t } from './i18n';
@@ -11,12 +11,14 @@ import { type DownloadTarget, VIEW_PORT, type ViewMessage, ViewRequestSchema } f
 import { downloadCandidates } from './video-url';
 
 type BrowserApi = typeof Browser;
-type RuntimePort = ReturnType<BrowserApi['runtime']['connect']>;
+export type RuntimePort = ReturnType<BrowserApi['runtime']['connect']>;
 
 /** What the background needs that the fake browser of unit tests lacks: passed in. */
 export interface BackgroundDeps {
   browser: BrowserApi;
   connectNative: (name: string) => NativePort;
+  /** runtime.onConnect (missing from the fake browser): views open ports to the background. */
+  onViewConnect: (listener: (port: RuntimePort) => void) => void;
   lastError?: () => string | undefined;
   contextMenus?: ContextMenusApi;
   idleMs?: number;
@@ -86,9 +88,9 @@ export function createBackground(d: BackgroundDeps) {
     try {
       let cursor: number | null = 0;
       while (cursor !== null) {
-        const page = await host.request('jobs.list', { cursor, limit: 200 });
+        const page: JobPage = await host.request('jobs.list', { cursor, limit: 200 });
         for (const job of page.jobs) statusById.set(job.id, job.status);
-        const reachedHistory = page.jobs.some((j) => !ACTIVE.includes(j.status) && j.status !== 'paused');
+        const reachedHistory: boolean = page.jobs.some((j) => !ACTIVE.includes(j.status) && j.status !== 'paused');
         cursor = reachedHistory ? null : page.nextCursor;
       }
       updateBadge();
@@ -208,7 +210,7 @@ export function createBackground(d: BackgroundDeps) {
     },
     /** Wires the listeners; called once from the background entrypoint. */
     start(): void {
-      browser.runtime.onConnect.addListener((port) => {
+      d.onViewConnect((port) => {
         if (port.name !== VIEW_PORT) return;
         views.add(port);
         const release = host.hold();

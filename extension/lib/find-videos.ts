@@ -16,7 +16,7 @@ export function findVideos(root: ParentNode = document): FoundVideo[] {
     const rect = element.getBoundingClientRect();
     if (rect.width < MIN_WIDTH || rect.height < MIN_HEIGHT) continue;
     const style = element.ownerDocument.defaultView?.getComputedStyle(element);
-    if (style && (style.visibility === 'hidden' || style.display === 'none' || Number(style.opacity) === 0)) continue;
+    if (style && (style.visibility === 'hidden' || style.display === 'none' || (style.opacity !== '' && Number(style.opacity) === 0))) continue;
     const src = element.currentSrc || element.src || element.querySelector('source')?.src || '';
     out.push({ element, src, width: Math.round(rect.width), height: Math.round(rect.height) });
   }

@@ -29,7 +29,7 @@ export function buttonLabel(state: ButtonState): { text: string; label: string }
 const STYLE = `
 :host { all: initial; position: absolute; z-index: 2147483647; pointer-events: none; }
 button {
-  pointer-events: auto; all: unset; box-sizing: border-box; cursor: pointer;
+  all: unset; pointer-events: auto; box-sizing: border-box; cursor: pointer;
   min-width: 34px; height: 28px; padding: 0 8px; border-radius: 14px;
   font: 600 13px/28px system-ui, sans-serif; text-align: center; color: #fff;
   background: rgba(20, 24, 32, 0.78); box-shadow: 0 1px 4px rgba(0,0,0,.4);
@@ -53,7 +53,7 @@ interface Overlay {
  * page's layout and styles are untouched. It shows its video's download and starts one
  * on a real click only.
  */
-export function createVideoButtons(client: ViewClient, doc: Document = document) {
+export function createVideoButtons(client: ViewClient, doc: Document = document, shadowMode: ShadowRootMode = 'closed') {
   const overlays = new Map<HTMLVideoElement, Overlay>();
   const byJob = new Map<number, Overlay>();
   let frame = 0;
@@ -103,7 +103,7 @@ export function createVideoButtons(client: ViewClient, doc: Document = document)
 
   const attach = (video: HTMLVideoElement) => {
     const host = doc.createElement('vidqueue-button');
-    const shadow = host.attachShadow({ mode: 'closed' });
+    const shadow = host.attachShadow({ mode: shadowMode });
     const style = doc.createElement('style');
     style.textContent = STYLE;
     const button = doc.createElement('button');

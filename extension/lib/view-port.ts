@@ -33,10 +33,15 @@ export function createViewClient(connect: (info: { name: string }) => PortLike):
   const statusListeners = new Set<(s: HostStatus) => void>();
   const eventListeners = new Set<(e: Event) => void>();
   let closed = false;
+  // The background says the host's status as soon as the port opens, maybe before a view listens.
+  let lastStatus: HostStatus | null = null;
 
   port.onMessage.addListener((raw) => {
     const msg = raw as ViewMessage;
-    if (msg.kind === 'status') for (const fn of statusListeners) fn(msg.status);
+    if (msg.kind === 'status') {
+      lastStatus = msg.status;
+      for (const fn of statusListeners) fn(msg.status);
+    }
     else if (msg.kind === 'event') for (const fn of eventListeners) fn(msg.event);
     else if (msg.kind === 'reply') {
       const w = pending.get(msg.id);
@@ -71,7 +76,10 @@ export function createViewClient(connect: (info: { name: string }) => PortLike):
     download: (target) => send({ kind: 'download', target }),
     candidates: (target) => send({ kind: 'candidates', target }),
     retryHost: () => port.postMessage({ kind: 'retry-host' }),
-    onStatus: (fn) => listen(statusListeners, fn),
+    onStatus: (fn) => {
+      if (lastStatus) fn(lastStatus);
+      return listen(statusListeners, fn);
+    },
     onEvent: (fn) => listen(eventListeners, fn),
     close: () => port.disconnect(),
   };

@@ -58,9 +58,12 @@ export function PopupApp({ client, loadPage, confirmAboveBytes, extensionId, lis
   }, [client, model.nextCursor]);
 
   useEffect(() => {
+    // The first page is asked for below; fetch again only when a lost connection comes back.
+    let previous: HostStatus['state'] | null = null;
     const offStatus = client.onStatus((s) => {
       setStatus(s);
-      if (s.state === 'connected') fetchFirstPage();
+      if (s.state === 'connected' && previous !== null && previous !== 'connected') fetchFirstPage();
+      previous = s.state;
     });
     const offEvent = client.onEvent((e) => {
       if (e.event === 'daemon.reconnected') fetchFirstPage();

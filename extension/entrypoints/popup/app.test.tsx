@@ -1,0 +1,137 @@
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Job } from '../../../shared/job';
+import type { Event } from '../../../shared/protocol';
+import type { PageInfo } from '../../components/current-page';
+import { makeJob } from '../../lib/fake-host';
+import type { HostStatus } from '../../lib/host-connection';
+import type { ViewClient } from '../../lib/view-port';
+import { PopupApp } from './app';
+
+function fakeClient(jobs: Job[], status: HostStatus = { state: 'connected', daemonVersion: '0.1.0' }) {
+  const events: ((e: Event) => void)[] = [];
+  const statuses: ((s: HostStatus) => void)[] = [];
+  const calls: { type: string; params: any }[] = [];
+  let resolveCancel: (v: unknown) => void = () => {};
+  const client = {
+    request: vi.fn((type: string, params: any) => {
+      calls.push({ type, params });
+      if (type === 'jobs.list') {
+        const cursor = params.cursor ?? 0;
+        const page = jobs.slice(cursor, cursor + params.limit);
+        return Promise.resolve({ jobs: page, nextCursor: cursor + page.length < jobs.length ? cursor + page.length : null, total: jobs.length });
+      }
+      if (type === 'settings.get') return Promise.resolve({ settings: { defaultPreset: '720p' } });
+      if (type === 'jobs.cancel') return new Promise((r) => (resolveCancel = r));
+      return Promise.resolve({});
+    }),
+    download: vi.fn(() => Promise.resolve({ job: makeJob({ id: 99 }) })),
+    candidates: vi.fn(() => Promise.resolve({ candidates: [{ url: 'https://cdn.test/v.mp4', pageUrl: 'https://blog.test/p', kind: 'video-src' }], mediaRequests: [] })),
+    retryHost: vi.fn(),
+    onStatus: (fn: (s: HostStatus) => void) => {
+      statuses.push(fn);
+      fn(status);
+      return () => {};
+    },
+    onEvent: (fn: (e: Event) => void) => {
+      events.push(fn);
+      return () => {};
+    },
+    close: vi.fn(),
+  };
+  return {
+    client: client as unknown as ViewClient,
+    calls,
+    emit: (e: Event) => events.forEach((fn) => fn(e)),
+    setStatus: (s: HostStatus) => statuses.forEach((fn) => fn(s)),
+    finishCancel: (job: Job) => resolveCancel({ job }),
+  };
+}
+
+const page: PageInfo = { tabId: 3, url: 'https://blog.test/p', title: 'A blog post', videos: [{ src: 'https://cdn.test/v.mp4', width: 640, height: 360 }] };
+const mount = (client: ViewClient, confirmAboveBytes = 0) =>
+  render(<PopupApp client={client} loadPage={() => Promise.resolve(page)} confirmAboveBytes={confirmAboveBytes} extensionId="jmbanghbfkaamlnhdlipdknhfpnimkjc" />);
+
+const downloading = (id: number, percent: number, total = 10 * 1024 * 1024) =>
+  makeJob({ id, status: 'downloading', title: `Video ${id}`, progress: { downloadedBytes: (total * percent) / 100, totalBytes: total, totalIsEstimate: false, speed: 1024 * 1024, eta: 5, fragmentIndex: null, fragmentCount: null, percent } });
+
+afterEach(cleanup);
+
+describe('popup', () => {
+  it('shows the page, its video and a download with the daemon default preset', async () => {
+    const f = fakeClient([]);
+    mount(f.client);
+    await screen.findByText('A blog post');
+    expect(screen.getByText('1 video(s) found on this page')).toBeTruthy();
+    await waitFor(() => expect((screen.getByLabelText('Quality') as HTMLSelectElement).value).toBe('720p'));
+    fireEvent.click(screen.getByRole('button', { name: 'Download' }));
+    await waitFor(() => expect(f.client.download).toHaveBeenCalledWith(expect.objectContaining({ url: 'https://cdn.test/v.mp4', preset: '720p', tabId: 3 })));
+  });
+
+  it('renders each job with an accessible progress bar that follows events', async () => {
+    const f = fakeClient([downloading(1, 25)]);
+    mount(f.client);
+    const bar = await screen.findByRole('progressbar', { name: 'Progress of Video 1' });
+    expect(bar.getAttribute('aria-valuenow')).toBe('25');
+    expect(bar.getAttribute('aria-valuetext')).toContain('2.5 MiB of 10.0 MiB');
+    f.emit({ event: 'job.updated', data: { job: downloading(1, 60) } });
+    await waitFor(() => expect(bar.getAttribute('aria-valuenow')).toBe('60'));
+  });
+
+  it('says "Cancelling…" at once and settles when the daemon confirms', async () => {
+    const f = fakeClient([downloading(1, 40)]);
+    mount(f.client);
+    fireEvent.click(await screen.findByRole('button', { name: 'Cancel Video 1' }));
+    expect(await screen.findByText('Cancelling…')).toBeTruthy();
+    expect(f.calls).toContainEqual({ type: 'jobs.cancel', params: { jobId: 1 } });
+    const cancelled = makeJob({ id: 1, status: 'cancelled', title: 'Video 1', finishedAt: 2 });
+    f.emit({ event: 'job.updated', data: { job: cancelled } });
+    f.finishCancel(cancelled);
+    await screen.findByText('Cancelled');
+    expect(screen.queryByText('Cancelling…')).toBeNull();
+    expect(screen.getByRole('button', { name: 'Retry Video 1' })).toBeTruthy();
+  });
+
+  it('asks before cancelling a download past the size threshold', async () => {
+    const f = fakeClient([downloading(1, 40, 500 * 1024 * 1024)]);
+    mount(f.client, 100 * 1024 * 1024);
+    fireEvent.click(await screen.findByRole('button', { name: 'Cancel Video 1' }));
+    const dialog = await screen.findByRole('alertdialog');
+    expect(f.calls.some((c) => c.type === 'jobs.cancel')).toBe(false);
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Yes, cancel' }));
+    expect(f.calls).toContainEqual({ type: 'jobs.cancel', params: { jobId: 1 } });
+  });
+
+  it('offers only the actions a job state allows', async () => {
+    const f = fakeClient([
+      makeJob({ id: 1, status: 'paused', title: 'P' }),
+      makeJob({ id: 2, status: 'completed', title: 'C', filePath: '/dl/c.mp4', finishedAt: 3 }),
+      makeJob({ id: 3, status: 'failed', title: 'F', finishedAt: 2, error: { code: 'DOWNLOAD_FAILED', message: 'HTTP Error 404' } }),
+    ]);
+    mount(f.client);
+    const names = async (id: number) => within((await screen.findAllByRole('listitem')).find((li) => li.dataset.jobId === String(id))!).getAllByRole('button').map((b) => b.textContent);
+    expect(await names(1)).toEqual(['Resume', 'Cancel']);
+    expect(await names(2)).toEqual(['Open file', 'Show in folder', 'Remove']);
+    expect(await names(3)).toEqual(['Retry', 'Remove']);
+    expect(screen.getByRole('alert').textContent).toBe('HTTP Error 404');
+  });
+
+  it('shows a missing host with the command that fixes it', async () => {
+    const f = fakeClient([], { state: 'problem', problem: { kind: 'not-installed', detail: 'Specified native messaging host not found.' }, retryInMs: 5000 });
+    mount(f.client);
+    const alert = (await screen.findAllByRole('alert')).find((a) => a.classList.contains('host-problem'))!;
+    expect(within(alert).getByText('The VidQueue program is not installed for this browser.')).toBeTruthy();
+    expect(within(alert).getByText('npx vidqueue install')).toBeTruthy();
+    fireEvent.click(within(alert).getByRole('button', { name: 'Try again' }));
+    expect(f.client.retryHost).toHaveBeenCalled();
+  });
+
+  it('renders a long history without putting every row in the page', async () => {
+    const history = Array.from({ length: 10_000 }, (_, i) => makeJob({ id: i + 1, status: 'completed', finishedAt: 10_000 - i, filePath: `/dl/${i}.mp4` }));
+    const f = fakeClient(history);
+    mount(f.client);
+    await screen.findByText('0.mp4');
+    expect(screen.getAllByRole('listitem').filter((li) => li.dataset.jobId).length).toBeLessThan(20);
+    expect(f.calls.filter((c) => c.type === 'jobs.list')).toHaveLength(1);
+  });
+});

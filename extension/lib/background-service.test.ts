@@ -1,0 +1,152 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { browser } from 'wxt/browser';
+import { fakeBrowser } from 'wxt/testing';
+import { type ContextMenuInfo, type RuntimePort, createBackground } from './background-service';
+import { type FakeNativePort, createFakeNativePort, makeJob } from './fake-host';
+import { notifyOnFinish } from './preferences';
+import { VIEW_PORT } from './view-port-name';
+
+/** A view's runtime port, as the background sees it. */
+function fakeViewPort(tabId?: number) {
+  const toBackground: ((m: unknown) => void)[] = [];
+  const onDisconnect: (() => void)[] = [];
+  const received: any[] = [];
+  const port = {
+    name: VIEW_PORT,
+    sender: tabId === undefined ? {} : { tab: { id: tabId } },
+    postMessage: (m: unknown) => void received.push(m),
+    onMessage: { addListener: (fn: (m: unknown) => void) => void toBackground.push(fn) },
+    onDisconnect: { addListener: (fn: () => void) => void onDisconnect.push(fn) },
+    disconnect() {},
+  };
+  return {
+    port: port as unknown as RuntimePort,
+    received,
+    send: (m: unknown) => toBackground.forEach((fn) => fn(m)),
+    close: () => onDisconnect.forEach((fn) => fn()),
+  };
+}
+
+const flush = () => new Promise((r) => setTimeout(r, 0));
+
+function setup() {
+  const natives: FakeNativePort[] = [];
+  let connectView: (p: RuntimePort) => void = () => {};
+  let menuClick: (info: ContextMenuInfo, tab?: { id?: number; url?: string; title?: string }) => void = () => {};
+  const menus: { id: string; title: string; contexts: string[] }[] = [];
+  const bg = createBackground({
+    browser,
+    connectNative: () => {
+      const p = createFakeNativePort();
+      natives.push(p);
+      return p;
+    },
+    onViewConnect: (fn) => (connectView = fn),
+    contextMenus: {
+      create: (m) => menus.push(m),
+      removeAll: () => void (menus.length = 0),
+      onClicked: { addListener: (fn) => (menuClick = fn) },
+    },
+  });
+  bg.start();
+  const native = () => natives.at(-1)!;
+  const hello = () => native().reply(0, { protocolVersion: 1, daemonVersion: '0.1.0', pid: 1 });
+  return { bg, natives, native, hello, connectView: (p: RuntimePort) => connectView(p), menus, menuClick: (i: ContextMenuInfo, t?: object) => menuClick(i, t) };
+}
+
+describe('background', () => {
+  beforeEach(() => fakeBrowser.reset());
+
+  it('relays a view request to the host and the answer back, and tells views the host status', async () => {
+    const { native, hello, connectView } = setup();
+    const view = fakeViewPort();
+    connectView(view.port);
+    hello();
+    view.send({ kind: 'request', id: 7, type: 'jobs.get', params: { jobId: 3 } });
+    await flush();
+    const sent = native().sent.find((m) => m.type === 'jobs.get')!;
+    expect(sent.params).toEqual({ jobId: 3 });
+    native().reply(sent.id!, { job: makeJob({ id: 3 }) });
+    await flush();
+    expect(view.received).toContainEqual({ kind: 'reply', id: 7, ok: true, result: { job: makeJob({ id: 3 }) } });
+    expect(view.received).toContainEqual({ kind: 'status', status: { state: 'connected', daemonVersion: '0.1.0' } });
+  });
+
+  it('refuses a malformed view request before it reaches the host, naming the value', async () => {
+    const { native, hello, connectView } = setup();
+    const view = fakeViewPort();
+    connectView(view.port);
+    hello();
+    view.send({ kind: 'request', id: 8, type: 'jobs.add', params: { url: 'javascript:alert(1)' } });
+    await flush();
+    expect(native().sent.some((m) => m.type === 'jobs.add')).toBe(false);
+    expect(view.received).toContainEqual(expect.objectContaining({ kind: 'reply', id: 8, ok: false, error: expect.objectContaining({ code: 'INVALID_URL', message: expect.stringContaining('javascript:alert(1)') }) }));
+  });
+
+  it('downloads a video from a content script: the http source, with the page as referer', async () => {
+    const { native, hello, connectView } = setup();
+    const view = fakeViewPort(12);
+    connectView(view.port);
+    hello();
+    view.send({ kind: 'download', id: 1, target: { pageUrl: 'https://blog.test/p', pageTitle: 'A post', videoSrc: 'https://cdn.test/v.mp4' } });
+    await flush();
+    expect(native().sent.find((m) => m.type === 'jobs.add')!.params).toEqual({ url: 'https://cdn.test/v.mp4', pageUrl: 'https://blog.test/p', title: 'A post' });
+  });
+
+  it('uses the media requests of the sender tab for a blob: video', async () => {
+    const { bg, native, hello, connectView } = setup();
+    bg.recordMediaRequest(12, 'https://cdn.test/live/master.m3u8');
+    const view = fakeViewPort(12);
+    connectView(view.port);
+    hello();
+    view.send({ kind: 'download', id: 1, target: { pageUrl: 'https://site.test/w', pageTitle: null, videoSrc: 'blob:https://site.test/x' } });
+    await flush();
+    expect(native().sent.find((m) => m.type === 'jobs.add')!.params).toMatchObject({ url: 'https://cdn.test/live/master.m3u8', pageUrl: 'https://site.test/w' });
+  });
+
+  it('shows the number of active downloads on the badge and notifies on completion', async () => {
+    const { native, hello, connectView } = setup();
+    connectView(fakeViewPort().port);
+    hello();
+    const list = native().sent.find((m) => m.type === 'jobs.list')!;
+    native().reply(list.id!, { jobs: [makeJob({ id: 1, status: 'downloading' }), makeJob({ id: 2, status: 'queued' }), makeJob({ id: 3, status: 'completed' })], nextCursor: null, total: 3 });
+    await flush();
+    expect(await browser.action.getBadgeText({})).toBe('2');
+    native().push({ event: 'job.updated', data: { job: makeJob({ id: 1, status: 'completed', title: 'My video' }) } });
+    await flush();
+    await flush();
+    expect(await browser.action.getBadgeText({})).toBe('1');
+    const all = await browser.notifications.getAll();
+    expect(Object.keys(all)).toEqual(['vidqueue-job-1']);
+  });
+
+  it('does not notify when notifications are turned off', async () => {
+    await notifyOnFinish.setValue(false);
+    const { native, hello, connectView } = setup();
+    connectView(fakeViewPort().port);
+    hello();
+    native().push({ event: 'job.updated', data: { job: makeJob({ id: 5, status: 'failed', error: { code: 'DOWNLOAD_FAILED', message: '404' } }) } });
+    await flush();
+    await flush();
+    expect(await browser.notifications.getAll()).toEqual({});
+  });
+
+  it('creates the right-click menus on install and downloads audio from the page variant', async () => {
+    const { menus, menuClick, native, hello } = setup();
+    await fakeBrowser.runtime.onInstalled.trigger({ reason: 'install', temporary: false });
+    await flush();
+    expect(menus.map((m) => `${m.id}:${m.contexts.join()}`)).toEqual([
+      'page:page',
+      'page-audio:page',
+      'link:link',
+      'link-audio:link',
+      'video:video',
+      'video-audio:video',
+    ]);
+    expect(menus[0]!.title).toBe('Download video from this page');
+    menuClick({ menuItemId: 'page-audio', pageUrl: 'https://vimeo.com/123' }, { id: 4, url: 'https://vimeo.com/123', title: 'Clip' });
+    await flush();
+    hello();
+    expect(native().sent.find((m) => m.type === 'jobs.add')!.params).toEqual({ url: 'https://vimeo.com/123', pageUrl: null, title: 'Clip', preset: 'audio' });
+  });
+});

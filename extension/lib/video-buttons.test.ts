@@ -1,0 +1,81 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { Event } from '../../shared/protocol';
+import { makeJob } from './fake-host';
+import { findVideos } from './find-videos';
+import { buttonLabel, createVideoButtons } from './video-buttons';
+import type { ViewClient } from './view-port';
+
+function page(html: string): Document {
+  document.body.innerHTML = html;
+  for (const v of document.querySelectorAll('video')) {
+    const w = Number(v.getAttribute('width') ?? 0);
+    const h = Number(v.getAttribute('height') ?? 0);
+    v.getBoundingClientRect = () => ({ x: 10, y: 20, top: 20, left: 10, width: w, height: h, right: 10 + w, bottom: 20 + h, toJSON: () => ({}) });
+  }
+  return document;
+}
+
+function fakeClient() {
+  const listeners: ((e: Event) => void)[] = [];
+  const client = {
+    download: vi.fn(async () => ({ job: makeJob({ id: 42, status: 'queued' }) })),
+    request: vi.fn(),
+    candidates: vi.fn(),
+    retryHost: vi.fn(),
+    onStatus: () => () => {},
+    onEvent: (fn: (e: Event) => void) => {
+      listeners.push(fn);
+      return () => {};
+    },
+    close: vi.fn(),
+  };
+  return { client: client as unknown as ViewClient & typeof client, emit: (e: Event) => listeners.forEach((fn) => fn(e)) };
+}
+
+describe('findVideos', () => {
+  it('finds the visible videos large enough to matter', () => {
+    const doc = page(`
+      <video width="640" height="360" src="https://cdn.test/a.mp4"></video>
+      <video width="80" height="45" src="https://cdn.test/thumb.mp4"></video>
+      <video width="640" height="360" style="display:none" src="https://cdn.test/hidden.mp4"></video>
+      <video width="320" height="180"><source src="https://cdn.test/b.webm"></video>`);
+    expect(findVideos(doc).map((v) => v.src)).toEqual(['https://cdn.test/a.mp4', 'https://cdn.test/b.webm']);
+  });
+});
+
+describe('video buttons', () => {
+  it('puts one button on each video, outside the page layout', () => {
+    const doc = page('<video width="640" height="360" src="https://cdn.test/a.mp4"></video><video width="640" height="360" src="https://cdn.test/b.mp4"></video>');
+    const { client } = fakeClient();
+    const buttons = createVideoButtons(client, doc, 'open');
+    buttons.start();
+    expect(buttons.count).toBe(2);
+    const hosts = doc.querySelectorAll('vidqueue-button');
+    expect(hosts).toHaveLength(2);
+    expect(hosts[0]!.parentElement).toBe(doc.documentElement);
+    expect(doc.body.querySelector('vidqueue-button')).toBeNull();
+    buttons.stop();
+    expect(doc.querySelectorAll('vidqueue-button')).toHaveLength(0);
+  });
+
+  it('ignores a scripted click: only a person starts a download', async () => {
+    const doc = page('<video width="640" height="360" src="https://cdn.test/a.mp4"></video>');
+    const { client } = fakeClient();
+    const buttons = createVideoButtons(client, doc, 'open');
+    buttons.start();
+    const button = doc.querySelector('vidqueue-button')!.shadowRoot!.querySelector('button')!;
+    button.click();
+    button.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(client.download).not.toHaveBeenCalled();
+    buttons.stop();
+  });
+
+  it('labels each state for the eye and the screen reader', () => {
+    expect(buttonLabel({ kind: 'idle' })).toEqual({ text: '⬇', label: 'Download video with VidQueue' });
+    expect(buttonLabel({ kind: 'job', job: makeJob({ id: 1, status: 'queued' }) }).text).toBe('Queued');
+    expect(buttonLabel({ kind: 'job', job: makeJob({ id: 1, status: 'downloading', progress: { ...makeJob({ id: 1 }).progress, percent: 42.7 } }) }).text).toBe('42%');
+    expect(buttonLabel({ kind: 'job', job: makeJob({ id: 1, status: 'completed' }) })).toEqual({ text: '✓', label: 'Downloaded' });
+    expect(buttonLabel({ kind: 'job', job: makeJob({ id: 1, status: 'failed' }) }).label).toBe('Failed — click to retry');
+  });
+});
