@@ -138,7 +138,7 @@ async function handle(
       const buf = Buffer.allocUnsafe(n);
       await handle.read(buf, 0, n, pos);
       // A client that goes away never drains: wait for either.
-      if (!res.write(buf)) await new Promise((r) => (res.once('drain', r), res.once('close', r)));
+      if (!res.write(buf) && !res.destroyed) await new Promise((r) => (res.once('drain', r), res.once('close', r)));
       pos += n;
       sent += n;
       if (stallAt && !stalled && pos >= stallPos) {
