@@ -149,4 +149,28 @@ describe('background', () => {
     hello();
     expect(native().sent.find((m) => m.type === 'jobs.add')!.params).toEqual({ url: 'https://vimeo.com/123', pageUrl: null, title: 'Clip', preset: 'audio' });
   });
+
+  it('sends nothing but http(s) links, and says why in a notification', async () => {
+    const { menuClick, native, hello, connectView } = setup();
+    connectView(fakeViewPort().port);
+    hello();
+    menuClick({ menuItemId: 'link', linkUrl: 'javascript:alert(1)', pageUrl: 'https://a.test/' }, { id: 1 });
+    menuClick({ menuItemId: 'link', linkUrl: 'https://b.test/clip.mp4', pageUrl: 'file:///home/u/x.html' }, { id: 1 });
+    await flush();
+    const adds = native().sent.filter((m) => m.type === 'jobs.add');
+    expect(adds.map((m) => m.params)).toEqual([{ url: 'https://b.test/clip.mp4', pageUrl: null }]);
+    const notes = Object.values(await browser.notifications.getAll()) as unknown as { message: string }[];
+    expect(notes.map((n) => n.message)).toEqual([expect.stringContaining('javascript:alert(1)')]);
+  });
+
+  it('refuses a user-picked URL that is not one of the candidates', async () => {
+    const { native, hello, connectView } = setup();
+    const view = fakeViewPort(2);
+    connectView(view.port);
+    hello();
+    view.send({ kind: 'download', id: 3, target: { pageUrl: 'https://a.test/p', pageTitle: null, url: 'https://evil.test/x' } });
+    await flush();
+    expect(native().sent.some((m) => m.type === 'jobs.add')).toBe(false);
+    expect(view.received).toContainEqual(expect.objectContaining({ id: 3, ok: false, error: expect.objectContaining({ code: 'INVALID_URL' }) }));
+  });
 });

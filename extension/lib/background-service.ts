@@ -3,6 +3,7 @@ import type { browser as Browser } from 'wxt/browser';
 import { type JobStatus, type Preset } from '../../shared/job';
 import { type Event, type JobPage, parseRequest } from '../../shared/protocol';
 import { quote } from '../../shared/quote';
+import { checkDownloadUrl } from '../../shared/url';
 import { type HostConnection, type HostStatus, HostRequestError, type NativePort, createHostConnection } from './host-connection';
 import { t } from './i18n';
 import { type MediaRequestLog, createMediaRequestLog } from './media-requests';
@@ -132,8 +133,10 @@ export function createBackground(d: BackgroundDeps) {
       videoSrc: target.videoSrc,
       mediaRequests: tabId === null ? [] : media.forTab(tabId),
     });
-    const chosen = target.url ? candidates.find((c) => c.url === target.url) ?? { url: target.url, pageUrl: target.pageUrl } : candidates[0];
+    // A URL the user picked must be one of the candidates: nothing else leaves the extension.
+    const chosen = target.url ? candidates.find((c) => c.url === target.url) : candidates[0];
     if (!chosen) {
+      if (target.url) throw new HostRequestError('INVALID_URL', `${quote(target.url)} is not one of the URLs found for this page`, 'url');
       throw new HostRequestError('INVALID_URL', `Nothing to download on ${quote(target.pageUrl)}: only http and https pages and videos can be downloaded`, 'url');
     }
     return host.request('jobs.add', {
@@ -194,12 +197,29 @@ export function createBackground(d: BackgroundDeps) {
     const target: DownloadTarget = { pageUrl, pageTitle: tab?.title ?? null, tabId: tab?.id ?? null, preset };
     if (id.startsWith('link')) {
       // The linked page or file is what gets downloaded; the current page is its referer.
-      const link = info.linkUrl ?? null;
-      void host.request('jobs.add', { url: link ?? '', pageUrl, ...(preset ? { preset } : {}) }).catch(() => {});
+      const link = info.linkUrl ?? '';
+      const check = checkDownloadUrl(link, 'link');
+      if (!check.ok) {
+        void notifyError(check.message);
+        return;
+      }
+      const referer = pageUrl && checkDownloadUrl(pageUrl).ok ? pageUrl : null;
+      void host.request('jobs.add', { url: check.url, pageUrl: referer, ...(preset ? { preset } : {}) }).catch((err: Error) => notifyError(err.message));
       return;
     }
     if (id.startsWith('video')) target.videoSrc = info.srcUrl ?? null;
-    void download(target, tab?.id ?? null).catch(() => {});
+    void download(target, tab?.id ?? null).catch((err: Error) => notifyError(err.message));
+  };
+
+  /** A right-click has no view to show an error in: say it in a notification. */
+  const notifyError = async (message: string) => {
+    if (!browser.notifications) return;
+    await browser.notifications.create(`vidqueue-error-${Date.now()}`, {
+      type: 'basic',
+      iconUrl: browser.runtime.getURL('/icon/128.png'),
+      title: t('notifyErrorTitle'),
+      message,
+    });
   };
 
   return {
