@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { PRESETS, type Preset } from '../../shared/job';
 import { type MessageKey, t } from '../lib/i18n';
+import { PRESET_LABEL } from '../lib/preset-labels';
 import type { DownloadCandidate } from '../lib/video-url';
 
 export interface PageVideo {
@@ -16,7 +17,6 @@ export interface PageInfo {
   videos: PageVideo[];
 }
 
-const PRESET_KEY: Record<Preset, MessageKey> = { best: 'presetBest', '1080p': 'preset1080p', '720p': 'preset720p', audio: 'presetAudio' };
 const SOURCE_KEY: Record<DownloadCandidate['kind'], MessageKey> = {
   page: 'sourcePage',
   'video-src': 'sourceVideo',
@@ -54,7 +54,7 @@ export function CurrentPage({ page, candidates, defaultPreset, busy, onDownload 
             <select value={preset} onChange={(e) => setPreset((e.currentTarget as HTMLSelectElement).value as Preset)}>
               {PRESETS.map((p) => (
                 <option key={p} value={p}>
-                  {t(PRESET_KEY[p])}
+                  {t(PRESET_LABEL[p])}
                 </option>
               ))}
             </select>

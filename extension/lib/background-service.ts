@@ -77,10 +77,13 @@ export function createBackground(d: BackgroundDeps) {
     },
   });
 
+  // MV3 has `action`; Firefox's MV2 build has `browserAction`.
+  const action = (browser.action ?? (browser as unknown as { browserAction?: BrowserApi['action'] }).browserAction) as BrowserApi['action'] | undefined;
+
   const updateBadge = () => {
     let active = 0;
     for (const s of statusById.values()) if (ACTIVE.includes(s)) active++;
-    void browser.action?.setBadgeText({ text: active > 0 ? String(active) : '' });
+    void action?.setBadgeText({ text: active > 0 ? String(active) : '' });
     host.setBusy(active > 0);
   };
 
@@ -265,7 +268,7 @@ export function createBackground(d: BackgroundDeps) {
         if (change.url) media.clearTab(tabId);
       });
       browser.tabs.onRemoved.addListener((tabId) => media.clearTab(tabId));
-      void browser.action?.setBadgeBackgroundColor({ color: '#2563eb' });
+      void action?.setBadgeBackgroundColor({ color: '#2563eb' });
       // Downloads may be running from an earlier session: connect once to learn about them.
       void syncStatuses();
     },

@@ -11,10 +11,10 @@ import { execa } from 'execa';
 import type { Event } from '../../shared/protocol';
 import { encodeFrame } from '../src/framing/encode';
 import { FrameDecoder } from '../src/framing/decoder';
-import { resolvePaths } from '../src/paths';
 import { CLI, createEnv, finished, waitForJob } from '../test/helpers/env';
 import { FIXTURES, FIXTURE_DIR, ensureFixtures } from '../test/helpers/fixtures';
 import { startMediaServer } from '../test/helpers/media-server';
+import { popupFirstRender, progressLatency } from './popup';
 
 const BIG_MB = Number(process.env.BENCH_MB ?? 200);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -199,12 +199,15 @@ function readCpu(pid: number): number {
 
 async function main(): Promise<void> {
   await ensureFixtures();
-  void resolvePaths;
   const only = process.argv[2];
   if (!only || only === 'throughput') await throughput();
   if (!only || only === 'cancel') await cancelLatency();
   if (!only || only === 'start') await coldStart();
   if (!only || only === 'memory') await memory();
+  if (!only || only === 'popup') {
+    await popupFirstRender(row);
+    await progressLatency(row);
+  }
   const w = [Math.max(...rows.map((r) => r[0].length)), Math.max(...rows.map((r) => r[1].length)), 8];
   const line = (c: string[]) => `| ${c.map((x, i) => x.padEnd(w[i]!)).join(' | ')} |`;
   process.stdout.write(`\nVidQueue benchmark (${new Date().toISOString()}, node ${process.version})\n`);

@@ -1,25 +1,14 @@
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Job } from '../../shared/job';
-import { type TestEnv, createEnv, finished, waitForJob } from './helpers/env';
+import { finished, waitForJob } from './helpers/env';
 import { FIXTURES, FIXTURE_DIR } from './helpers/fixtures';
-import { type MediaServer, startMediaServer } from './helpers/media-server';
+import { startMediaServer } from './helpers/media-server';
 import { sha256 } from './helpers/probe';
+import { env, jobProcesses, server, useServerAndEnv } from './helpers/suite';
 
-let server: MediaServer;
-let env: TestEnv;
+useServerAndEnv();
 
-beforeAll(async () => {
-  server = await startMediaServer(FIXTURE_DIR);
-});
-afterAll(() => server.close());
-beforeEach(async () => {
-  env = await createEnv();
-});
-afterEach(() => env.close());
-
-/** yt-dlp and ffmpeg processes of this test's home (the daemon itself is not a job's process). */
-const jobProcesses = () => env.processes().filter((p) => !/vidqueue\.js daemon/.test(p.cmdline));
 const atLeast = (percent: number) => (j: Job) => j.status === 'downloading' && (j.progress.percent ?? 0) >= percent;
 const slow = (query: Record<string, number> = {}) => server.url(FIXTURES.progressive, { rate: 1_000_000, ...query });
 

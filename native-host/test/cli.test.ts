@@ -2,29 +2,18 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEV_EXTENSION_ID, NATIVE_HOST_NAME } from '../../shared/identity';
 import type { Job } from '../../shared/job';
 import { encodeFrame } from '../src/framing/encode';
 import { FrameDecoder, decodeJson } from '../src/framing/decoder';
-import { type TestEnv, createEnv, finished, waitForJob } from './helpers/env';
+import { finished, waitForJob } from './helpers/env';
 import { FIXTURES, FIXTURE_DIR } from './helpers/fixtures';
-import { type MediaServer, startMediaServer } from './helpers/media-server';
 import { sha256 } from './helpers/probe';
+import { env, jobProcesses, server, useServerAndEnv } from './helpers/suite';
 
-let server: MediaServer;
-let env: TestEnv;
+useServerAndEnv();
 
-beforeAll(async () => {
-  server = await startMediaServer(FIXTURE_DIR);
-});
-afterAll(() => server.close());
-beforeEach(async () => {
-  env = await createEnv();
-});
-afterEach(() => env.close());
-
-const jobProcesses = () => env.processes().filter((p) => !/vidqueue\.js daemon/.test(p.cmdline));
 
 describe('vidqueue CLI', () => {
   it('add --wait --json downloads and prints the finished job', async () => {

@@ -3,32 +3,21 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Job } from '../../shared/job';
 import type { Event } from '../../shared/protocol';
 import { DaemonClient } from '../src/daemon/client';
 import { encodeFrame } from '../src/framing/encode';
 import { FrameDecoder, decodeJson } from '../src/framing/decoder';
 import { resolvePaths } from '../src/paths';
-import { CLI, type TestEnv, createEnv, finished, waitForJob } from './helpers/env';
+import { CLI, finished, waitForJob } from './helpers/env';
 import { FIXTURES, FIXTURE_DIR } from './helpers/fixtures';
-import { type MediaServer, startMediaServer } from './helpers/media-server';
 import { sha256 } from './helpers/probe';
+import { env, jobProcesses, server, useServerAndEnv } from './helpers/suite';
 
-let server: MediaServer;
-let env: TestEnv;
-
-beforeAll(async () => {
-  server = await startMediaServer(FIXTURE_DIR);
-});
-afterAll(() => server.close());
-beforeEach(async () => {
-  env = await createEnv();
-});
-afterEach(() => env.close());
+useServerAndEnv();
 
 const slow = () => server.url(FIXTURES.progressive, { rate: 1_000_000 });
-const jobProcesses = () => env.processes().filter((p) => !/vidqueue\.js daemon/.test(p.cmdline));
 const daemonPids = () => env.processes().filter((p) => /vidqueue\.js daemon/.test(p.cmdline)).map((p) => p.pid);
 
 describe('the daemon', () => {

@@ -1,22 +1,12 @@
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Event } from '../../shared/protocol';
-import { type TestEnv, createEnv, finished, waitForJob } from './helpers/env';
+import { createEnv, finished, waitForJob } from './helpers/env';
 import { FIXTURES, FIXTURE_DIR } from './helpers/fixtures';
-import { type MediaServer, startMediaServer } from './helpers/media-server';
+import { env, server, useServerAndEnv } from './helpers/suite';
 import { decodesCleanly, probe, sha256 } from './helpers/probe';
 
-let server: MediaServer;
-let env: TestEnv;
-
-beforeAll(async () => {
-  server = await startMediaServer(FIXTURE_DIR);
-});
-afterAll(() => server.close());
-beforeEach(async () => {
-  env = await createEnv();
-});
-afterEach(() => env.close());
+useServerAndEnv();
 
 describe('downloads with real yt-dlp', () => {
   it('downloads a progressive MP4 that plays and is byte-identical, and leaves no staging folder', async () => {

@@ -3,11 +3,11 @@ import { PRESETS, type Preset } from '../../../shared/job';
 import type { Settings } from '../../../shared/settings';
 import { HostProblem } from '../../components/host-problem';
 import type { HostStatus } from '../../lib/host-connection';
-import { type MessageKey, t } from '../../lib/i18n';
+import { t } from '../../lib/i18n';
+import { PRESET_LABEL } from '../../lib/preset-labels';
 import { confirmCancelAboveMiB, notifyOnFinish, showPageButton } from '../../lib/preferences';
 import type { ViewClient } from '../../lib/view-port';
 
-const PRESET_KEY: Record<Preset, MessageKey> = { best: 'presetBest', '1080p': 'preset1080p', '720p': 'preset720p', audio: 'presetAudio' };
 
 /** Download settings live in the daemon (every browser shares them); the rest in this browser. */
 export function OptionsApp({ client, extensionId }: { client: ViewClient; extensionId: string }) {
@@ -68,7 +68,7 @@ export function OptionsApp({ client, extensionId }: { client: ViewClient; extens
             <select name="defaultPreset" value={settings?.defaultPreset ?? 'best'} onChange={(e) => settings && setSettings({ ...settings, defaultPreset: (e.currentTarget as HTMLSelectElement).value as Preset })}>
               {PRESETS.map((p) => (
                 <option key={p} value={p}>
-                  {t(PRESET_KEY[p])}
+                  {t(PRESET_LABEL[p])}
                 </option>
               ))}
             </select>
