@@ -29,7 +29,7 @@ function fakeViewPort(tabId?: number) {
 
 const flush = () => new Promise((r) => setTimeout(r, 0));
 
-function setup() {
+function setup(idleMs?: number) {
   const natives: FakeNativePort[] = [];
   let connectView: (p: RuntimePort) => void = () => {};
   let menuClick: (info: ContextMenuInfo, tab?: { id?: number; url?: string; title?: string }) => void = () => {};
@@ -42,6 +42,7 @@ function setup() {
       return p;
     },
     onViewConnect: (fn) => (connectView = fn),
+    idleMs,
     contextMenus: {
       create: (m) => menus.push(m),
       removeAll: () => void (menus.length = 0),
@@ -102,6 +103,21 @@ describe('background', () => {
     view.send({ kind: 'download', id: 1, target: { pageUrl: 'https://site.test/w', pageTitle: null, videoSrc: 'blob:https://site.test/x' } });
     await flush();
     expect(native().sent.find((m) => m.type === 'jobs.add')!.params).toMatchObject({ url: 'https://cdn.test/live/master.m3u8', pageUrl: 'https://site.test/w' });
+  });
+
+  it('keeps the host for an open popup, but not for the content script of every tab', async () => {
+    const { natives, native, hello, connectView } = setup(20);
+    connectView(fakeViewPort(5).port); // a content script
+    hello();
+    const list = native().sent.find((m) => m.type === 'jobs.list')!;
+    native().reply(list.id!, { jobs: [], nextCursor: null, total: 0 });
+    await new Promise((r) => setTimeout(r, 60));
+    expect(native().disconnected).toBe(true);
+    connectView(fakeViewPort().port); // the popup
+    expect(natives).toHaveLength(2);
+    hello();
+    await new Promise((r) => setTimeout(r, 60));
+    expect(native().disconnected).toBe(false);
   });
 
   it('shows the number of active downloads on the badge and notifies on completion', async () => {

@@ -87,8 +87,10 @@ export function createBackground(d: BackgroundDeps) {
     host.setBusy(active > 0);
   };
 
-  /** The statuses of the active jobs (they come first in the list), for the badge. */
-  const syncStatuses = async () => {
+  /** The statuses of the active jobs (they come first in the list), for the badge. One at a time. */
+  let syncing: Promise<void> | null = null;
+  const syncStatuses = (): Promise<void> => (syncing ??= doSync().finally(() => (syncing = null)));
+  const doSync = async () => {
     try {
       let cursor: number | null = 0;
       while (cursor !== null) {
@@ -236,7 +238,11 @@ export function createBackground(d: BackgroundDeps) {
       d.onViewConnect((port) => {
         if (port.name !== VIEW_PORT) return;
         views.add(port);
-        const release = host.hold();
+        // Extension pages (popup, options) keep the host connected while open; content
+        // scripts, one in every tab, do not: they only hear events while something runs.
+        const extensionOrigin = browser.runtime.getURL('/');
+        const isPage = !port.sender?.tab || (port.sender.url ?? '').startsWith(extensionOrigin);
+        const release = isPage ? host.hold() : () => {};
         post(port, { kind: 'status', status: hostStatus });
         port.onMessage.addListener((m) => void handleViewMessage(port, m));
         port.onDisconnect.addListener(() => {
