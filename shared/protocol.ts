@@ -8,6 +8,7 @@
  *  event    {event, data}                daemon → every subscribed client, unasked
  */
 import * as v from 'valibot';
+import type { DoctorReport } from './doctor';
 import { type ErrorCode, type ProtocolError, VidQueueError } from './errors';
 import { type Job, PRESETS } from './job';
 import { quote } from './quote';
@@ -64,6 +65,8 @@ export const RequestParams = {
   'settings.get': v.strictObject({}),
   'settings.set': v.strictObject({ settings: SettingsPatchSchema }),
   'daemon.stop': v.strictObject({}),
+  /** The checks of `vidqueue doctor`. The bridge answers it itself, so it works when the daemon does not. */
+  doctor: v.strictObject({}),
 } as const;
 
 export type RequestType = keyof typeof RequestParams;
@@ -98,6 +101,7 @@ export interface ResultOf {
   'settings.get': { settings: Settings };
   'settings.set': { settings: Settings };
   'daemon.stop': Record<string, never>;
+  doctor: DoctorReport;
 }
 
 export type Request<T extends RequestType = RequestType> = { id: string | number; type: T; params: ParamsOf<T> };

@@ -146,6 +146,15 @@ export function runHost(o: HostOptions): void {
     stdout.write(Buffer.concat([header, body]));
   };
 
+  const answerDoctor = async (id: string | number) => {
+    try {
+      const { doctorReport } = await import('../doctor/context');
+      stdout.write(encodeFrame({ id, ok: true, result: await doctorReport(o.paths) }));
+    } catch (err) {
+      toBrowser({ id, ok: false, error: { code: 'INTERNAL', message: `doctor failed: ${(err as Error).message}` } });
+    }
+  };
+
   const failPending = (message: string) => {
     for (const id of pending) toBrowser({ id, ok: false, error: { code: 'DAEMON_UNAVAILABLE', message } });
     pending.clear();
@@ -165,7 +174,13 @@ export function runHost(o: HostOptions): void {
       const json = decodeJson(d.body);
       if (json.ok && json.value && typeof json.value === 'object') {
         const req = json.value as { id?: unknown; type?: unknown };
-        if (typeof req.id === 'string' || typeof req.id === 'number') pending.add(req.id);
+        const hasId = typeof req.id === 'string' || typeof req.id === 'number';
+        if (req.type === 'doctor' && hasId) {
+          // Answered here, not by the daemon: the report matters most when the daemon is broken.
+          void answerDoctor(req.id as string | number);
+          continue;
+        }
+        if (hasId) pending.add(req.id as string | number);
         if (req.type === 'subscribe') subscribed = true;
       }
       const header = Buffer.allocUnsafe(HEADER_BYTES);

@@ -13,6 +13,8 @@ export const EXIT = {
   JOB_FAILED: 5,
   /** `add --wait`: the job was cancelled by someone else. */
   JOB_CANCELLED: 6,
+  /** `doctor` found something that must be fixed. */
+  CHECKS_FAILED: 7,
   /** `add --wait` interrupted with Ctrl+C: the job was cancelled and cleaned up. */
   INTERRUPTED: 130,
 } as const;

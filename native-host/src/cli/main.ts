@@ -19,10 +19,12 @@ Usage:
   vidqueue daemon [--foreground]      vidqueue stop
   vidqueue install [--browser B]... [--user-data-dir DIR] [--extension-id ID]...
   vidqueue uninstall [--browser B]... [--user-data-dir DIR]
+  vidqueue doctor [--json] [--extension-id ID]...   (check everything VidQueue needs)
   vidqueue host                       (started by the browser: native messaging on stdio)
 
 Exit codes: 0 ok, 1 error, 2 usage, 3 refused by the daemon, 4 daemon unavailable,
-5 download failed, 6 job cancelled, 130 interrupted (add --wait; the job was cancelled).
+5 download failed, 6 job cancelled, 7 doctor found a problem, 130 interrupted (add --wait;
+the job was cancelled).
 `;
 
 
@@ -63,6 +65,11 @@ export async function main(argv: string[]): Promise<number> {
           extensionIds: values['extension-id'],
           json: values.json === true,
         });
+      }
+      case 'doctor': {
+        const { values } = parse(rest, { json: { type: 'boolean' }, 'extension-id': { type: 'string', multiple: true } }, 0);
+        const { doctorCommand } = await import('./doctor-command');
+        return await doctorCommand({ json: values.json === true, extensionIds: values['extension-id'] });
       }
       case undefined:
       case 'help':

@@ -94,6 +94,7 @@ export async function startDaemon(o: DaemonOptions): Promise<DaemonStart> {
       idle.check();
     },
     stop: (reason) => void stop(reason),
+    doctor: async () => (await import('../doctor/context')).doctorReport(paths),
   });
 
   const onFrame = (conn: Connection, decoded: Decoded) => {

@@ -1,4 +1,5 @@
 import { constants, promises as fs } from 'node:fs';
+import type { DoctorReport } from '../../../shared/doctor';
 import { VidQueueError } from '../../../shared/errors';
 import { PROTOCOL_VERSION, type ParsedRequest, type ResultOf } from '../../../shared/protocol';
 import type { Settings } from '../../../shared/settings';
@@ -14,6 +15,7 @@ export interface HandlerContext {
   version: string;
   settingsChanged(settings: Settings): void;
   stop(reason: string): void;
+  doctor(): Promise<DoctorReport>;
 }
 
 type Handlers = { [T in ParsedRequest['type']]: (params: Extract<ParsedRequest, { type: T }>['params'], conn: Connection) => Promise<ResultOf[T]> | ResultOf[T] };
@@ -71,6 +73,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
       ctx.settingsChanged(settings);
       return { settings };
     },
+    doctor: () => ctx.doctor(),
     'daemon.stop': () => {
       setImmediate(() => ctx.stop('stop requested'));
       return {};

@@ -26,7 +26,7 @@ export interface TestEnv {
   downloads: string;
   env: Record<string, string>;
   /** Runs the built CLI with this environment; never rejects: check `exitCode`. */
-  cli(args: string[], opts?: { timeout?: number }): ResultPromise<{ reject: false }>;
+  cli(args: string[], opts?: { timeout?: number; env?: Record<string, string> }): ResultPromise<{ reject: false }>;
   client(name?: string): Promise<DaemonClient>;
   /** Live processes started for this environment (yt-dlp, ffmpeg, the daemon): found by their command lines. */
   processes(): { pid: number; cmdline: string }[];

@@ -1,0 +1,197 @@
+import { execFile } from 'node:child_process';
+import { existsSync, promises as fs, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { DEV_EXTENSION_ID, FIREFOX_ADDON_ID, NATIVE_HOST_NAME } from '../../../shared/identity';
+import type { DoctorCheck, DoctorReport } from '../../../shared/doctor';
+import { findTool } from '../downloader/tools';
+import { BROWSERS, browserLayout } from '../install/browsers';
+
+const run = promisify(execFile);
+
+export interface DoctorContext {
+  env: Record<string, string | undefined>;
+  home: string;
+  platform: NodeJS.Platform;
+  nodeVersion: string;
+  now: Date;
+  /** The download folder: from the daemon's settings when it answers, else the default. */
+  downloadDir: string;
+  /** Is the daemon reachable? Returns its version, or throws why not. */
+  pingDaemon: () => Promise<string | null>;
+  extensionIds: string[];
+}
+
+const MIN_NODE = [20, 19];
+const YTDLP_MAX_AGE_DAYS = 90;
+const LOW_SPACE = 1024 ** 3;
+
+export function checkNode(version: string): DoctorCheck {
+  const [major = 0, minor = 0] = version.replace(/^v/, '').split('.').map(Number);
+  const ok = major > MIN_NODE[0]! || (major === MIN_NODE[0] && minor >= MIN_NODE[1]!);
+  return ok
+    ? { id: 'node', title: 'Node.js', status: 'ok', detail: `Node ${version}` }
+    : { id: 'node', title: 'Node.js', status: 'fail', detail: `Node ${version} is too old: VidQueue needs 20.19 or newer`, fix: 'Install Node 20.19 or newer (https://nodejs.org or your package manager), then run `npx vidqueue install` again' };
+}
+
+/** yt-dlp versions are dates (2024.08.06): their age says how stale its site support is. */
+export function ytdlpAge(version: string, now: Date): number | null {
+  const m = version.trim().match(/^(\d{4})\.(\d{2})\.(\d{2})/);
+  if (!m) return null;
+  const released = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  return Math.floor((now.getTime() - released) / 86_400_000);
+}
+
+export async function checkYtDlp(c: Pick<DoctorContext, 'env' | 'platform' | 'now'>): Promise<DoctorCheck> {
+  const tool = findTool('yt-dlp', c.env, c.platform);
+  if (!tool.ok) return { id: 'yt-dlp', title: 'yt-dlp', status: 'fail', detail: tool.error.message, fix: installHint('yt-dlp', c.platform) };
+  let version: string;
+  try {
+    version = (await run(tool.path, ['--version'], { timeout: 15_000 })).stdout.trim();
+  } catch (err) {
+    return { id: 'yt-dlp', title: 'yt-dlp', status: 'fail', detail: `${tool.path} does not run: ${(err as Error).message.split('\n')[0]}`, fix: installHint('yt-dlp', c.platform) };
+  }
+  const age = ytdlpAge(version, c.now);
+  if (age !== null && age > YTDLP_MAX_AGE_DAYS) {
+    return {
+      id: 'yt-dlp',
+      title: 'yt-dlp',
+      status: 'warn',
+      detail: `yt-dlp ${version} (${tool.path}) is ${age} days old: sites change, and an old yt-dlp fails on them`,
+      fix: updateHint(c.platform),
+    };
+  }
+  return { id: 'yt-dlp', title: 'yt-dlp', status: 'ok', detail: `yt-dlp ${version} (${tool.path})` };
+}
+
+export async function checkFfmpeg(c: Pick<DoctorContext, 'env' | 'platform'>): Promise<DoctorCheck> {
+  const tool = findTool('ffmpeg', c.env, c.platform);
+  if (!tool.ok) return { id: 'ffmpeg', title: 'ffmpeg', status: 'fail', detail: `${tool.error.message.split('. ')[0]}: audio-only downloads and merging video with audio need it`, fix: installHint('ffmpeg', c.platform) };
+  try {
+    const out = (await run(tool.path, ['-version'], { timeout: 15_000 })).stdout;
+    return { id: 'ffmpeg', title: 'ffmpeg', status: 'ok', detail: `${out.split('\n')[0]?.split(' Copyright')[0] ?? 'ffmpeg'} (${tool.path})` };
+  } catch (err) {
+    return { id: 'ffmpeg', title: 'ffmpeg', status: 'fail', detail: `${tool.path} does not run: ${(err as Error).message.split('\n')[0]}`, fix: installHint('ffmpeg', c.platform) };
+  }
+}
+
+export async function checkDownloadDir(dir: string): Promise<DoctorCheck> {
+  const title = 'Download folder';
+  // A folder not made yet is fine if it can be: test the nearest one that exists.
+  let existing = dir;
+  while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
+  const note = existing === dir ? '' : ` (to be created in ${existing})`;
+  try {
+    const probe = join(existing, `.vidqueue-doctor-${process.pid}`);
+    await fs.writeFile(probe, '');
+    await fs.unlink(probe);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    return { id: 'download-dir', title, status: 'fail', detail: `${dir}${note} is not writable (${code})`, fix: `Make it writable (\`chmod u+w '${existing}'\`), or choose another: \`npx vidqueue settings downloadDir /path/to/folder\`` };
+  }
+  try {
+    const st = await fs.statfs(existing);
+    const free = st.bavail * st.bsize;
+    const gib = (free / 1024 ** 3).toFixed(1);
+    if (free < LOW_SPACE) return { id: 'download-dir', title, status: 'warn', detail: `${dir}${note}: only ${gib} GiB free`, fix: 'Free some space, or choose another folder: `npx vidqueue settings downloadDir /path/to/folder`' };
+    return { id: 'download-dir', title, status: 'ok', detail: `${dir}${note}, ${gib} GiB free` };
+  } catch {
+    return { id: 'download-dir', title, status: 'ok', detail: `${dir}${note}` };
+  }
+}
+
+interface Manifest {
+  name?: string;
+  path?: string;
+  allowed_origins?: string[];
+  allowed_extensions?: string[];
+}
+
+/** For each browser this user has: a manifest, pointing at a working launcher, allowing our extension. */
+export function checkManifests(c: Pick<DoctorContext, 'home' | 'platform' | 'extensionIds'>): DoctorCheck[] {
+  if (c.platform !== 'linux' && c.platform !== 'darwin') return [];
+  const checks: DoctorCheck[] = [];
+  for (const browser of BROWSERS) {
+    const layout = browserLayout(browser, c.home, c.platform);
+    if (!existsSync(layout.configDir)) continue;
+    const id = `manifest-${browser}`;
+    const title = `${browser} registration`;
+    const file = join(layout.manifestDir, `${NATIVE_HOST_NAME}.json`);
+    const fix = `npx vidqueue install --browser ${browser}`;
+    let manifest: Manifest;
+    try {
+      manifest = JSON.parse(readFileSync(file, 'utf8')) as Manifest;
+    } catch (err) {
+      const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+      checks.push({ id, title, status: 'fail', detail: missing ? `No manifest at ${file}: ${browser} cannot start VidQueue` : `${file} is not valid JSON`, fix });
+      continue;
+    }
+    const launcher = manifest.path ?? '';
+    const problem = launcherProblem(launcher);
+    if (problem) {
+      checks.push({ id, title, status: 'fail', detail: `${file} points at a stale launcher: ${problem}`, fix });
+      continue;
+    }
+    const allowed =
+      layout.family === 'firefox'
+        ? (manifest.allowed_extensions ?? []).includes(FIREFOX_ADDON_ID)
+        : c.extensionIds.every((x) => (manifest.allowed_origins ?? []).includes(`chrome-extension://${x}/`));
+    if (!allowed) {
+      checks.push({ id, title, status: 'fail', detail: `${file} does not allow the VidQueue extension`, fix: `${fix}${c.extensionIds.filter((x) => x !== DEV_EXTENSION_ID).map((x) => ` --extension-id ${x}`).join('')}` });
+      continue;
+    }
+    checks.push({ id, title, status: 'ok', detail: `${file} → ${launcher}` });
+  }
+  return checks;
+}
+
+/** A launcher is stale when it, or the node or the VidQueue it names, is gone. */
+export function launcherProblem(launcher: string): string | null {
+  if (!launcher) return 'it names no launcher';
+  let script: string;
+  try {
+    script = readFileSync(launcher, 'utf8');
+  } catch {
+    return `${launcher} does not exist`;
+  }
+  const exec = script.match(/^exec '((?:[^']|'\\'')*)' '((?:[^']|'\\'')*)' host/m);
+  if (!exec) return `${launcher} is not a VidQueue launcher`;
+  const [node, cli] = [exec[1]!, exec[2]!].map((s) => s.replace(/'\\''/g, "'"));
+  if (!existsSync(node!)) return `${launcher} runs ${node}, which no longer exists (was node upgraded or moved, by nvm say?)`;
+  if (!existsSync(cli!)) return `${launcher} runs ${cli}, which no longer exists (was VidQueue moved?)`;
+  return null;
+}
+
+export async function checkDaemon(ping: DoctorContext['pingDaemon']): Promise<DoctorCheck> {
+  try {
+    const version = await ping();
+    return version === null
+      ? { id: 'daemon', title: 'Daemon', status: 'ok', detail: 'Not running; it starts when a browser or the CLI needs it' }
+      : { id: 'daemon', title: 'Daemon', status: 'ok', detail: `Running, VidQueue ${version}` };
+  } catch (err) {
+    return { id: 'daemon', title: 'Daemon', status: 'fail', detail: `The daemon does not answer: ${(err as Error).message}`, fix: 'Run `npx vidqueue daemon --foreground` to see why it stops' };
+  }
+}
+
+export async function runDoctor(c: DoctorContext): Promise<DoctorReport> {
+  const checks = [
+    checkNode(c.nodeVersion),
+    await checkYtDlp(c),
+    await checkFfmpeg(c),
+    await checkDownloadDir(c.downloadDir),
+    ...checkManifests(c),
+    await checkDaemon(c.pingDaemon),
+  ];
+  return { ok: checks.every((x) => x.status !== 'fail'), checks };
+}
+
+function installHint(tool: 'yt-dlp' | 'ffmpeg', platform: NodeJS.Platform): string {
+  if (platform === 'darwin') return `brew install ${tool}`;
+  if (platform === 'win32') return `winget install ${tool === 'yt-dlp' ? 'yt-dlp.yt-dlp' : 'Gyan.FFmpeg'}`;
+  return `sudo apt install ${tool}   (or your distribution's package manager${tool === 'yt-dlp' ? '; or `pipx install yt-dlp`' : ''})`;
+}
+
+function updateHint(platform: NodeJS.Platform): string {
+  if (platform === 'darwin') return 'brew upgrade yt-dlp';
+  return '`yt-dlp -U` if you installed the release binary, `pipx upgrade yt-dlp` for pipx, or your package manager (distribution packages lag: pipx keeps it current)';
+}
