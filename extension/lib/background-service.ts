@@ -164,6 +164,7 @@ export function createBackground(d: BackgroundDeps) {
     try {
       let result: unknown;
       if (msg.kind === 'download') result = await download(msg.target, senderTab);
+      else if (msg.kind === 'doctor') result = await host.doctor();
       else if (msg.kind === 'candidates') {
         const tabId = msg.target.tabId ?? senderTab;
         const mediaRequests = tabId === null ? [] : media.forTab(tabId);

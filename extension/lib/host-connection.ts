@@ -1,6 +1,7 @@
 import { PROTOCOL_VERSION } from '../../shared/limits';
 import type { ErrorCode, ProtocolError } from '../../shared/errors';
 import { NATIVE_HOST_NAME } from '../../shared/identity';
+import type { DoctorReport } from '../../shared/doctor';
 import type { Event, ParamsOf, Reply, RequestType, ResultOf } from '../../shared/protocol';
 
 /** The part of a native-messaging port we use (chrome's and the polyfill's agree on it). */
@@ -219,6 +220,37 @@ export function createHostConnection(d: HostConnectionDeps) {
       busy = value;
       if (busy) connect();
       else scheduleIdle();
+    },
+
+    /**
+     * The host's own check-up (`vidqueue doctor`), over a port of its own: the bridge answers
+     * it even when the daemon cannot start, which is when it is needed.
+     */
+    doctor(): Promise<DoctorReport> {
+      return new Promise((resolve, reject) => {
+        let p: NativePort;
+        try {
+          p = d.connectNative(NATIVE_HOST_NAME);
+        } catch (err) {
+          reject(err);
+          return;
+        }
+        let settled = false;
+        p.onMessage.addListener((m) => {
+          const msg = m as Reply<'doctor'>;
+          if (msg.id !== 1 || settled) return;
+          settled = true;
+          p.disconnect();
+          if (msg.ok) resolve(msg.result);
+          else reject(new HostRequestError(msg.error.code, msg.error.message));
+        });
+        p.onDisconnect.addListener((dp) => {
+          if (settled) return;
+          settled = true;
+          reject(new HostRequestError('DAEMON_UNAVAILABLE', classifyDisconnect(dp?.error?.message ?? d.lastError?.()).detail));
+        });
+        p.postMessage({ id: 1, type: 'doctor', params: {} });
+      });
     },
 
     /** Try again now (the user pressed Retry). */

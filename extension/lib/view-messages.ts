@@ -31,6 +31,7 @@ export const ViewRequestSchema = v.variant('kind', [
   v.strictObject({ kind: v.literal('download'), id: Id, target: DownloadTargetSchema }),
   v.strictObject({ kind: v.literal('candidates'), id: Id, target: DownloadTargetSchema }),
   v.strictObject({ kind: v.literal('retry-host') }),
+  v.strictObject({ kind: v.literal('doctor'), id: Id }),
 ]);
 export type ViewRequest = v.InferOutput<typeof ViewRequestSchema>;
 

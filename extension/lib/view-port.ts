@@ -1,3 +1,4 @@
+import type { DoctorReport } from '../../shared/doctor';
 import type { Event, ParamsOf, RequestType, ResultOf } from '../../shared/protocol';
 import type { HostStatus } from './host-connection';
 import { HostRequestError } from './host-connection';
@@ -17,6 +18,7 @@ export interface ViewClient {
   download(target: DownloadTarget): Promise<ResultOf['jobs.add']>;
   candidates(target: DownloadTarget): Promise<CandidatesResult>;
   retryHost(): void;
+  doctor(): Promise<DoctorReport>;
   onStatus(fn: (status: HostStatus) => void): () => void;
   onEvent(fn: (event: Event) => void): () => void;
   close(): void;
@@ -76,6 +78,7 @@ export function createViewClient(connect: (info: { name: string }) => PortLike):
     download: (target) => send({ kind: 'download', target }),
     candidates: (target) => send({ kind: 'candidates', target }),
     retryHost: () => port.postMessage({ kind: 'retry-host' }),
+    doctor: () => send({ kind: 'doctor' }),
     onStatus: (fn) => {
       if (lastStatus) fn(lastStatus);
       return listen(statusListeners, fn);

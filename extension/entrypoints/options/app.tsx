@@ -44,7 +44,7 @@ export function OptionsApp({ client, extensionId }: { client: ViewClient; extens
   return (
     <main class="options">
       <h1>{t('optionsTitle')}</h1>
-      <HostProblem status={status} extensionId={extensionId} onRetry={() => client.retryHost()} />
+      <HostProblem status={status} extensionId={extensionId} onRetry={() => client.retryHost()} loadReport={() => client.doctor()} />
       <form onSubmit={save}>
         <fieldset disabled={!settings}>
           <legend>{t('optionsDaemon')}</legend>

@@ -28,6 +28,15 @@ function fakeClient(jobs: Job[], status: HostStatus = { state: 'connected', daem
     download: vi.fn(() => Promise.resolve({ job: makeJob({ id: 99 }) })),
     candidates: vi.fn(() => Promise.resolve({ candidates: [{ url: 'https://cdn.test/v.mp4', pageUrl: 'https://blog.test/p', kind: 'video-src' }], mediaRequests: [] })),
     retryHost: vi.fn(),
+    doctor: vi.fn(() =>
+      Promise.resolve({
+        ok: false,
+        checks: [
+          { id: 'node', title: 'Node.js', status: 'ok', detail: 'Node v20.19.0' },
+          { id: 'yt-dlp', title: 'yt-dlp', status: 'fail', detail: 'yt-dlp was not found on PATH', fix: 'sudo apt install yt-dlp' },
+        ],
+      }),
+    ),
     onStatus: (fn: (s: HostStatus) => void) => {
       statuses.push(fn);
       fn(status);
@@ -124,6 +133,22 @@ describe('popup', () => {
     expect(within(alert).getByText('npx vidqueue install')).toBeTruthy();
     fireEvent.click(within(alert).getByRole('button', { name: 'Try again' }));
     expect(f.client.retryHost).toHaveBeenCalled();
+  });
+
+  it('shows what the host doctor found when the host runs but fails', async () => {
+    const f = fakeClient([], { state: 'problem', problem: { kind: 'exited', detail: 'Native host has exited.' }, retryInMs: 1000 });
+    mount(f.client);
+    const report = await screen.findByRole('list', { name: 'What VidQueue found' });
+    expect(within(report).getByText('sudo apt install yt-dlp')).toBeTruthy();
+    expect(within(report).queryByText(/Node v20/)).toBeNull();
+    expect(screen.getByText('npx vidqueue daemon --foreground')).toBeTruthy();
+  });
+
+  it('does not ask a host that is not installed for its report', async () => {
+    const f = fakeClient([], { state: 'problem', problem: { kind: 'not-installed', detail: 'Specified native messaging host not found.' }, retryInMs: null });
+    mount(f.client);
+    await screen.findByText('npx vidqueue install');
+    expect(f.client.doctor).not.toHaveBeenCalled();
   });
 
   it('renders a long history without putting every row in the page', async () => {

@@ -124,7 +124,7 @@ export function PopupApp({ client, loadPage, confirmAboveBytes, extensionId, lis
         <h1>{t('popupTitle')}</h1>
         {status.state === 'connecting' && <span class="connecting">{t('hostConnecting')}</span>}
       </header>
-      <HostProblem status={status} extensionId={extensionId} onRetry={() => client.retryHost()} />
+      <HostProblem status={status} extensionId={extensionId} onRetry={() => client.retryHost()} loadReport={() => client.doctor()} />
       <CurrentPage page={page} candidates={candidates} defaultPreset={defaultPreset} busy={adding || status.state === 'problem'} onDownload={download} />
       {error && (
         <p class="error" role="alert">
