@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
@@ -110,6 +110,26 @@ describe('vidqueue CLI', () => {
     const done = await waitForJob(again, added.job.id, finished);
     expect(done.status).toBe('completed');
     expect(sha256(done.filePath!)).toBe(sha256(join(FIXTURE_DIR, FIXTURES.progressive)));
+  });
+
+  it('install registers every browser found in HOME, lists what it wrote, and uninstall removes it', async () => {
+    const home = join(env.home, 'user');
+    for (const dir of ['.config/google-chrome', '.config/chromium', '.config/BraveSoftware/Brave-Browser', '.config/microsoft-edge', '.config/vivaldi', '.mozilla']) {
+      mkdirSync(join(home, dir), { recursive: true });
+    }
+    const r = await env.cli(['install'], { env: { ...env.env, HOME: home } });
+    expect(r.exitCode, r.stderr).toBe(0);
+    for (const b of ['chrome', 'chromium', 'brave', 'edge', 'vivaldi', 'firefox']) expect(r.stdout).toMatch(new RegExp(`wrote ${b} manifest `));
+    expect(r.stdout).toContain('npx vidqueue doctor');
+    const again = await env.cli(['install', '--json'], { env: { ...env.env, HOME: home } });
+    const report = JSON.parse(again.stdout) as { launcher: string; manifests: { path: string }[] };
+    expect(report.manifests).toHaveLength(6);
+    const child = execa(report.launcher, [], { env: { PATH: '/usr/bin:/bin' }, extendEnv: false, encoding: 'buffer', input: encodeFrame({ id: 'x', type: 'hello', params: { protocolVersion: 1 } }) });
+    const [frame] = new FrameDecoder(1 << 20).push(Buffer.from((await child).stdout));
+    expect(frame?.kind === 'frame' && decodeJson(frame.body)).toMatchObject({ ok: true, value: { id: 'x', ok: true } });
+    const un = await env.cli(['uninstall'], { env: { ...env.env, HOME: home } });
+    expect(un.stdout.match(/removed \w+ manifest/g)).toHaveLength(6);
+    for (const m of report.manifests) expect(existsSync(m.path)).toBe(false);
   });
 
   it('install writes a manifest and a launcher that a browser can start', async () => {

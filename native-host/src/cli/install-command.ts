@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { quote } from '../../../shared/quote';
 import { BROWSERS, type Browser } from '../install/browsers';
-import { install, uninstall } from '../install/install';
+import { type InstallOptions, install, uninstall } from '../install/install';
+import { windowsRegistry } from '../install/registry';
 import { resolvePaths } from '../paths';
 import { EXIT } from './exit-codes';
 import { UsageError } from './usage-error';
@@ -11,7 +13,26 @@ export interface InstallFlags {
   browsers?: string[];
   userDataDir?: string;
   extensionIds?: string[];
+  system: boolean;
+  asRoot: boolean;
   json: boolean;
+}
+
+interface Account {
+  home: string;
+  uid: number;
+  gid: number;
+  name: string;
+}
+
+/** Under sudo, the user who typed the command: their browsers are the ones to register. */
+export function sudoInvoker(env: NodeJS.ProcessEnv, passwd: string): Account | null {
+  const name = env.SUDO_USER;
+  if (!name || name === 'root' || process.getuid?.() !== 0) return null;
+  const line = passwd.split('\n').find((l) => l.startsWith(`${name}:`));
+  const fields = line?.split(':');
+  if (!fields || fields.length < 6) return null;
+  return { name, uid: Number(fields[2]), gid: Number(fields[3]), home: fields[5]! };
 }
 
 /** `vidqueue install` / `uninstall`: the launcher and the browsers' native-messaging manifests. */
@@ -19,27 +40,49 @@ export async function installCommand(command: 'install' | 'uninstall', cliPath: 
   for (const b of f.browsers ?? []) {
     if (!BROWSERS.includes(b as Browser)) throw new UsageError(`Unknown browser ${quote(b)} for \`--browser\`; expected one of ${BROWSERS.join(', ')}`);
   }
-  const opts = {
-    home: homedir(),
+  if (f.system && f.userDataDir) throw new UsageError('`--system` and `--user-data-dir` do not go together');
+  let passwd = '';
+  try {
+    passwd = readFileSync('/etc/passwd', 'utf8');
+  } catch {
+    // not a Unix system
+  }
+  const invoker = f.asRoot || f.system ? null : sudoInvoker(process.env, passwd);
+  const home = invoker?.home ?? homedir();
+  // Through sudo, the invoker's own folders: their data dir, not root's.
+  const env = invoker ? { ...process.env, HOME: home, XDG_DATA_HOME: undefined, XDG_RUNTIME_DIR: undefined } : process.env;
+  const opts: InstallOptions = {
+    home,
     platform: process.platform,
-    dataDir: resolvePaths().dataDir,
+    dataDir: resolvePaths(env, process.platform, home).dataDir,
     nodePath: process.execPath,
     cliPath,
     browsers: f.browsers as Browser[] | undefined,
     userDataDir: f.userDataDir ? resolve(f.userDataDir) : undefined,
     extensionIds: f.extensionIds,
     env: process.env,
+    system: f.system,
+    registry: process.platform === 'win32' ? windowsRegistry : undefined,
+    owner: invoker ? { uid: invoker.uid, gid: invoker.gid } : undefined,
   };
   const report = command === 'install' ? await install(opts) : await uninstall(opts);
   if (f.json) {
     process.stdout.write(`${JSON.stringify(report)}\n`);
     return EXIT.OK;
   }
+  const out = (s: string) => process.stdout.write(`${s}\n`);
   const verb = command === 'install' ? 'wrote' : 'removed';
-  process.stdout.write(`${verb} launcher ${report.launcher}\n`);
-  for (const m of report.manifests) process.stdout.write(`${verb} ${m.browser} manifest ${m.path}\n`);
-  if (command === 'install' && report.manifests.length === 0) {
-    process.stdout.write(`No browser profile found; name one with --browser (${BROWSERS.join(', ')}) or --user-data-dir DIR\n`);
+  if (invoker) out(`Registering for ${invoker.name} (who ran sudo); use --as-root to register root instead.`);
+  out(`${verb} launcher ${report.launcher}`);
+  for (const m of report.manifests) out(`${verb} ${m.browser} manifest ${m.path}`);
+  for (const r of report.registry) out(`${command === 'install' ? 'set' : 'deleted'} registry key ${r.key}`);
+  for (const s of report.sandboxed) {
+    out(`\n${s.browser} (${s.kind}) needs more than a manifest:`);
+    for (const step of s.steps) out(`  ${step}`);
   }
+  if (command === 'install' && report.manifests.length === 0) {
+    out(`No browser profile found; name one with --browser (${BROWSERS.join(', ')}) or --user-data-dir DIR`);
+  }
+  if (command === 'install') out('\nCheck everything with: npx vidqueue doctor');
   return EXIT.OK;
 }

@@ -17,7 +17,7 @@ Usage:
   vidqueue rm ID [--delete-file]      vidqueue clear         (remove all finished jobs)
   vidqueue settings [KEY [VALUE]] [--json]
   vidqueue daemon [--foreground]      vidqueue stop
-  vidqueue install [--browser B]... [--user-data-dir DIR] [--extension-id ID]...
+  vidqueue install [--browser B]... [--user-data-dir DIR] [--extension-id ID]... [--system] [--as-root]
   vidqueue uninstall [--browser B]... [--user-data-dir DIR]
   vidqueue doctor [--json] [--extension-id ID]...   (check everything VidQueue needs)
   vidqueue host                       (started by the browser: native messaging on stdio)
@@ -55,7 +55,14 @@ export async function main(argv: string[]): Promise<number> {
       case 'uninstall': {
         const { values } = parse(
           rest,
-          { browser: { type: 'string', multiple: true }, 'user-data-dir': { type: 'string' }, 'extension-id': { type: 'string', multiple: true }, json: { type: 'boolean' } },
+          {
+            browser: { type: 'string', multiple: true },
+            'user-data-dir': { type: 'string' },
+            'extension-id': { type: 'string', multiple: true },
+            system: { type: 'boolean' },
+            'as-root': { type: 'boolean' },
+            json: { type: 'boolean' },
+          },
           0,
         );
         const { installCommand } = await import('./install-command');
@@ -63,6 +70,8 @@ export async function main(argv: string[]): Promise<number> {
           browsers: values.browser,
           userDataDir: values['user-data-dir'],
           extensionIds: values['extension-id'],
+          system: values.system === true,
+          asRoot: values['as-root'] === true,
           json: values.json === true,
         });
       }

@@ -1,10 +1,12 @@
-import { mkdtempSync, mkdirSync, readFileSync, existsSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEV_EXTENSION_ID, DEV_EXTENSION_KEY, NATIVE_HOST_NAME } from '../../../shared/identity';
-import { checkExtensionId, install, launcherScript, shellQuote, uninstall } from './install';
+import { sudoInvoker } from '../cli/install-command';
+import { BROWSERS, browserLayout } from './browsers';
+import { type Registry, checkExtensionId, install, launcherScript, shellQuote, uninstall } from './install';
 
 const opts = (home: string, extra = {}) => ({
   home,
@@ -14,6 +16,8 @@ const opts = (home: string, extra = {}) => ({
   cliPath: "/srv/it's/vidqueue.js",
   ...extra,
 });
+const read = (file: string) => JSON.parse(readFileSync(file, 'utf8'));
+const tmpHome = () => mkdtempSync(join(tmpdir(), 'vq-home-'));
 
 describe('install', () => {
   it('derives the development extension id from its key', () => {
@@ -22,36 +26,106 @@ describe('install', () => {
     expect([...hex].map((c) => String.fromCharCode(97 + Number.parseInt(c, 16))).join('')).toBe(DEV_EXTENSION_ID);
   });
 
-  it('writes manifests for the browsers present, allowing the extension ids, and a launcher', async () => {
-    const home = mkdtempSync(join(tmpdir(), 'vq-home-'));
-    mkdirSync(join(home, '.config/chromium'), { recursive: true });
-    mkdirSync(join(home, '.mozilla'), { recursive: true });
-    const id2 = 'abcdefghijklmnopabcdefghijklmnop';
-    const report = await install(opts(home, { extensionIds: [id2] }));
-    expect(report.manifests.map((m) => m.browser).sort()).toEqual(['chromium', 'firefox']);
-    const chromium = JSON.parse(readFileSync(join(home, `.config/chromium/NativeMessagingHosts/${NATIVE_HOST_NAME}.json`), 'utf8'));
-    expect(chromium).toEqual({
-      name: NATIVE_HOST_NAME,
-      description: 'VidQueue native host',
-      path: report.launcher,
-      type: 'stdio',
-      allowed_origins: [`chrome-extension://${DEV_EXTENSION_ID}/`, `chrome-extension://${id2}/`],
+  for (const platform of ['linux', 'darwin'] as const) {
+    it(`writes and removes a manifest for every browser on ${platform}`, async () => {
+      const home = tmpHome();
+      for (const b of BROWSERS) mkdirSync(browserLayout(b, home, platform).configDir, { recursive: true });
+      const report = await install(opts(home, { platform }));
+      expect(report.manifests.map((m) => m.browser).sort()).toEqual([...BROWSERS].sort());
+      for (const b of BROWSERS) {
+        const file = join(browserLayout(b, home, platform).manifestDir, `${NATIVE_HOST_NAME}.json`);
+        const m = read(file);
+        expect(m).toMatchObject({ name: NATIVE_HOST_NAME, type: 'stdio', path: report.launcher });
+        if (b === 'firefox') expect(m.allowed_extensions).toEqual(['vidqueue@vidqueue.dev']);
+        else expect(m.allowed_origins).toEqual([`chrome-extension://${DEV_EXTENSION_ID}/`]);
+      }
+      expect(statSync(report.launcher).mode & 0o777).toBe(0o755);
+      expect(readFileSync(report.launcher, 'utf8').includes('/opt/homebrew/bin')).toBe(platform === 'darwin');
+      // Idempotent.
+      expect((await install(opts(home, { platform }))).manifests).toHaveLength(BROWSERS.length);
+      const removed = await uninstall(opts(home, { platform }));
+      expect(removed.manifests).toHaveLength(BROWSERS.length);
+      expect(existsSync(report.launcher)).toBe(false);
     });
-    const firefox = JSON.parse(readFileSync(join(home, `.mozilla/native-messaging-hosts/${NATIVE_HOST_NAME}.json`), 'utf8'));
-    expect(firefox.allowed_extensions).toEqual(['vidqueue@vidqueue.dev']);
-    expect(statSync(report.launcher).mode & 0o111).toBeTruthy();
-    // Idempotent.
-    expect((await install(opts(home, { extensionIds: [id2] }))).manifests).toHaveLength(2);
-    const removed = await uninstall(opts(home));
-    expect(removed.manifests).toHaveLength(2);
-    expect(existsSync(report.launcher)).toBe(false);
+  }
+
+  it('only registers browsers this user has, unless told which', async () => {
+    const home = tmpHome();
+    mkdirSync(join(home, '.config/chromium'), { recursive: true });
+    expect((await install(opts(home))).manifests.map((m) => m.browser)).toEqual(['chromium']);
+    expect((await install(opts(home, { browsers: ['edge'] }))).manifests.map((m) => m.browser)).toEqual(['edge']);
+  });
+
+  it('writes system-wide manifests and launcher with --system', async () => {
+    const root = tmpHome();
+    const report = await install(opts('/home/u', { system: true, root, browsers: ['chrome', 'firefox'] }));
+    expect(report.launcher).toBe(join(root, 'usr/local/lib/vidqueue/vidqueue-host'));
+    expect(report.manifests.map((m) => m.path)).toEqual([
+      join(root, `etc/opt/chrome/native-messaging-hosts/${NATIVE_HOST_NAME}.json`),
+      join(root, `usr/lib/mozilla/native-messaging-hosts/${NATIVE_HOST_NAME}.json`),
+      join(root, `usr/lib64/mozilla/native-messaging-hosts/${NATIVE_HOST_NAME}.json`),
+    ]);
+    const mac = await install(opts('/Users/u', { platform: 'darwin', system: true, root, browsers: ['chrome'] }));
+    expect(mac.manifests[0]!.path).toBe(join(root, `Library/Google/Chrome/NativeMessagingHosts/${NATIVE_HOST_NAME}.json`));
+  });
+
+  it('registers HKCU keys and a .cmd launcher on Windows', async () => {
+    const home = tmpHome();
+    const keys = new Map<string, string>();
+    const registry: Registry = {
+      setDefault: async (k, v) => void keys.set(k, v),
+      deleteKey: async (k) => void keys.delete(k),
+    };
+    const report = await install(opts(home, { platform: 'win32', dataDir: join(home, 'AppData/Local/VidQueue'), nodePath: 'C:\\Program Files\\nodejs\\node.exe', cliPath: 'C:\\vq\\vidqueue.js', registry }));
+    expect(report.launcher.endsWith('vidqueue-host.cmd')).toBe(true);
+    expect(readFileSync(report.launcher, 'utf8')).toContain('"C:\\Program Files\\nodejs\\node.exe" "C:\\vq\\vidqueue.js" host %*');
+    expect([...keys.keys()].sort()).toEqual([
+      'HKCU\\Software\\BraveSoftware\\Brave-Browser\\NativeMessagingHosts\\com.vidqueue.host',
+      'HKCU\\Software\\Chromium\\NativeMessagingHosts\\com.vidqueue.host',
+      'HKCU\\Software\\Google\\Chrome\\NativeMessagingHosts\\com.vidqueue.host',
+      'HKCU\\Software\\Microsoft\\Edge\\NativeMessagingHosts\\com.vidqueue.host',
+      'HKCU\\Software\\Mozilla\\NativeMessagingHosts\\com.vidqueue.host',
+      'HKCU\\Software\\Vivaldi\\NativeMessagingHosts\\com.vidqueue.host',
+    ]);
+    for (const file of keys.values()) expect(read(file).path).toBe(report.launcher);
+    await uninstall(opts(home, { platform: 'win32', dataDir: join(home, 'AppData/Local/VidQueue'), registry }));
+    expect(keys.size).toBe(0);
+  });
+
+  it('prints steps for Snap and Flatpak browsers instead of pretending', async () => {
+    const home = tmpHome();
+    const root = tmpHome();
+    mkdirSync(join(root, 'snap/bin/chromium'), { recursive: true });
+    mkdirSync(join(home, '.var/app/org.mozilla.firefox'), { recursive: true });
+    const report = await install(opts(home, { root }));
+    expect(report.sandboxed.map((s) => `${s.browser}:${s.kind}`)).toEqual(['chromium:snap', 'firefox:flatpak']);
+    expect(report.sandboxed[0]!.steps.join(' ')).toContain('cannot start programs outside its sandbox');
+    expect(report.sandboxed[1]!.steps.join(' ')).toContain('flatpak override --user --talk-name=org.freedesktop.Flatpak org.mozilla.firefox');
+    expect(report.sandboxed[1]!.steps.join(' ')).toContain(`flatpak-spawn --host '${report.launcher}'`);
   });
 
   it('writes into a given Chromium profile', async () => {
-    const home = mkdtempSync(join(tmpdir(), 'vq-home-'));
+    const home = tmpHome();
     const profile = join(home, 'profile');
     const report = await install(opts(home, { userDataDir: profile }));
     expect(report.manifests).toEqual([{ browser: 'profile', path: join(profile, 'NativeMessagingHosts', `${NATIVE_HOST_NAME}.json`) }]);
+  });
+
+  it.skipIf(process.getuid?.() !== 0)('gives the files to the user who ran sudo', async () => {
+    const home = tmpHome();
+    mkdirSync(join(home, '.config/chromium'), { recursive: true });
+    const report = await install(opts(home, { owner: { uid: 65534, gid: 65534 } }));
+    expect(statSync(report.launcher).uid).toBe(65534);
+    expect(statSync(report.manifests[0]!.path).uid).toBe(65534);
+    expect(statSync(join(home, '.local/share/vidqueue')).uid).toBe(65534);
+  });
+
+  it('finds who ran sudo from the environment and /etc/passwd', () => {
+    const passwd = 'root:x:0:0:root:/root:/bin/bash\nalice:x:1000:1000:Alice,,,:/home/alice:/bin/bash\n';
+    const asRoot = process.getuid?.() === 0;
+    expect(sudoInvoker({ SUDO_USER: 'alice' }, passwd)).toEqual(asRoot ? { name: 'alice', uid: 1000, gid: 1000, home: '/home/alice' } : null);
+    expect(sudoInvoker({}, passwd)).toBeNull();
+    expect(sudoInvoker({ SUDO_USER: 'root' }, passwd)).toBeNull();
   });
 
   it('quotes paths in the launcher and carries VIDQUEUE_HOME', () => {
@@ -59,7 +133,6 @@ describe('install', () => {
     expect(script).toContain(`exec '/opt/node 20/bin/node' '/srv/it'\\''s/vidqueue.js' host "$@"`);
     expect(script).toContain("VIDQUEUE_HOME='/tmp/v q'; export VIDQUEUE_HOME");
     expect(shellQuote("a'b")).toBe(`'a'\\''b'`);
-    expect(launcherScript({ ...opts('/h'), platform: 'darwin' })).toContain('/opt/homebrew/bin');
   });
 
   it('refuses a malformed extension id, naming it', () => {

@@ -3,7 +3,13 @@ import { join } from 'node:path';
 import { VidQueueError } from '../../../shared/errors';
 import { DEV_EXTENSION_ID, FIREFOX_ADDON_ID, NATIVE_HOST_NAME } from '../../../shared/identity';
 import { quote } from '../../../shared/quote';
-import { BROWSERS, type Browser, type BrowserLayout, browserLayout } from './browsers';
+import { BROWSERS, type Browser, SANDBOXED, WINDOWS_REGISTRY_KEYS, browserLayout, systemManifestDirs } from './browsers';
+
+/** Windows' registry, as `reg.exe` offers it: injected so the logic is tested anywhere. */
+export interface Registry {
+  setDefault(key: string, value: string): Promise<void>;
+  deleteKey(key: string): Promise<void>;
+}
 
 export interface InstallOptions {
   home: string;
@@ -20,11 +26,27 @@ export interface InstallOptions {
   extensionIds?: string[];
   /** Environment the launcher passes on (VIDQUEUE_HOME, tool paths). */
   env?: Record<string, string | undefined>;
+  /** System-wide: /etc (Linux), /Library (macOS), HKLM (Windows). */
+  system?: boolean;
+  /** Filesystem root for system folders and sandbox detection (tests use a temporary one). */
+  root?: string;
+  registry?: Registry;
+  /** Files written for another user (install run through sudo) are given to that user. */
+  owner?: { uid: number; gid: number };
+}
+
+export interface SandboxedBrowser {
+  browser: Browser;
+  kind: 'snap' | 'flatpak';
+  /** What the user must do: printed, since a manifest written here could not work. */
+  steps: string[];
 }
 
 export interface InstallReport {
   launcher: string;
   manifests: { browser: Browser | 'profile'; path: string }[];
+  registry: { key: string; value: string }[];
+  sandboxed: SandboxedBrowser[];
 }
 
 const EXTENSION_ID = /^[a-p]{32}$/;
@@ -39,6 +61,12 @@ export function checkExtensionId(id: string): string {
 
 /** The launcher script: the absolute node path, so a browser's bare PATH does not matter. */
 export function launcherScript(o: Pick<InstallOptions, 'nodePath' | 'cliPath' | 'platform' | 'env'>): string {
+  if (o.platform === 'win32') {
+    const lines = ['@echo off', 'rem Written by `vidqueue install`: browsers start this to reach VidQueue.'];
+    for (const key of CARRIED_ENV) if (o.env?.[key]) lines.push(`set "${key}=${o.env[key]}"`);
+    lines.push(`"${o.nodePath}" "${o.cliPath}" host %*`, '');
+    return lines.join('\r\n');
+  }
   const lines = ['#!/bin/sh', '# Written by `vidqueue install`: browsers start this to reach VidQueue.'];
   if (o.platform === 'darwin') {
     // A browser started from the Dock has a bare PATH: add Homebrew's so yt-dlp and ffmpeg are found.
@@ -63,49 +91,149 @@ export function manifestFor(family: 'chromium' | 'firefox', launcher: string, ex
     : { ...base, allowed_origins: extensionIds.map((id) => `chrome-extension://${id}/`) };
 }
 
-function targets(o: InstallOptions): { browser: Browser | 'profile'; dir: string; family: 'chromium' | 'firefox' }[] {
-  if (o.platform !== 'linux' && o.platform !== 'darwin') {
-    throw new VidQueueError('INTERNAL', `Registering the native host on ${o.platform} is not supported yet (Linux and macOS are)`);
-  }
-  if (o.userDataDir) return [{ browser: 'profile', dir: join(o.userDataDir, 'NativeMessagingHosts'), family: 'chromium' }];
-  const layouts: BrowserLayout[] = (o.browsers ?? [...BROWSERS]).map((b) => browserLayout(b, o.home, o.platform));
-  const chosen = o.browsers ? layouts : layouts.filter((l) => existsSync(l.configDir));
-  return chosen.map((l) => ({ browser: l.browser, dir: l.manifestDir, family: l.family }));
+interface Target {
+  browser: Browser | 'profile';
+  dirs: string[];
+  family: 'chromium' | 'firefox';
 }
 
-/** Writes the launcher and a manifest for each browser. Idempotent. */
-export async function install(o: InstallOptions): Promise<InstallReport> {
-  const ids = [DEV_EXTENSION_ID, ...(o.extensionIds ?? []).map(checkExtensionId)];
-  const launcher = join(o.dataDir, 'bin', 'vidqueue-host');
-  await fs.mkdir(join(o.dataDir, 'bin'), { recursive: true, mode: 0o700 });
-  await fs.writeFile(launcher, launcherScript(o), { mode: 0o755 });
-  await fs.chmod(launcher, 0o755);
-  const manifests: InstallReport['manifests'] = [];
-  for (const t of targets(o)) {
-    await fs.mkdir(t.dir, { recursive: true });
-    const path = join(t.dir, `${NATIVE_HOST_NAME}.json`);
-    await fs.writeFile(path, `${JSON.stringify(manifestFor(t.family, launcher, [...new Set(ids)]), null, 2)}\n`, { mode: 0o644 });
-    manifests.push({ browser: t.browser, path });
-  }
-  return { launcher, manifests };
+/** Where the launcher goes: the user's data folder, or a system folder for `--system`. */
+export function launcherPath(o: Pick<InstallOptions, 'dataDir' | 'platform' | 'system' | 'root'>): string {
+  const root = o.root ?? '/';
+  if (o.platform === 'win32') return join(o.dataDir, 'bin', 'vidqueue-host.cmd');
+  if (!o.system) return join(o.dataDir, 'bin', 'vidqueue-host');
+  return o.platform === 'darwin' ? join(root, 'Library/Application Support/VidQueue/vidqueue-host') : join(root, 'usr/local/lib/vidqueue/vidqueue-host');
 }
 
-/** Removes what `install` wrote: our manifests (only ours) and the launcher. */
-export async function uninstall(o: InstallOptions): Promise<InstallReport> {
-  const removed: InstallReport['manifests'] = [];
-  const all = o.userDataDir || o.browsers ? targets(o) : targets({ ...o, browsers: [...BROWSERS] });
-  for (const t of all) {
-    const path = join(t.dir, `${NATIVE_HOST_NAME}.json`);
-    try {
-      const manifest = JSON.parse(await fs.readFile(path, 'utf8')) as { name?: string };
-      if (manifest.name !== NATIVE_HOST_NAME) continue;
-      await fs.unlink(path);
-      removed.push({ browser: t.browser, path });
-    } catch {
-      // not there, or not ours
+function chosenBrowsers(o: InstallOptions): Browser[] {
+  if (o.browsers) return o.browsers;
+  if (o.system || o.platform === 'win32') return [...BROWSERS];
+  return BROWSERS.filter((b) => existsSync(browserLayout(b, o.home, o.platform).configDir));
+}
+
+function targets(o: InstallOptions): Target[] {
+  if (o.platform !== 'linux' && o.platform !== 'darwin' && o.platform !== 'win32') {
+    throw new VidQueueError('INTERNAL', `Registering the native host on ${o.platform} is not supported (Linux, macOS and Windows are)`);
+  }
+  if (o.userDataDir) return [{ browser: 'profile', dirs: [join(o.userDataDir, 'NativeMessagingHosts')], family: 'chromium' }];
+  return chosenBrowsers(o).map((b) => {
+    const family = b === 'firefox' ? 'firefox' : 'chromium';
+    if (o.platform === 'win32') return { browser: b, dirs: [join(o.dataDir, 'manifests', b)], family };
+    if (o.system) return { browser: b, dirs: systemManifestDirs(b, o.platform, o.root), family };
+    return { browser: b, dirs: [browserLayout(b, o.home, o.platform).manifestDir], family };
+  });
+}
+
+/** Snap and Flatpak builds of the browsers, found by their usual folders. */
+export function detectSandboxed(o: Pick<InstallOptions, 'home' | 'platform' | 'root'>, launcher: string): SandboxedBrowser[] {
+  if (o.platform !== 'linux') return [];
+  const root = o.root ?? '/';
+  const found: SandboxedBrowser[] = [];
+  for (const browser of BROWSERS) {
+    const { snap, flatpak, flatpakConfig } = SANDBOXED[browser];
+    if (snap && (existsSync(join(root, 'snap/bin', snap)) || existsSync(join(o.home, 'snap', snap)))) {
+      found.push({ browser, kind: 'snap', steps: snapSteps(browser) });
+    }
+    if (flatpak && (existsSync(join(o.home, '.var/app', flatpak)) || existsSync(join(root, 'var/lib/flatpak/app', flatpak)))) {
+      found.push({ browser, kind: 'flatpak', steps: flatpakSteps(browser, flatpak, flatpakConfig, o.home, launcher) });
     }
   }
-  const launcher = join(o.dataDir, 'bin', 'vidqueue-host');
-  if (!o.userDataDir) await fs.rm(launcher, { force: true });
-  return { launcher, manifests: removed };
+  return found;
+}
+
+function snapSteps(browser: Browser): string[] {
+  if (browser === 'firefox') {
+    return [
+      'Snap Firefox starts native helpers only through the desktop portal:',
+      'install xdg-desktop-portal 1.17 or newer (`sudo apt install xdg-desktop-portal`), log out and in,',
+      'keep the manifest in ~/.mozilla/native-messaging-hosts (`npx vidqueue install --browser firefox`),',
+      'restart Firefox and allow VidQueue when it asks. Or use Firefox from a .deb or tarball.',
+    ];
+  }
+  return [
+    `The Snap build of ${browser} cannot start programs outside its sandbox, so it cannot reach VidQueue.`,
+    `Install ${browser} from its .deb package (or use Google Chrome), then run \`npx vidqueue install --browser ${browser === 'brave' || browser === 'vivaldi' ? browser : 'chrome'}\`.`,
+  ];
+}
+
+function flatpakSteps(browser: Browser, appId: string, config: string | undefined, home: string, launcher: string): string[] {
+  const dir = browser === 'firefox' ? join(home, '.var/app', appId, '.mozilla/native-messaging-hosts') : join(home, '.var/app', appId, 'config', config ?? browser, 'NativeMessagingHosts');
+  return [
+    `The Flatpak build of ${browser} runs in a sandbox; VidQueue must be started outside it:`,
+    `1. flatpak override --user --talk-name=org.freedesktop.Flatpak ${appId}`,
+    `2. mkdir -p '${dir}' and write there a launcher \`vidqueue-host-flatpak\` containing:  #!/bin/sh  exec flatpak-spawn --host '${launcher}' "$@"`,
+    `3. copy a manifest (from \`npx vidqueue install --browser ${browser}\`) into '${dir}', with "path" set to that launcher`,
+    `4. restart ${browser}; \`npx vidqueue doctor\` checks the rest`,
+  ];
+}
+
+async function writeOwned(file: string, text: string, mode: number, owner?: InstallOptions['owner']): Promise<void> {
+  await fs.writeFile(file, text, { mode });
+  await fs.chmod(file, mode);
+  if (owner) await fs.chown(file, owner.uid, owner.gid);
+}
+
+async function mkdirOwned(dir: string, owner?: InstallOptions['owner']): Promise<void> {
+  // Folders made for another user (through sudo) are theirs too, from the first one created.
+  const made = await fs.mkdir(dir, { recursive: true });
+  if (!owner || !made) return;
+  let d = dir;
+  while (d.startsWith(made) && d.length >= made.length) {
+    await fs.chown(d, owner.uid, owner.gid);
+    const parent = join(d, '..');
+    if (parent === d) break;
+    d = parent;
+  }
+}
+
+/** Writes the launcher and a manifest for each browser (and, on Windows, the registry keys). Idempotent. */
+export async function install(o: InstallOptions): Promise<InstallReport> {
+  const ids = [...new Set([DEV_EXTENSION_ID, ...(o.extensionIds ?? []).map(checkExtensionId)])];
+  const launcher = launcherPath(o);
+  await mkdirOwned(join(launcher, '..'), o.system ? undefined : o.owner);
+  await writeOwned(launcher, launcherScript(o), 0o755, o.system ? undefined : o.owner);
+  const report: InstallReport = { launcher, manifests: [], registry: [], sandboxed: [] };
+  for (const t of targets(o)) {
+    const body = `${JSON.stringify(manifestFor(t.family, launcher, ids), null, 2)}\n`;
+    for (const dir of t.dirs) {
+      await mkdirOwned(dir, o.system ? undefined : o.owner);
+      const path = join(dir, `${NATIVE_HOST_NAME}.json`);
+      await writeOwned(path, body, 0o644, o.system ? undefined : o.owner);
+      report.manifests.push({ browser: t.browser, path });
+      if (o.platform === 'win32' && t.browser !== 'profile') {
+        const key = `${o.system ? 'HKLM' : 'HKCU'}\\${WINDOWS_REGISTRY_KEYS[t.browser]}\\${NATIVE_HOST_NAME}`;
+        if (!o.registry) throw new VidQueueError('INTERNAL', 'No registry access to register the native host');
+        await o.registry.setDefault(key, path);
+        report.registry.push({ key, value: path });
+      }
+    }
+  }
+  if (!o.userDataDir && !o.system) report.sandboxed = detectSandboxed(o, launcher);
+  return report;
+}
+
+/** Removes what `install` wrote: our manifests (only ours), registry keys, and the launcher. */
+export async function uninstall(o: InstallOptions): Promise<InstallReport> {
+  const report: InstallReport = { launcher: launcherPath(o), manifests: [], registry: [], sandboxed: [] };
+  const all = o.userDataDir || o.browsers ? targets(o) : targets({ ...o, browsers: [...BROWSERS] });
+  for (const t of all) {
+    for (const dir of t.dirs) {
+      const path = join(dir, `${NATIVE_HOST_NAME}.json`);
+      try {
+        const manifest = JSON.parse(await fs.readFile(path, 'utf8')) as { name?: string };
+        if (manifest.name !== NATIVE_HOST_NAME) continue;
+        await fs.unlink(path);
+        report.manifests.push({ browser: t.browser, path });
+      } catch {
+        // not there, or not ours
+      }
+      if (o.platform === 'win32' && t.browser !== 'profile' && o.registry) {
+        const key = `${o.system ? 'HKLM' : 'HKCU'}\\${WINDOWS_REGISTRY_KEYS[t.browser]}\\${NATIVE_HOST_NAME}`;
+        await o.registry.deleteKey(key).catch(() => {});
+        report.registry.push({ key, value: '' });
+      }
+    }
+  }
+  if (!o.userDataDir) await fs.rm(report.launcher, { force: true });
+  return report;
 }
