@@ -21,12 +21,15 @@ export interface TestBrowser {
  * Debian's Chromium, headless, with the built extension loaded into a fresh profile.
  * `beforeLaunch` gets the profile folder first: the native host is registered there.
  */
-export async function launchBrowser(beforeLaunch: (profile: string) => Promise<void>): Promise<TestBrowser> {
-  const profile = mkdtempSync(join(tmpdir(), 'vq-chromium-'));
+export async function launchBrowser(
+  beforeLaunch: (profile: string) => Promise<void>,
+  o: { headless?: boolean; profile?: string } = {},
+): Promise<TestBrowser> {
+  const profile = o.profile ?? mkdtempSync(join(tmpdir(), 'vq-chromium-'));
   await beforeLaunch(profile);
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
+    headless: o.headless ?? true,
     args: [
       '--no-sandbox',
       '--disable-gpu',
@@ -37,7 +40,7 @@ export async function launchBrowser(beforeLaunch: (profile: string) => Promise<v
       `--disable-extensions-except=${EXTENSION_DIR}`,
       `--load-extension=${EXTENSION_DIR}`,
     ],
-    viewport: { width: 1000, height: 700 },
+    viewport: o.headless === false ? null : { width: 1000, height: 700 },
   });
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 20_000 }));
   const extensionId = new URL(worker.url()).host;

@@ -138,7 +138,7 @@ async function handle(
       const buf = Buffer.allocUnsafe(n);
       await handle.read(buf, 0, n, pos);
       // A client that goes away never drains: wait for either.
-      if (!res.write(buf) && !res.destroyed) await new Promise((r) => (res.once('drain', r), res.once('close', r)));
+      if (!res.write(buf) && !res.destroyed) await drainOrClose(res);
       pos += n;
       sent += n;
       if (stallAt && !stalled && pos >= stallPos) {
@@ -160,4 +160,17 @@ async function handle(
 
 function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** Waits until the response can take more, or is gone; leaves no listener behind. */
+function drainOrClose(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }
