@@ -18,7 +18,7 @@ export default defineConfig({
     action: { default_title: '__MSG_extName__' },
     // The public key fixes the development build's id, so `vidqueue install` can allow it up front.
     ...(browser === 'firefox'
-      ? { browser_specific_settings: { gecko: { id: FIREFOX_ADDON_ID, strict_min_version: '115.0' } } }
+      ? { browser_specific_settings: { gecko: { id: FIREFOX_ADDON_ID, strict_min_version: '142.0', data_collection_permissions: { required: ['none'] } } } }
       : { key: DEV_EXTENSION_KEY }),
   }),
 });

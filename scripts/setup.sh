@@ -12,6 +12,8 @@ command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
 # Chromium drives the extension's end-to-end tests; curl is the benchmark's baseline.
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
+# Firefox ESR runs the Firefox smoke test.
+command -v firefox-esr >/dev/null 2>&1 || command -v firefox >/dev/null 2>&1 || missing+=(firefox-esr)
 
 if ((${#missing[@]})); then
   mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
