@@ -12,13 +12,13 @@ describe('resolvePaths', () => {
     });
   });
 
-  it('follows XDG on Linux', () => {
-    expect(resolvePaths({ XDG_RUNTIME_DIR: '/run/user/1000' }, 'linux', '/home/u')).toMatchObject({
-      dataDir: '/home/u/.local/share/vidqueue',
-      socket: '/run/user/1000/vidqueue/daemon.sock',
-      defaultDownloadDir: '/home/u/Downloads',
+  it('follows XDG on Linux, and keeps the socket beside the data whatever XDG_RUNTIME_DIR says', () => {
+    expect(resolvePaths({ XDG_DATA_HOME: '/data/u', XDG_DOWNLOAD_DIR: '/media/dl' }, 'linux', '/home/u')).toMatchObject({
+      dataDir: '/data/u/vidqueue',
+      socket: '/data/u/vidqueue/run/daemon.sock',
+      defaultDownloadDir: '/media/dl',
     });
-    expect(resolvePaths({}, 'linux', '/home/u').socket).toBe('/home/u/.local/share/vidqueue/run/daemon.sock');
+    expect(resolvePaths({ XDG_RUNTIME_DIR: '/run/user/1000' }, 'linux', '/home/u').socket).toBe(resolvePaths({}, 'linux', '/home/u').socket);
   });
 
   it('follows Application Support on macOS', () => {

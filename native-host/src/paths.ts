@@ -43,7 +43,9 @@ export function resolvePaths(env: Env = process.env, platform: NodeJS.Platform =
     downloads = join(env.USERPROFILE ?? home, 'Downloads');
   } else {
     dataDir = join(env.XDG_DATA_HOME || join(home, '.local', 'share'), 'vidqueue');
-    runDir = env.XDG_RUNTIME_DIR ? join(env.XDG_RUNTIME_DIR, 'vidqueue') : join(dataDir, 'run');
+    // Beside the data, not in XDG_RUNTIME_DIR: a shell without that variable (ssh, cron, sudo -u)
+    // must find the same daemon, or it would start a second one on the same database.
+    runDir = join(dataDir, 'run');
     downloads = env.XDG_DOWNLOAD_DIR || join(home, 'Downloads');
   }
   let socket: string;

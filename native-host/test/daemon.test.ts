@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -182,17 +182,32 @@ describe('the daemon', () => {
   it('exits by itself after the idle period, and not while a job runs', async () => {
     const client = await env.client();
     await client.request('settings.set', { settings: { idleExitSeconds: 1 } });
-    const { job } = await client.request('jobs.add', { url: server.url(FIXTURES.progressive, { rate: 1_500_000 }) });
+    await client.request('jobs.add', { url: server.url(FIXTURES.progressive, { rate: 1_500_000 }) });
     const pid = daemonPids()[0]!;
     client.close();
     await sleep(1500);
-    expect(daemonPids()).toEqual([pid]); // a download is running
-    const again = await env.client();
-    await waitForJob(again, job.id, finished);
-    again.close();
-    await sleep(2500);
+    expect(daemonPids()).toEqual([pid]); // a download is running, with no client
+    // It finishes with nobody connected; the daemon then goes away by itself.
+    const deadline = Date.now() + 15_000;
+    while (daemonPids().length > 0 && Date.now() < deadline) await sleep(200);
     expect(daemonPids()).toEqual([]);
+    expect(env.downloaded()).toEqual(['progressive [progressive].mp4']);
     expect(existsSync(resolvePaths(env.env).socket)).toBe(false);
+  });
+
+  it('deletes a finished file with its job only if it is still the file the job downloaded', async () => {
+    const client = await env.client();
+    const { job } = await client.request('jobs.add', { url: server.url(FIXTURES.progressive) });
+    const done = await waitForJob(client, job.id, finished);
+    // The user deleted it, and something else took the name since.
+    rmSync(done.filePath!);
+    writeFileSync(done.filePath!, 'another file');
+    await expect(client.request('jobs.remove', { jobId: job.id, deleteFile: true })).rejects.toMatchObject({
+      code: 'FILE_NOT_DELETED',
+      message: expect.stringContaining('is no longer the file this job downloaded'),
+    });
+    expect(readFileSync(done.filePath!, 'utf8')).toBe('another file');
+    expect((await client.request('jobs.get', { jobId: job.id })).job.status).toBe('completed');
   });
 });
 

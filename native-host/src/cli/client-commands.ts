@@ -8,7 +8,7 @@ import { openClient } from '../daemon/spawn';
 import { connectSocket } from '../daemon/client';
 import { resolvePaths } from '../paths';
 import { EXIT } from './exit-codes';
-import { jobLine, progressLine } from './format';
+import { jobLine, printable, progressLine } from './format';
 import { parse } from './parse';
 import { UsageError } from './usage-error';
 
@@ -229,7 +229,7 @@ async function waitFor(client: DaemonClient, job: Job, json: boolean): Promise<n
     if (tty && !json) process.stderr.write('\n');
     if (json) out(JSON.stringify({ job: end }));
     else if (end.status === 'completed') out(end.filePath ?? '');
-    else if (end.status === 'failed') process.stderr.write(`vidqueue: job ${end.id} failed: ${end.error?.code}: ${end.error?.message}\n`);
+    else if (end.status === 'failed') process.stderr.write(`vidqueue: job ${end.id} failed: ${end.error?.code}: ${printable(end.error?.message ?? '')}\n`);
     if (end.status === 'completed') return EXIT.OK;
     if (end.status === 'failed') return EXIT.JOB_FAILED;
     return interrupted ? EXIT.INTERRUPTED : EXIT.JOB_CANCELLED;

@@ -9,7 +9,7 @@ export function jobLine(job: Job): string {
   const speed = job.status === 'downloading' && p.speed ? `${formatBytes(p.speed)}/s ${formatEta(p.eta)}` : '';
   const what = job.status === 'completed' && job.filePath ? job.filePath : job.title ?? job.url;
   const error = job.status === 'failed' && job.error ? `  (${job.error.code}: ${job.error.message.split('\n')[0]})` : '';
-  return [String(job.id).padStart(5), job.status.padEnd(11), percent.padStart(6), size.padStart(21), speed.padStart(16), ` ${what}${error}`].join(' ');
+  return [String(job.id).padStart(5), job.status.padEnd(11), percent.padStart(6), size.padStart(21), speed.padStart(16), ` ${printable(what)}${printable(error)}`].join(' ');
 }
 
 export function progressLine(job: Job): string {
@@ -17,4 +17,9 @@ export function progressLine(job: Job): string {
   const pct = p.percent === null ? '  ?  ' : `${p.percent.toFixed(1).padStart(5)}%`;
   const frag = p.fragmentCount ? ` frag ${p.fragmentIndex ?? 0}/${p.fragmentCount}` : '';
   return `[${job.id}] ${job.status} ${pct} ${formatBytes(p.downloadedBytes)}/${p.totalBytes === null ? '?' : formatBytes(p.totalBytes)} ${p.speed ? `${formatBytes(p.speed)}/s` : ''} ${formatEta(p.eta)}${frag}`;
+}
+
+/** Text from sites (titles, errors) cannot drive the terminal: no escape or control characters. */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '');
 }

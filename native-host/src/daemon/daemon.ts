@@ -11,6 +11,8 @@ import { Queue } from '../queue/queue';
 import { openDatabase } from '../store/db';
 import { JobStore } from '../store/jobs';
 import { SettingsStore } from '../store/settings';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { connectSocket } from './client';
 import { Connection } from './connection';
 import { createHandlers } from './handlers';
 import { InstanceLock } from './lock';
@@ -36,7 +38,8 @@ export async function startDaemon(o: DaemonOptions): Promise<DaemonStart> {
   const { paths, log } = o;
   ensurePrivateDir(paths.dataDir);
   ensurePrivateDir(paths.runDir);
-  const lock = InstanceLock.acquire(join(process.platform === 'win32' ? paths.dataDir : paths.runDir, 'daemon.lock'));
+  // The lock sits beside the database it guards: one daemon per database, whatever the socket.
+  const lock = await acquireLock(join(paths.dataDir, 'daemon.lock'), paths.socket);
   if (!lock) return { started: false, reason: 'already-running' };
 
   const db = openDatabase(paths.database);
@@ -55,12 +58,10 @@ export async function startDaemon(o: DaemonOptions): Promise<DaemonStart> {
     log,
     env: o.env,
     events: {
-      jobUpdated: (job) => {
-        broadcast('job.updated', { job });
-        if (job.status !== 'downloading') idle.check();
-      },
+      jobUpdated: (job) => broadcast('job.updated', { job }),
       jobsRemoved: (jobIds) => broadcast('jobs.removed', { jobIds }),
     },
+    onSettled: () => idle.check(),
   });
 
   let stopping: Promise<void> | null = null;
@@ -161,6 +162,25 @@ export async function startDaemon(o: DaemonOptions): Promise<DaemonStart> {
     process.on(signal, () => void stop(signal));
   }
   return { started: true, stopped };
+}
+
+/**
+ * Takes the instance lock. If a daemon holds it and answers on the socket, this one is not
+ * needed. If it holds it without answering, it is stopping: wait for it (up to 5 s) rather
+ * than leave the client that started us with nobody to talk to.
+ */
+async function acquireLock(file: string, socket: string): Promise<InstanceLock | null> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const lock = InstanceLock.acquire(file);
+    if (lock) return lock;
+    const live = await connectSocket(socket, 500).then(
+      (s) => (s.destroy(), true),
+      () => false,
+    );
+    if (live || Date.now() > deadline) return null;
+    await sleep(50);
+  }
 }
 
 /** Listens on the socket; we hold the instance lock, so a socket file already there is stale. */

@@ -6,6 +6,7 @@ import type { Settings } from '../../../shared/settings';
 import { openOnDesktop } from '../desktop/open';
 import { ensureDir } from '../downloader/files';
 import type { Queue } from '../queue/queue';
+import { cleanTitle } from '../queue/runner';
 import type { SettingsStore } from '../store/settings';
 import type { Connection } from './connection';
 
@@ -41,7 +42,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
       return {};
     },
     'jobs.add': (p) => ({
-      job: queue.add({ url: p.url, pageUrl: p.pageUrl ?? null, title: p.title ?? null, preset: p.preset ?? ctx.settings.get().defaultPreset }),
+      job: queue.add({ url: p.url, pageUrl: p.pageUrl ?? null, title: p.title ? cleanTitle(p.title) || null : null, preset: p.preset ?? ctx.settings.get().defaultPreset }),
     }),
     'jobs.list': (p) => queue.list(p.cursor, p.limit),
     'jobs.get': (p) => ({ job: queue.get(p.jobId) }),

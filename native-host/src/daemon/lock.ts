@@ -9,7 +9,12 @@ export class InstanceLock {
 
   /** Takes the lock, or returns null when another daemon holds it. */
   static acquire(file: string): InstanceLock | null {
-    const db = new Database(file, { timeout: 0 });
+    let db: Database.Database;
+    try {
+      db = new Database(file, { timeout: 0 });
+    } catch (err) {
+      throw new Error(`Cannot open the lock file ${file}: ${(err as Error).message}`);
+    }
     try {
       db.pragma('locking_mode = EXCLUSIVE');
       db.exec('CREATE TABLE IF NOT EXISTS owner (pid INTEGER)');
@@ -18,7 +23,7 @@ export class InstanceLock {
     } catch (err) {
       db.close();
       if ((err as { code?: string }).code?.startsWith('SQLITE_BUSY')) return null;
-      throw err;
+      throw new Error(`Cannot lock ${file}: ${(err as Error).message}`);
     }
   }
 

@@ -49,7 +49,8 @@ export async function recover(store: JobStore, downloadDir: string, log: Logger)
   const roots = new Set<string>([join(downloadDir, STAGING_FOLDER)]);
   for (const job of store.withStagingDir()) {
     roots.add(dirname(job.stagingDir!));
-    if (LIVE.has(job.status)) keep.add(job.stagingDir!);
+    // A job whose finished file could not be moved keeps it there, for its retry.
+    if (LIVE.has(job.status) || job.error?.code === 'OUTPUT_FAILED') keep.add(job.stagingDir!);
     else store.patch(job.id, { stagingDir: null });
   }
   for (const root of roots) {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { openSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -77,5 +77,6 @@ export function startDetached(paths: Paths, cliPath: string, env: NodeJS.Process
     windowsHide: true,
   });
   child.unref();
+  closeSync(err);
   return child.pid;
 }

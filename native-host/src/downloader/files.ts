@@ -82,7 +82,12 @@ export async function moveIntoPlace(src: string, destDir: string, name: string):
         await fs.unlink(dest).catch(() => {});
         throw err;
       }
-      await fs.copyFile(src, dest);
+      try {
+        await fs.copyFile(src, dest);
+      } catch (copyErr) {
+        await fs.unlink(dest).catch(() => {});
+        throw copyErr;
+      }
       await fs.unlink(src);
     }
     return dest;

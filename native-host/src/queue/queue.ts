@@ -22,6 +22,8 @@ export interface QueueOptions {
   log: Logger;
   env?: Record<string, string | undefined>;
   progressIntervalMs?: number;
+  /** A download ended (its slot is free): the daemon checks whether it is idle. */
+  onSettled?: () => void;
 }
 
 /** A list page stays well under what native messaging lets us send the browser. */
@@ -76,7 +78,7 @@ export class Queue {
     let bytes = 0;
     for (const row of rows) {
       const job = publicJob(row);
-      bytes += JSON.stringify(job).length;
+      bytes += Buffer.byteLength(JSON.stringify(job));
       if (bytes > PAGE_BUDGET_BYTES && jobs.length > 0) break;
       jobs.push(job);
     }
@@ -89,14 +91,20 @@ export class Queue {
     if (runner) return this.stopRunner(runner, 'cancel');
     const job = this.o.store.require(id);
     const now = Date.now();
-    const cancelled = this.o.store.apply(id, 'cancel', {
+    // Written first (a crash leaves a cancelled job whose folder recovery deletes), then deleted.
+    let cancelled = this.o.store.apply(id, 'cancel', {
       cancelledAt: now,
       finishedAt: now,
-      stagingDir: null,
       progress: { ...job.progress, speed: null, eta: null },
     });
-    // A paused job keeps partial files: they go now, before the reply.
-    if (job.stagingDir) await removeStaging(job.stagingDir);
+    if (job.stagingDir) {
+      try {
+        await removeStaging(job.stagingDir);
+        cancelled = this.o.store.patch(id, { stagingDir: null });
+      } catch (err) {
+        this.o.log.error(`job ${id}: could not delete ${job.stagingDir}`, err);
+      }
+    }
     return this.changed(cancelled);
   }
 
@@ -123,13 +131,17 @@ export class Queue {
   }
 
   retry(id: number): Job {
+    const before = this.o.store.require(id);
+    // A job whose finished file could not be moved keeps it in its staging folder: reuse it.
+    const keep = before.error?.code === 'OUTPUT_FAILED' && before.stagingDir !== null;
     const job = this.o.store.apply(id, 'retry', {
       error: null,
       filePath: null,
       startedAt: null,
       finishedAt: null,
       cancelledAt: null,
-      stagingDir: null,
+      stagingDir: keep ? before.stagingDir : null,
+      fileIdentity: null,
       progress: emptyProgress(),
     });
     this.o.store.sendToBack(job.id);
@@ -151,9 +163,18 @@ export class Queue {
     let fileDeleted = false;
     if (deleteFile && job.status === 'completed' && job.filePath) {
       try {
+        const st = await fs.stat(job.filePath, { bigint: true });
+        if (job.fileIdentity && (String(st.ino) !== job.fileIdentity.ino || Number(st.size) !== job.fileIdentity.size)) {
+          throw new VidQueueError(
+            'FILE_NOT_DELETED',
+            `Job ${id}: ${job.filePath} is no longer the file this job downloaded (it was replaced since); it was left alone and the job kept`,
+            'deleteFile',
+          );
+        }
         await fs.unlink(job.filePath);
         fileDeleted = true;
       } catch (err) {
+        if (err instanceof VidQueueError) throw err;
         const code = (err as NodeJS.ErrnoException).code;
         if (code !== 'ENOENT') {
           throw new VidQueueError('FILE_NOT_DELETED', `Job ${id}: could not delete ${job.filePath}: ${code}; the job was kept`, 'deleteFile');
@@ -201,14 +222,16 @@ export class Queue {
     void runner.settled.then(() => {
       this.running.delete(job.id);
       this.pump();
+      this.o.onSettled?.();
     });
   }
 
   private async stopRunner(runner: Runner, reason: StopReason): Promise<Job> {
-    const stopped = await runner.stop(reason);
+    const reached = await runner.stop(reason);
     const job = this.o.store.require(runner.id);
-    if (!stopped) {
-      throw new VidQueueError('INVALID_TRANSITION', `Job ${job.id}: cannot ${reason} a job that is ${job.status} (it finished first)`, 'jobId');
+    const expected = reason === 'cancel' ? 'cancelled' : reason === 'pause' ? 'paused' : 'queued';
+    if (reached !== expected) {
+      throw new VidQueueError('INVALID_TRANSITION', `Job ${job.id}: cannot ${reason} a job that is ${job.status} (it ${job.status === 'completed' ? 'finished' : 'ended'} first)`, 'jobId');
     }
     return publicJob(job);
   }

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { basename, join } from 'node:path';
 import { VidQueueError } from '../../../shared/errors';
-import type { JobError, JobProgress } from '../../../shared/job';
+import type { JobError, JobProgress, JobStatus } from '../../../shared/job';
 import { buildYtDlpArgs } from '../downloader/args';
 import { Download, type Exit, loadProcessRunner } from '../downloader/download';
 import { ensureDir, isInside, moveIntoPlace, removeStaging, stagingDirFor } from '../downloader/files';
@@ -64,19 +64,18 @@ export class Runner {
   }
 
   /**
-   * Stops the job for `reason` and resolves once it is settled. Returns false when the
-   * download had already completed: completion wins, and the finished file stays.
+   * Stops the job for `reason` and resolves, once it is settled, with the status it
+   * reached: `cancelled`/`paused`/`queued`, or `completed` when the download had finished
+   * first (completion wins, and the finished file stays).
    */
-  async stop(reason: StopReason): Promise<boolean> {
-    if (this.finalizing) {
-      await this.settled;
-      return false;
+  async stop(reason: StopReason): Promise<JobStatus | undefined> {
+    if (!this.finalizing) {
+      if (this.reason === null || STRENGTH[reason] > STRENGTH[this.reason]) this.reason = reason;
+      const download = this.download;
+      if (download) await download.kill(this.reason === 'cancel' ? CANCEL_SCHEDULE : GRACEFUL_SCHEDULE);
     }
-    if (this.reason === null || STRENGTH[reason] > STRENGTH[this.reason]) this.reason = reason;
-    const download = this.download;
-    if (download) await download.kill(this.reason === 'cancel' ? CANCEL_SCHEDULE : GRACEFUL_SCHEDULE);
     await this.settled;
-    return this.deps.store.get(this.job.id)?.status !== 'completed';
+    return this.deps.store.get(this.job.id)?.status;
   }
 
   private async run(): Promise<void> {
@@ -113,6 +112,8 @@ export class Runner {
       if (download.pgid > 1) this.job = store.patch(this.job.id, { pgid: download.pgid });
       this.deps.log.info(`job ${this.job.id}: started yt-dlp (pgid ${download.pgid})`);
       const exit = await download.done;
+      // The group is gone: never signal its number again (it may be reused).
+      this.download = null;
       this.throttle.cancel();
 
       // yt-dlp exiting 0 with its final file means the download finished: that wins over a stop.
@@ -135,38 +136,38 @@ export class Runner {
       return this.fail({ code: 'OUTPUT_FAILED', message: `yt-dlp reported a file outside the job's folder: ${reported}` });
     }
     let finalPath: string;
-    let size: number | null = null;
+    let identity: { ino: string; size: number };
     try {
       finalPath = await moveIntoPlace(reported, this.deps.downloadDir(), basename(reported));
-      size = (await fs.stat(finalPath)).size;
+      const st = await fs.stat(finalPath, { bigint: true });
+      identity = { ino: String(st.ino), size: Number(st.size) };
     } catch (err) {
-      return this.fail({ code: 'OUTPUT_FAILED', message: `Could not move the finished file into ${this.deps.downloadDir()}: ${(err as Error).message}` });
+      // The finished file is still in the staging folder: keep it, a retry picks it up.
+      return this.fail({ code: 'OUTPUT_FAILED', message: `Could not move the finished file into ${this.deps.downloadDir()}: ${(err as Error).message}` }, true);
     }
-    await removeStaging(stagingDir);
-    this.publish(
-      this.deps.store.apply(this.job.id, 'complete', {
-        filePath: finalPath,
-        finishedAt: Date.now(),
-        pgid: null,
-        stagingDir: null,
-        progress: this.tracker.complete(size),
-      }),
-    );
+    // The outcome is written first: a crash after this line loses nothing, and recovery
+    // deletes the staging folder of a job that is no longer live.
+    this.deps.store.apply(this.job.id, 'complete', {
+      filePath: finalPath,
+      finishedAt: Date.now(),
+      pgid: null,
+      fileIdentity: identity,
+      progress: this.tracker.complete(identity.size),
+    });
+    await this.dropStaging();
     this.deps.log.info(`job ${this.job.id}: completed → ${finalPath}`);
   }
 
-  private async fail(error: JobError): Promise<void> {
+  private async fail(error: JobError, keepStaging = false): Promise<void> {
     this.throttle.cancel();
-    if (this.job.stagingDir) await removeStaging(this.job.stagingDir);
-    this.publish(
-      this.deps.store.apply(this.job.id, 'fail', {
-        error,
-        finishedAt: Date.now(),
-        pgid: null,
-        stagingDir: null,
-        progress: { ...this.tracker.progress, speed: null, eta: null },
-      }),
-    );
+    this.deps.store.apply(this.job.id, 'fail', {
+      error,
+      finishedAt: Date.now(),
+      pgid: null,
+      progress: { ...this.tracker.progress, speed: null, eta: null },
+    });
+    if (keepStaging) this.publish(this.deps.store.require(this.job.id));
+    else await this.dropStaging();
     this.deps.log.warn(`job ${this.job.id}: failed: ${error.code}: ${error.message}`);
   }
 
@@ -176,16 +177,31 @@ export class Runner {
     const { store } = this.deps;
     const id = this.job.id;
     if (this.reason === 'cancel') {
-      // The reply to a cancel is sent only after this: no process, no partial file.
-      if (this.job.stagingDir) await removeStaging(this.job.stagingDir);
       const now = Date.now();
-      this.publish(store.apply(id, 'cancel', { cancelledAt: now, finishedAt: now, pgid: null, stagingDir: null, progress }));
+      store.apply(id, 'cancel', { cancelledAt: now, finishedAt: now, pgid: null, progress });
+      // The reply to a cancel is sent only after this: no process, no partial file.
+      await this.dropStaging();
     } else if (this.reason === 'pause') {
       this.publish(store.apply(id, 'pause', { pgid: null, progress }));
     } else {
       this.publish(store.apply(id, 'requeue', { pgid: null, progress }));
     }
     this.deps.log.info(`job ${id}: stopped (${this.reason})`);
+  }
+
+  /** Deletes the staging folder of a job whose outcome is written, then tells everyone. */
+  private async dropStaging(): Promise<void> {
+    const dir = this.deps.store.require(this.job.id).stagingDir;
+    if (dir) {
+      try {
+        await removeStaging(dir);
+        this.deps.store.patch(this.job.id, { stagingDir: null });
+      } catch (err) {
+        // Kept on record: the next daemon start deletes it (the job is no longer live).
+        this.deps.log.error(`job ${this.job.id}: could not delete ${dir}`, err);
+      }
+    }
+    this.publish(this.deps.store.require(this.job.id));
   }
 
   private saveProgress(p: JobProgress): void {
@@ -209,9 +225,13 @@ export function errorFromExit(exit: Exit): JobError {
   return { code: 'DOWNLOAD_FAILED', message: text };
 }
 
-/** Titles are for display only; still, no control characters and a sane length. */
+/** Titles are for display only; still, no control or bidi-override characters, and a sane length. */
 export function cleanTitle(title: string): string {
-  return title.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ').trim().slice(0, 1000);
+  return title
+    .replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')
+    .replace(/[\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '')
+    .trim()
+    .slice(0, 1000);
 }
 
 export { VidQueueError };

@@ -38,6 +38,8 @@ interface JobRow {
   pgid: number | null;
   staging_dir: string | null;
   attempts: number;
+  file_ino?: string | null;
+  file_size?: number | null;
 }
 
 /** What the daemon knows of a job beyond what clients see. */
@@ -46,6 +48,8 @@ export interface JobRecord extends Job {
   pgid: number | null;
   stagingDir: string | null;
   attempts: number;
+  /** Inode and size of the finished file when it was moved into place. */
+  fileIdentity: { ino: string; size: number } | null;
 }
 
 export interface NewJob {
@@ -67,6 +71,7 @@ export interface JobPatch {
   stagingDir?: string | null;
   attempts?: number;
   progress?: JobProgress;
+  fileIdentity?: { ino: string; size: number } | null;
 }
 
 const FINISHED_SQL = `(${FINISHED_STATUSES.map((s) => `'${s}'`).join(',')})`;
@@ -101,12 +106,13 @@ export function toJob(r: JobRow): JobRecord {
     pgid: r.pgid,
     stagingDir: r.staging_dir,
     attempts: r.attempts,
+    fileIdentity: r.file_ino ? { ino: r.file_ino, size: r.file_size ?? 0 } : null,
   };
 }
 
 /** Strips the daemon's own fields: what goes on the wire. */
 export function publicJob(j: JobRecord): Job {
-  const { position: _p, pgid: _g, stagingDir: _s, attempts: _a, ...job } = j;
+  const { position: _p, pgid: _g, stagingDir: _s, attempts: _a, fileIdentity: _f, ...job } = j;
   return job;
 }
 
@@ -275,6 +281,10 @@ export class JobStore {
     if (patch.pgid !== undefined) col('pgid', patch.pgid);
     if (patch.stagingDir !== undefined) col('staging_dir', patch.stagingDir);
     if (patch.attempts !== undefined) col('attempts', patch.attempts);
+    if (patch.fileIdentity !== undefined) {
+      col('file_ino', patch.fileIdentity?.ino ?? null);
+      col('file_size', patch.fileIdentity?.size ?? null);
+    }
     if (sets.length > 0) this.db.prepare(`UPDATE jobs SET ${sets.join(', ')} WHERE id = @id`).run(values);
     if (patch.progress) this.updateProgress(id, patch.progress);
   }

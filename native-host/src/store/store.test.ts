@@ -41,9 +41,18 @@ describe('migrations', () => {
     const db = new Database(file);
     db.pragma('user_version = 99');
     db.close();
-    expect(() => openDatabase(file)).toThrow(/schema version 99, newer than this VidQueue understands \(1\)/);
+    expect(() => openDatabase(file)).toThrow(/schema version 99, newer than this VidQueue understands \(2\)/);
     const again = new Database(file);
     expect(again.pragma('user_version', { simple: true })).toBe(99);
+  });
+
+  it('002 adds the file identity to existing jobs, as null', () => {
+    const db = new Database(':memory:');
+    migrate(db, MIGRATIONS, 1);
+    const id = new JobStore(db).add(newJob()).id;
+    migrate(db);
+    expect(db.prepare('SELECT file_ino, file_size FROM jobs WHERE id = ?').get(id)).toEqual({ file_ino: null, file_size: null });
+    expect(new JobStore(db).require(id).fileIdentity).toBeNull();
   });
 
   it('use WAL on a file database', () => {
