@@ -24,8 +24,10 @@ interface Props {
 export function JobList({ jobs, order, pending, confirmAbove, onAction, hasMore, onLoadMore, height }: Props) {
   const [scrollTop, setScrollTop] = useState(0);
   const ref = useRef<HTMLUListElement>(null);
-  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
-  const last = Math.min(order.length, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
+  // The list may have shrunk (cleared, removed) under a scrolled view: never start past its end.
+  const top = Math.min(scrollTop, Math.max(0, order.length * ROW_HEIGHT - height));
+  const last = Math.min(order.length, Math.ceil((top + height) / ROW_HEIGHT) + OVERSCAN);
+  const first = Math.min(last, Math.max(0, Math.floor(top / ROW_HEIGHT) - OVERSCAN));
   useEffect(() => {
     if (hasMore && last >= order.length - OVERSCAN) onLoadMore();
   }, [hasMore, last, order.length]);

@@ -1,5 +1,5 @@
 import { memo } from 'preact/compat';
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { formatBytes } from '../../shared/format';
 import { type Job, type JobStatus, allowedActions } from '../../shared/job';
 import { type MessageKey, t } from '../lib/i18n';
@@ -56,6 +56,15 @@ interface Props {
 
 export const JobRow = memo(function JobRow({ job, pending, confirmAbove, onAction, style }: Props) {
   const [confirming, setConfirming] = useState(false);
+  const rowRef = useRef<HTMLLIElement>(null);
+  // Keyboard focus follows the question: onto "Yes" when it appears, back to Cancel after "No".
+  const wasConfirming = useRef(false);
+  useEffect(() => {
+    const row = rowRef.current;
+    if (confirming) row?.querySelector<HTMLButtonElement>('.confirm .danger')?.focus();
+    else if (wasConfirming.current) row?.querySelector<HTMLButtonElement>('.action-cancel')?.focus();
+    wasConfirming.current = confirming;
+  }, [confirming]);
   const name = jobName(job);
   const size = job.progress.totalBytes ?? job.progress.downloadedBytes;
   const act = (action: RowAction) => {
@@ -68,7 +77,7 @@ export const JobRow = memo(function JobRow({ job, pending, confirmAbove, onActio
   };
   const status = pending === 'cancel' ? t('statusCancelling') : t(STATUS_KEY[job.status]);
   return (
-    <li class={`job job-${job.status}`} style={style} data-job-id={job.id} aria-busy={pending ? 'true' : undefined}>
+    <li ref={rowRef} class={`job job-${job.status}`} style={style} data-job-id={job.id} aria-busy={pending ? 'true' : undefined}>
       <div class="job-head">
         <span class="job-title" title={job.url}>
           {name}
@@ -88,7 +97,7 @@ export const JobRow = memo(function JobRow({ job, pending, confirmAbove, onActio
       {confirming ? (
         <div class="confirm" role="alertdialog" aria-label={t('confirmCancel', formatBytes(size))}>
           <span>{t('confirmCancel', formatBytes(size))}</span>
-          <button type="button" class="danger" onClick={() => act('cancel')} autoFocus>
+          <button type="button" class="danger" onClick={() => act('cancel')}>
             {t('confirmYes')}
           </button>
           <button type="button" onClick={() => setConfirming(false)}>

@@ -88,9 +88,9 @@ describe('background', () => {
     const { native, hello, connectView } = setup();
     const view = fakeViewPort(12);
     connectView(view.port);
-    hello();
     view.send({ kind: 'download', id: 1, target: { pageUrl: 'https://blog.test/p', pageTitle: 'A post', videoSrc: 'https://cdn.test/v.mp4' } });
     await flush();
+    hello();
     expect(native().sent.find((m) => m.type === 'jobs.add')!.params).toEqual({ url: 'https://cdn.test/v.mp4', pageUrl: 'https://blog.test/p', title: 'A post' });
   });
 
@@ -99,22 +99,40 @@ describe('background', () => {
     bg.recordMediaRequest(12, 'https://cdn.test/live/master.m3u8');
     const view = fakeViewPort(12);
     connectView(view.port);
-    hello();
     view.send({ kind: 'download', id: 1, target: { pageUrl: 'https://site.test/w', pageTitle: null, videoSrc: 'blob:https://site.test/x' } });
     await flush();
+    hello();
     expect(native().sent.find((m) => m.type === 'jobs.add')!.params).toMatchObject({ url: 'https://cdn.test/live/master.m3u8', pageUrl: 'https://site.test/w' });
+  });
+
+  it('lets a page ask for its own downloads only, and answers what it refuses', async () => {
+    const { natives, connectView } = setup();
+    const page = fakeViewPort(7);
+    connectView(page.port);
+    page.send({ kind: 'request', id: 1, type: 'settings.set', params: { settings: { downloadDir: '/tmp/x' } } });
+    page.send({ kind: 'request', id: 2, type: 'jobs.remove', params: { jobId: 1, deleteFile: true } });
+    page.send({ kind: 'doctor', id: 3 });
+    page.send({ kind: 'download', id: 4, target: { pageUrl: 'https://a.test/', pageTitle: 'x'.repeat(5000) } });
+    await flush();
+    expect(natives.flatMap((n) => n.sent).filter((m) => m.type !== 'hello' && m.type !== 'subscribe')).toEqual([]);
+    const replies = page.received.filter((m) => m.kind === 'reply');
+    expect(replies.map((m) => [m.id, m.error?.code])).toEqual([
+      [1, 'INVALID_MESSAGE'],
+      [2, 'INVALID_MESSAGE'],
+      [3, 'INVALID_MESSAGE'],
+      [4, 'INVALID_MESSAGE'],
+    ]);
+    expect(replies[0].error.message).toContain('"settings.set"');
   });
 
   it('keeps the host for an open popup, but not for the content script of every tab', async () => {
     const { natives, native, hello, connectView } = setup(20);
+    await flush();
     connectView(fakeViewPort(5).port); // a content script
-    hello();
-    const list = native().sent.find((m) => m.type === 'jobs.list')!;
-    native().reply(list.id!, { jobs: [], nextCursor: null, total: 0 });
-    await new Promise((r) => setTimeout(r, 60));
-    expect(native().disconnected).toBe(true);
+    await flush();
+    expect(natives).toHaveLength(0);
     connectView(fakeViewPort().port); // the popup
-    expect(natives).toHaveLength(2);
+    expect(natives).toHaveLength(1);
     hello();
     await new Promise((r) => setTimeout(r, 60));
     expect(native().disconnected).toBe(false);
@@ -180,13 +198,12 @@ describe('background', () => {
   });
 
   it('refuses a user-picked URL that is not one of the candidates', async () => {
-    const { native, hello, connectView } = setup();
+    const { natives, connectView } = setup();
     const view = fakeViewPort(2);
     connectView(view.port);
-    hello();
     view.send({ kind: 'download', id: 3, target: { pageUrl: 'https://a.test/p', pageTitle: null, url: 'https://evil.test/x' } });
     await flush();
-    expect(native().sent.some((m) => m.type === 'jobs.add')).toBe(false);
+    expect(natives.flatMap((n) => n.sent).some((m) => m.type === 'jobs.add')).toBe(false);
     expect(view.received).toContainEqual(expect.objectContaining({ id: 3, ok: false, error: expect.objectContaining({ code: 'INVALID_URL' }) }));
   });
 });

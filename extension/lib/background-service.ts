@@ -1,13 +1,13 @@
 import * as v from 'valibot';
 import type { browser as Browser } from 'wxt/browser';
 import { type JobStatus, type Preset } from '../../shared/job';
-import { type Event, type JobPage, parseRequest } from '../../shared/protocol';
+import { type Event, type JobPage, issueError, parseRequest } from '../../shared/protocol';
 import { quote } from '../../shared/quote';
 import { checkDownloadUrl } from '../../shared/url';
 import { type HostConnection, type HostStatus, HostRequestError, type NativePort, createHostConnection } from './host-connection';
 import { t } from './i18n';
 import { type MediaRequestLog, createMediaRequestLog } from './media-requests';
-import { notifyOnFinish } from './preferences';
+import { activeJobsHint, mediaRequestsStore, notifyOnFinish } from './preferences';
 import { type DownloadTarget, VIEW_PORT, type ViewMessage, ViewRequestSchema } from './view-messages';
 import { downloadCandidates } from './video-url';
 
@@ -85,6 +85,8 @@ export function createBackground(d: BackgroundDeps) {
     for (const s of statusById.values()) if (ACTIVE.includes(s)) active++;
     void action?.setBadgeText({ text: active > 0 ? String(active) : '' });
     host.setBusy(active > 0);
+    // Remembered for this browser session: a restarted background knows to reconnect.
+    void activeJobsHint.setValue(active > 0);
   };
 
   /** The statuses of the active jobs (they come first in the list), for the badge. One at a time. */
@@ -117,6 +119,10 @@ export function createBackground(d: BackgroundDeps) {
       updateBadge();
     } else if (event.event === 'daemon.reconnected') {
       void syncStatuses();
+    } else if (event.event === 'daemon.stopping') {
+      // Its downloads go back to the queue and resume at its next start: nothing is running now.
+      statusById.clear();
+      updateBadge();
     }
   };
 
@@ -152,15 +158,35 @@ export function createBackground(d: BackgroundDeps) {
     });
   };
 
+  /** Content scripts run in web pages: they may start and retry downloads of their own tab, nothing else. */
+  const contentPorts = new WeakSet<RuntimePort>();
+  const CONTENT_REQUESTS = new Set(['jobs.retry', 'jobs.get']);
+
+  const refuse = (port: RuntimePort, id: number, message: string) =>
+    post(port, { kind: 'reply', id, ok: false, error: { code: 'INVALID_MESSAGE', message } });
+
   const handleViewMessage = async (port: RuntimePort, raw: unknown) => {
     const parsed = v.safeParse(ViewRequestSchema, raw);
-    if (!parsed.success) return; // not one of ours
+    if (!parsed.success) {
+      const id = (raw as { id?: unknown } | null)?.id;
+      if (typeof id === 'number') refuse(port, id, issueError('INVALID_MESSAGE', parsed.issues, 'message').message);
+      return;
+    }
     const msg = parsed.output;
+    const fromPage = contentPorts.has(port);
     if (msg.kind === 'retry-host') {
-      host.retryNow();
+      if (!fromPage) host.retryNow();
       return;
     }
     const senderTab = port.sender?.tab?.id ?? null;
+    if (fromPage) {
+      if (msg.kind === 'doctor' || (msg.kind === 'request' && !CONTENT_REQUESTS.has(msg.type))) {
+        refuse(port, msg.id, `A page's content script may not send ${quote(msg.kind === 'request' ? msg.type : msg.kind)}`);
+        return;
+      }
+      // A page speaks for its own tab only.
+      if (msg.kind === 'download' || msg.kind === 'candidates') msg.target.tabId = senderTab;
+    }
     try {
       let result: unknown;
       if (msg.kind === 'download') result = await download(msg.target, senderTab);
@@ -195,6 +221,26 @@ export function createBackground(d: BackgroundDeps) {
     { id: 'video', contexts: ['video'], title: t('menuDownloadVideo') },
     { id: 'video-audio', contexts: ['video'], title: t('menuDownloadVideoAudio') },
   ];
+
+  let menusMade: Promise<void> = Promise.resolve();
+  const createMenus = (): Promise<void> => {
+    const cm = d.contextMenus;
+    if (!cm) return Promise.resolve();
+    menusMade = menusMade.then(async () => {
+      await cm.removeAll();
+      for (const m of menus) cm.create({ id: m.id, title: m.title, contexts: m.contexts });
+    });
+    return menusMade;
+  };
+
+  const pageOfTab = new Map<number, string>();
+  let saveTimer: ReturnType<typeof setTimeout> | null = null;
+  const saveMedia = () => {
+    saveTimer ??= setTimeout(() => {
+      saveTimer = null;
+      void mediaRequestsStore.setValue(media.dump());
+    }, 200);
+  };
 
   const onMenuClick = (info: ContextMenuInfo, tab?: { id?: number; url?: string; title?: string }) => {
     const id = String(info.menuItemId);
@@ -243,6 +289,7 @@ export function createBackground(d: BackgroundDeps) {
         // scripts, one in every tab, do not: they only hear events while something runs.
         const extensionOrigin = browser.runtime.getURL('/');
         const isPage = !port.sender?.tab || (port.sender.url ?? '').startsWith(extensionOrigin);
+        if (!isPage) contentPorts.add(port);
         const release = isPage ? host.hold() : () => {};
         post(port, { kind: 'status', status: hostStatus });
         port.onMessage.addListener((m) => void handleViewMessage(port, m));
@@ -251,15 +298,11 @@ export function createBackground(d: BackgroundDeps) {
           release();
         });
       });
-      if (d.contextMenus) {
-        const cm = d.contextMenus;
-        const create = async () => {
-          await cm.removeAll();
-          for (const m of menus) cm.create({ id: m.id, title: m.title, contexts: m.contexts });
-        };
-        browser.runtime.onInstalled.addListener(() => void create());
-        cm.onClicked.addListener(onMenuClick);
-      }
+      browser.runtime.onInstalled.addListener(() => {
+        void createMenus();
+        void syncStatuses();
+      });
+      d.contextMenus?.onClicked.addListener(onMenuClick);
       browser.notifications?.onClicked.addListener((notificationId) => {
         const m = notificationId.match(/^vidqueue-job-(\d+)$/);
         if (!m) return;
@@ -272,16 +315,36 @@ export function createBackground(d: BackgroundDeps) {
         void browser.notifications.clear(notificationId);
       });
       browser.tabs.onUpdated.addListener((tabId, change) => {
-        if (change.url) media.clearTab(tabId);
+        // A new page forgets the old page's media; a change of #fragment is the same page.
+        if (!change.url) return;
+        const page = change.url.split('#')[0]!;
+        if (pageOfTab.get(tabId) !== page) {
+          pageOfTab.set(tabId, page);
+          media.clearTab(tabId);
+          saveMedia();
+        }
       });
-      browser.tabs.onRemoved.addListener((tabId) => media.clearTab(tabId));
+      browser.tabs.onRemoved.addListener((tabId) => {
+        media.clearTab(tabId);
+        pageOfTab.delete(tabId);
+        saveMedia();
+      });
       void action?.setBadgeBackgroundColor({ color: '#2563eb' });
-      // Downloads may be running from an earlier session: connect once to learn about them.
-      void syncStatuses();
+      void mediaRequestsStore.getValue().then((saved) => media.load(saved));
+      // Menus do not survive a restart everywhere (Firefox): make them each time. It is idempotent.
+      void createMenus();
+      // Downloads may be running from before: look when the browser starts, or when this
+      // background restarts during a session that had some. Never just because it woke up.
+      browser.runtime.onStartup?.addListener(() => void syncStatuses());
+      void activeJobsHint.getValue().then((active) => {
+        if (active) void syncStatuses();
+      });
     },
     /** For the webRequest listener (not in the fake browser either). */
     recordMediaRequest(tabId: number, url: string, contentType?: string | null) {
+      const before = media.forTab(tabId)[0];
       media.record(tabId, url, contentType);
+      if (media.forTab(tabId)[0] !== before) saveMedia();
     },
   };
 }

@@ -45,6 +45,8 @@ export interface HostConnectionDeps {
   onStatus: (status: HostStatus) => void;
   /** Let go of the host after this long with nothing that needs it. */
   idleMs?: number;
+  /** A request with no answer after this long fails (the daemon is stuck, or gone quiet). */
+  requestTimeoutMs?: number;
   setTimer?: (fn: () => void, ms: number) => unknown;
   clearTimer?: (t: unknown) => void;
 }
@@ -69,6 +71,7 @@ export function createHostConnection(d: HostConnectionDeps) {
   const setTimer = d.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
   const clearTimer = d.clearTimer ?? ((t) => clearTimeout(t as ReturnType<typeof setTimeout>));
   const idleMs = d.idleMs ?? 30_000;
+  const requestTimeoutMs = d.requestTimeoutMs ?? 60_000;
   let port: NativePort | null = null;
   let ready = false;
   let status: HostStatus = { state: 'idle' };
@@ -78,7 +81,7 @@ export function createHostConnection(d: HostConnectionDeps) {
   let failures = 0;
   let retryTimer: unknown = null;
   let idleTimer: unknown = null;
-  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: unknown }>();
   const queued: { id: number; type: string; params: unknown }[] = [];
 
   const setStatus = (s: HostStatus) => {
@@ -123,12 +126,17 @@ export function createHostConnection(d: HostConnectionDeps) {
         setStatus({ state: 'connected', daemonVersion: (msg.result as ResultOf['hello']).daemonVersion });
         for (const q of queued.splice(0)) port?.postMessage(q);
       } else {
-        const problem: HostProblem = { kind: msg.error.code === 'PROTOCOL_MISMATCH' ? 'protocol-mismatch' : 'unknown', detail: msg.error.message };
-        failAll(problem.detail, msg.error.code);
-        setStatus({ state: 'problem', problem, retryInMs: null });
         const p = port;
         port = null;
+        ready = false;
         p?.disconnect();
+        if (msg.error.code === 'PROTOCOL_MISMATCH') {
+          // Final: retrying cannot help until one side is updated.
+          failAll(msg.error.message, msg.error.code);
+          setStatus({ state: 'problem', problem: { kind: 'protocol-mismatch', detail: msg.error.message }, retryInMs: null });
+        } else {
+          retryLater({ kind: 'unknown', detail: msg.error.message });
+        }
       }
       return;
     }
@@ -136,13 +144,17 @@ export function createHostConnection(d: HostConnectionDeps) {
     const waiter = pending.get(msg.id);
     if (!waiter) return;
     pending.delete(msg.id);
+    clearTimer(waiter.timer);
     if (msg.ok) waiter.resolve(msg.result);
     else waiter.reject(new HostRequestError(msg.error.code, msg.error.message, msg.error.field));
     scheduleIdle();
   };
 
   const failAll = (message: string, code: ErrorCode = 'DAEMON_UNAVAILABLE') => {
-    for (const w of pending.values()) w.reject(new HostRequestError(code, message));
+    for (const w of pending.values()) {
+      clearTimer(w.timer);
+      w.reject(new HostRequestError(code, message));
+    }
     pending.clear();
     queued.length = 0;
   };
@@ -152,12 +164,21 @@ export function createHostConnection(d: HostConnectionDeps) {
     port = null;
     ready = false;
     const problem = classifyDisconnect(message);
-    failAll(problem.detail);
-    if (status.state === 'problem' && status.problem.kind === 'protocol-mismatch') return;
+    if (status.state === 'problem' && status.problem.kind === 'protocol-mismatch') {
+      failAll(problem.detail);
+      return;
+    }
     if (!needed() && problem.kind === 'exited' && failures === 0) {
+      failAll(problem.detail);
       setStatus({ state: 'idle' });
       return;
     }
+    retryLater(problem);
+  };
+
+  /** Fails what waits, says what is wrong, and tries again later while something needs the host. */
+  const retryLater = (problem: HostProblem) => {
+    failAll(problem.detail);
     const delay = BACKOFF_MS[Math.min(failures, BACKOFF_MS.length - 1)]!;
     failures++;
     setStatus({ state: 'problem', problem, retryInMs: delay });
@@ -191,7 +212,13 @@ export function createHostConnection(d: HostConnectionDeps) {
     request<T extends RequestType>(type: T, params: ParamsOf<T>): Promise<ResultOf[T]> {
       const id = nextId++;
       const promise = new Promise<ResultOf[T]>((resolve, reject) => {
-        pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+        const timer = setTimer(() => {
+          if (!pending.delete(id)) return;
+          queued.splice(0, queued.length, ...queued.filter((q) => q.id !== id));
+          reject(new HostRequestError('DAEMON_UNAVAILABLE', `VidQueue did not answer ${type} within ${Math.round(requestTimeoutMs / 1000)} s`));
+          scheduleIdle();
+        }, requestTimeoutMs);
+        pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
       });
       const message = { id, type, params };
       if (port && ready) port.postMessage(message);

@@ -37,6 +37,13 @@ export function createMediaRequestLog(now: () => number = Date.now) {
     clearTab(tabId: number): void {
       byTab.delete(tabId);
     },
+    /** For keeping across restarts of the background. */
+    dump(): Record<string, MediaRequest[]> {
+      return Object.fromEntries([...byTab].map(([tab, list]) => [String(tab), list]));
+    },
+    load(saved: Record<string, MediaRequest[]>): void {
+      for (const [tab, list] of Object.entries(saved)) if (!byTab.has(Number(tab))) byTab.set(Number(tab), list.slice(0, PER_TAB));
+    },
   };
 }
 

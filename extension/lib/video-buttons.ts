@@ -27,7 +27,7 @@ export function buttonLabel(state: ButtonState): { text: string; label: string }
 }
 
 const STYLE = `
-:host { all: initial; position: absolute; z-index: 2147483647; pointer-events: none; }
+:host { all: initial; position: fixed; z-index: 2147483647; pointer-events: none; }
 button {
   all: unset; pointer-events: auto; box-sizing: border-box; cursor: pointer;
   min-width: 34px; height: 28px; padding: 0 8px; border-radius: 14px;
@@ -66,11 +66,23 @@ export function createVideoButtons(client: ViewClient, doc: Document = document,
     o.button.dataset.state = o.state.kind === 'job' ? o.state.job.status : o.state.kind;
   };
 
+  /**
+   * Fixed to the viewport, over the video's top-right corner; hidden while the video is
+   * out of view. Set inline with !important: a page's CSS cannot move or hide it.
+   */
   const place = (o: Overlay) => {
     const r = o.video.getBoundingClientRect();
     const win = doc.defaultView!;
-    o.host.style.top = `${r.top + win.scrollY + 8}px`;
-    o.host.style.left = `${r.right + win.scrollX - 8 - (o.button.offsetWidth || 34)}px`;
+    const visible = r.bottom > 0 && r.right > 0 && r.top < win.innerHeight && r.left < win.innerWidth;
+    const set = (prop: string, value: string) => o.host.style.setProperty(prop, value, 'important');
+    set('position', 'fixed');
+    set('z-index', '2147483647');
+    set('display', visible ? 'block' : 'none');
+    set('top', `${Math.max(0, r.top) + 8}px`);
+    set('left', `${Math.min(win.innerWidth, r.right) - 8 - (o.button.offsetWidth || 34)}px`);
+    set('opacity', '1');
+    set('visibility', 'visible');
+    set('transform', 'none');
   };
 
   const onClick = async (o: Overlay, e: MouseEvent) => {
@@ -79,8 +91,14 @@ export function createVideoButtons(client: ViewClient, doc: Document = document,
     // Only a person's click: a page cannot start downloads by scripting the button.
     if (!e.isTrusted || o.state.kind === 'busy') return;
     if (o.state.kind === 'job' && (o.state.job.status === 'failed' || o.state.job.status === 'cancelled')) {
-      const { job } = await client.request('jobs.retry', { jobId: o.state.job.id });
-      o.state = { kind: 'job', job };
+      const jobId = o.state.job.id;
+      o.state = { kind: 'busy' };
+      render(o);
+      try {
+        o.state = { kind: 'job', job: (await client.request('jobs.retry', { jobId })).job };
+      } catch (err) {
+        o.state = { kind: 'error', message: err instanceof Error ? err.message : String(err) };
+      }
       render(o);
       return;
     }
@@ -88,10 +106,12 @@ export function createVideoButtons(client: ViewClient, doc: Document = document,
     o.state = { kind: 'busy' };
     render(o);
     try {
+      // Only http(s) sources are worth sending (the background finds blob: players' streams).
+      const src = o.video.currentSrc || o.video.src || '';
       const { job } = await client.download({
         pageUrl: doc.location?.href ?? null,
-        pageTitle: doc.title || null,
-        videoSrc: o.video.currentSrc || o.video.src || null,
+        pageTitle: doc.title ? doc.title.slice(0, 1000) : null,
+        videoSrc: /^https?:/i.test(src) && src.length <= 8192 ? src : null,
       });
       o.state = { kind: 'job', job };
       byJob.set(job.id, o);

@@ -19,8 +19,15 @@ export function OptionsApp({ client, extensionId }: { client: ViewClient; extens
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
 
   useEffect(() => {
-    const off = client.onStatus(setStatus);
-    client.request('settings.get', {}).then((r) => setSettings(r.settings)).catch(() => {});
+    const load = () => client.request('settings.get', {}).then((r) => setSettings(r.settings)).catch(() => {});
+    // Asked again when the host comes back (after Retry, or once it is installed).
+    let previous: HostStatus['state'] | null = null;
+    const off = client.onStatus((s) => {
+      setStatus(s);
+      if (s.state === 'connected' && previous !== null && previous !== 'connected') void load();
+      previous = s.state;
+    });
+    void load();
     void showPageButton.getValue().then(setPageButton);
     void notifyOnFinish.getValue().then(setNotify);
     void confirmCancelAboveMiB.getValue().then(setThreshold);
@@ -30,11 +37,20 @@ export function OptionsApp({ client, extensionId }: { client: ViewClient; extens
   const save = async (e: Event) => {
     e.preventDefault();
     setMessage(null);
+    // Checked before anything is written: a refused value leaves every setting as it was.
+    if (settings && (!Number.isInteger(settings.concurrency) || settings.concurrency < 1 || settings.concurrency > 16)) {
+      setMessage({ ok: false, text: t('errorPrefix', `Expected downloads at the same time to be a whole number from 1 to 16, got ${JSON.stringify(settings.concurrency)}`) });
+      return;
+    }
+    if (!Number.isFinite(threshold) || threshold < 0) {
+      setMessage({ ok: false, text: t('errorPrefix', `Expected the confirmation size to be 0 or more MiB, got ${JSON.stringify(threshold)}`) });
+      return;
+    }
     try {
+      if (settings) setSettings((await client.request('settings.set', { settings })).settings);
       await showPageButton.setValue(pageButton);
       await notifyOnFinish.setValue(notify);
-      await confirmCancelAboveMiB.setValue(Math.max(0, Math.floor(threshold)));
-      if (settings) setSettings((await client.request('settings.set', { settings })).settings);
+      await confirmCancelAboveMiB.setValue(Math.floor(threshold));
       setMessage({ ok: true, text: t('optionsSaved') });
     } catch (err) {
       setMessage({ ok: false, text: t('errorPrefix', err instanceof Error ? err.message : String(err)) });

@@ -107,6 +107,7 @@ describe('popup', () => {
     fireEvent.click(await screen.findByRole('button', { name: 'Cancel Video 1' }));
     const dialog = await screen.findByRole('alertdialog');
     expect(f.calls.some((c) => c.type === 'jobs.cancel')).toBe(false);
+    await waitFor(() => expect(document.activeElement?.textContent).toBe('Yes, cancel'));
     fireEvent.click(within(dialog).getByRole('button', { name: 'Yes, cancel' }));
     expect(f.calls).toContainEqual({ type: 'jobs.cancel', params: { jobId: 1 } });
   });

@@ -31,31 +31,37 @@ export function PopupApp({ client, loadPage, confirmAboveBytes, extensionId, lis
   const [error, setError] = useState<string | null>(null);
   const [adding, setAdding] = useState(false);
   const loading = useRef(false);
+  /** Bumped by each fresh fetch: a page asked for before it is dropped, not merged. */
+  const generation = useRef(0);
 
   const fail = (err: unknown) => setError(t('errorPrefix', err instanceof Error ? err.message : String(err)));
 
   const fetchFirstPage = useCallback(() => {
+    const gen = ++generation.current;
     loading.current = true;
     client
       .request('jobs.list', { cursor: 0, limit: PAGE_SIZE })
-      .then((p) => setModel((m) => applyPage(m, p, true)))
+      .then((p) => gen === generation.current && setModel((m) => applyPage(m, p, true)))
       .catch(() => {})
-      .finally(() => (loading.current = false));
+      .finally(() => gen === generation.current && (loading.current = false));
     client
       .request('settings.get', {})
       .then((r) => setDefaultPreset(r.settings.defaultPreset))
       .catch(() => {});
   }, [client]);
 
+  // The loaded jobs are always a prefix of the daemon's order (active first, then the newest
+  // history), and events keep them so: their count is the offset of the next page.
   const loadMore = useCallback(() => {
-    if (loading.current || model.nextCursor === null) return;
+    if (loading.current || model.order.length >= model.total) return;
+    const gen = generation.current;
     loading.current = true;
     client
-      .request('jobs.list', { cursor: model.nextCursor, limit: PAGE_SIZE })
-      .then((p) => setModel((m) => applyPage(m, p, false)))
+      .request('jobs.list', { cursor: model.order.length, limit: PAGE_SIZE })
+      .then((p) => gen === generation.current && setModel((m) => applyPage(m, p, false)))
       .catch(fail)
-      .finally(() => (loading.current = false));
-  }, [client, model.nextCursor]);
+      .finally(() => gen === generation.current && (loading.current = false));
+  }, [client, model.order.length, model.total]);
 
   useEffect(() => {
     // The first page is asked for below; fetch again only when a lost connection comes back.
@@ -153,7 +159,7 @@ export function PopupApp({ client, loadPage, confirmAboveBytes, extensionId, lis
           pending={pending}
           confirmAbove={confirmAboveBytes}
           onAction={onAction}
-          hasMore={model.nextCursor !== null && model.order.length > 0}
+          hasMore={model.order.length > 0 && model.order.length < model.total}
           onLoadMore={loadMore}
           height={listHeight}
         />
