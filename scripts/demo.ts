@@ -35,8 +35,13 @@ async function main(): Promise<void> {
   let browser: TestBrowser | null = null;
   const cleanup = async () => {
     await browser?.close().catch(() => {});
-    await env.cli(['stop']);
     await server.close();
+    // Headless, everything goes; after a real session the downloads stay where they were shown.
+    if (headless) await env.close();
+    else {
+      await env.cli(['stop']);
+      say(`Your demo downloads stay in ${env.downloads}`);
+    }
   };
   process.on('SIGINT', () => void cleanup().then(() => process.exit(130)));
   try {
