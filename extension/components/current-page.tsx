@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
-import { PRESETS, type Preset } from '../../shared/job';
+import type { Preset } from '../../shared/job';
 import { type MessageKey, t } from '../lib/i18n';
-import { PRESET_LABEL } from '../lib/preset-labels';
+import { PresetSelect } from './preset-select';
 import type { DownloadCandidate } from '../lib/video-url';
 
 export interface PageVideo {
@@ -51,13 +51,7 @@ export function CurrentPage({ page, candidates, defaultPreset, busy, onDownload 
         <div class="download-form">
           <label>
             {t('preset')}
-            <select value={preset} onChange={(e) => setPreset((e.currentTarget as HTMLSelectElement).value as Preset)}>
-              {PRESETS.map((p) => (
-                <option key={p} value={p}>
-                  {t(PRESET_LABEL[p])}
-                </option>
-              ))}
-            </select>
+            <PresetSelect value={preset} onChange={setPreset} />
           </label>
           {candidates.length > 1 && (
             <label>

@@ -1,10 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
-import { PRESETS, type Preset } from '../../../shared/job';
 import type { Settings } from '../../../shared/settings';
 import { HostProblem } from '../../components/host-problem';
+import { PresetSelect } from '../../components/preset-select';
 import type { HostStatus } from '../../lib/host-connection';
 import { t } from '../../lib/i18n';
-import { PRESET_LABEL } from '../../lib/preset-labels';
 import { confirmCancelAboveMiB, notifyOnFinish, showPageButton } from '../../lib/preferences';
 import type { ViewClient } from '../../lib/view-port';
 
@@ -81,13 +80,7 @@ export function OptionsApp({ client, extensionId }: { client: ViewClient; extens
           </label>
           <label>
             {t('optionsDefaultPreset')}
-            <select name="defaultPreset" value={settings?.defaultPreset ?? 'best'} onChange={(e) => settings && setSettings({ ...settings, defaultPreset: (e.currentTarget as HTMLSelectElement).value as Preset })}>
-              {PRESETS.map((p) => (
-                <option key={p} value={p}>
-                  {t(PRESET_LABEL[p])}
-                </option>
-              ))}
-            </select>
+            <PresetSelect name="defaultPreset" value={settings?.defaultPreset ?? 'best'} onChange={(p) => settings && setSettings({ ...settings, defaultPreset: p })} />
           </label>
         </fieldset>
         <fieldset>
