@@ -19,7 +19,9 @@ export interface PopupProps {
   listHeight?: number;
 }
 
-const PAGE_SIZE = 100;
+/** The first page fills the view quickly; later pages, fetched while scrolling, are bigger. */
+const FIRST_PAGE = 40;
+const PAGE_SIZE = 200;
 
 export function PopupApp({ client, loadPage, confirmAboveBytes, extensionId, listHeight = 380 }: PopupProps) {
   const [status, setStatus] = useState<HostStatus>({ state: 'connecting' });
@@ -40,7 +42,7 @@ export function PopupApp({ client, loadPage, confirmAboveBytes, extensionId, lis
     const gen = ++generation.current;
     loading.current = true;
     client
-      .request('jobs.list', { cursor: 0, limit: PAGE_SIZE })
+      .request('jobs.list', { cursor: 0, limit: FIRST_PAGE })
       .then((p) => gen === generation.current && setModel((m) => applyPage(m, p, true)))
       .catch(() => {})
       .finally(() => gen === generation.current && (loading.current = false));
