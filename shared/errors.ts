@@ -13,11 +13,18 @@ export const ERROR_CODES = [
   'NOT_FOUND',
   'INVALID_TRANSITION',
   'FILE_NOT_DELETED',
-  // downloads
+  // downloads: what went wrong, in terms a person can act on
   'YTDLP_MISSING',
   'FFMPEG_MISSING',
   'DOWNLOAD_FAILED',
   'UNSUPPORTED_URL',
+  'NETWORK',
+  'HTTP_403',
+  'HTTP_404',
+  'GEO_BLOCKED',
+  'LOGIN_REQUIRED',
+  'DISK_FULL',
+  'UNSAFE_FILE_TYPE',
   'OUTPUT_FAILED',
   'INTERRUPTED',
   // transport
@@ -32,21 +39,26 @@ export interface ProtocolError {
   message: string;
   /** The request field that was refused, when one was. */
   field?: string;
+  /** Raw text behind the message (a tool's own error output), when there is any. */
+  detail?: string;
 }
 
 /** An error that crosses the wire as-is: its code and message reach the user. */
 export class VidQueueError extends Error {
   readonly code: ErrorCode;
   readonly field?: string;
-  constructor(code: ErrorCode, message: string, field?: string) {
+  readonly detail?: string;
+  constructor(code: ErrorCode, message: string, field?: string, detail?: string) {
     super(message);
     this.name = 'VidQueueError';
     this.code = code;
     if (field !== undefined) this.field = field;
+    if (detail !== undefined) this.detail = detail;
   }
   toJSON(): ProtocolError {
-    return this.field === undefined
-      ? { code: this.code, message: this.message }
-      : { code: this.code, message: this.message, field: this.field };
+    const out: ProtocolError = { code: this.code, message: this.message };
+    if (this.field !== undefined) out.field = this.field;
+    if (this.detail !== undefined) out.detail = this.detail;
+    return out;
   }
 }

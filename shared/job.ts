@@ -6,9 +6,14 @@
 export const JOB_STATUSES = ['queued', 'downloading', 'paused', 'completed', 'failed', 'cancelled'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
-/** Statuses a job never leaves by itself: it is done, one way or another. */
+/**
+ * The three kinds of status, defined here once for the daemon, the CLI and the extension:
+ * - finished: done one way or another; it never changes by itself again (history);
+ * - active: something will happen without the user (queued or downloading): badges count
+ *   these, and the daemon stays up for them;
+ * - paused: neither; like active jobs it is unfinished and keeps its partial files.
+ */
 export const FINISHED_STATUSES: readonly JobStatus[] = ['completed', 'failed', 'cancelled'];
-/** Statuses that count as "active" for badges and for keeping the daemon alive. */
 export const ACTIVE_STATUSES: readonly JobStatus[] = ['queued', 'downloading'];
 
 export const PRESETS = ['best', '1080p', '720p', 'audio'] as const;
@@ -57,6 +62,24 @@ export function isFinished(status: JobStatus): boolean {
   return FINISHED_STATUSES.includes(status);
 }
 
+export function isActive(status: JobStatus): boolean {
+  return ACTIVE_STATUSES.includes(status);
+}
+
+/**
+ * The daemon's order, the one every view shows: unfinished jobs by queue position (the
+ * lowest runs first; "move to top" and retry change it), then the history, newest first.
+ * `JobStore` lists in the same order in SQL; a test holds the two together.
+ */
+export function compareJobs(a: Job, b: Job): number {
+  const fa = isFinished(a.status);
+  const fb = isFinished(b.status);
+  if (fa !== fb) return fa ? 1 : -1;
+  const ka = fa ? -(a.finishedAt ?? Number.POSITIVE_INFINITY) : a.position;
+  const kb = fb ? -(b.finishedAt ?? Number.POSITIVE_INFINITY) : b.position;
+  return ka - kb || a.id - b.id;
+}
+
 export interface JobProgress {
   /** Bytes on disk so far, summed over every stream of the job (video + audio). */
   downloadedBytes: number;
@@ -75,7 +98,10 @@ export interface JobProgress {
 
 export interface JobError {
   code: string;
+  /** A sentence for the user: what happened and, when there is one, what to do. */
   message: string;
+  /** The raw text behind it (yt-dlp's own error), for the curious and for bug reports. */
+  detail?: string;
 }
 
 export interface Job {
@@ -85,10 +111,14 @@ export interface Job {
   title: string | null;
   preset: Preset;
   status: JobStatus;
+  /** Queue position: unfinished jobs run lowest first. Views order by `compareJobs`. */
+  position: number;
   progress: JobProgress;
   /** The finished file, once completed. */
   filePath: string | null;
   error: JobError | null;
+  /** Something the user should know about a job that did not fail (a fallback format, say). */
+  note: string | null;
   /** Epoch milliseconds. */
   createdAt: number;
   startedAt: number | null;

@@ -9,6 +9,7 @@
  */
 import * as v from 'valibot';
 import type { DoctorReport } from './doctor';
+import { checkEnvelope } from './envelope';
 import { type ErrorCode, type ProtocolError, VidQueueError } from './errors';
 import { type Job, PRESETS } from './job';
 import { quote } from './quote';
@@ -20,14 +21,12 @@ import { MAX_PAGE_SIZE, MAX_TITLE_LENGTH, PROTOCOL_VERSION } from './limits';
 export * from './limits';
 
 const JobId = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(Number.MAX_SAFE_INTEGER));
-const RequestId = v.union([v.pipe(v.string(), v.maxLength(128)), v.pipe(v.number(), v.integer())]);
 const HttpUrl = v.pipe(
   v.string(),
-  v.maxLength(MAX_URL_LENGTH, (i) => `is ${String(i.input).length} characters long, the limit is ${MAX_URL_LENGTH}`),
   v.rawCheck(({ dataset, addIssue }) => {
     if (!dataset.typed) return;
     const check = checkDownloadUrl(dataset.value);
-    if (!check.ok) addIssue({ message: check.message });
+    if (!check.ok) addIssue({ message: check.reason });
   }),
   v.transform((s) => new URL(s).href),
 );
@@ -64,6 +63,8 @@ export const RequestParams = {
   'jobs.open': v.strictObject({ jobId: JobId, reveal: v.optional(v.boolean()) }),
   'settings.get': v.strictObject({}),
   'settings.set': v.strictObject({ settings: SettingsPatchSchema }),
+  /** Notices the daemon has for the user (a damaged database was set aside…); each is handed out once. */
+  'notices.take': v.strictObject({}),
   'daemon.stop': v.strictObject({}),
   /** The checks of `vidqueue doctor`. The bridge answers it itself, so it works when the daemon does not. */
   doctor: v.strictObject({}),
@@ -73,6 +74,14 @@ export type RequestType = keyof typeof RequestParams;
 export const REQUEST_TYPES = Object.keys(RequestParams) as RequestType[];
 export type ParamsOf<T extends RequestType> = v.InferInput<(typeof RequestParams)[T]>;
 export type ParsedParamsOf<T extends RequestType> = v.InferOutput<(typeof RequestParams)[T]>;
+
+/** Something the user must be told once, by whichever client (CLI, browser) connects first. */
+export interface Notice {
+  id: number;
+  code: string;
+  message: string;
+  createdAt: number;
+}
 
 export interface JobPage {
   jobs: Job[];
@@ -100,6 +109,7 @@ export interface ResultOf {
   'jobs.open': { opened: string };
   'settings.get': { settings: Settings };
   'settings.set': { settings: Settings };
+  'notices.take': { notices: Notice[] };
   'daemon.stop': Record<string, never>;
   doctor: DoctorReport;
 }
@@ -124,22 +134,21 @@ export type EventType = keyof EventData;
 export type Event<E extends EventType = EventType> = { [K in E]: { event: K; data: EventData[K] } }[E];
 export type Message = Reply | Event;
 
-const Envelope = v.object({ id: RequestId, type: v.string(), params: v.optional(v.unknown()) });
-
 export type ParsedRequest = { [T in RequestType]: { id: string | number; type: T; params: ParsedParamsOf<T> } }[RequestType];
 
 export type RequestCheck =
   | { ok: true; request: ParsedRequest }
   | { ok: false; id: string | number | null; error: ProtocolError };
 
-/** Validates a decoded JSON value as a request; the error names the refused field and value. */
+/**
+ * Validates a decoded JSON value as a request; the error names the refused field and value.
+ * The envelope check comes first and bounds the message's depth and size, so nothing after
+ * it (valibot, quoting, logging) walks an unbounded value.
+ */
 export function parseRequest(input: unknown): RequestCheck {
-  const env = v.safeParse(Envelope, input);
-  if (!env.success) {
-    const id = recoverId(input);
-    return { ok: false, id, error: issueError('INVALID_MESSAGE', env.issues, 'message') };
-  }
-  const { id, type } = env.output;
+  const env = checkEnvelope(input);
+  if (!env.ok) return env;
+  const { id, type } = env;
   if (!Object.hasOwn(RequestParams, type)) {
     return {
       ok: false,
@@ -148,19 +157,11 @@ export function parseRequest(input: unknown): RequestCheck {
     };
   }
   const schema = RequestParams[type as RequestType];
-  const params = v.safeParse(schema, env.output.params ?? {});
+  const params = v.safeParse(schema, env.params ?? {});
   if (!params.success) {
     return { ok: false, id, error: issueError(codeFor(type as RequestType, params.issues), params.issues, 'params') };
   }
   return { ok: true, request: { id, type, params: params.output } as ParsedRequest };
-}
-
-function recoverId(input: unknown): string | number | null {
-  if (input && typeof input === 'object' && 'id' in input) {
-    const id = (input as { id: unknown }).id;
-    if ((typeof id === 'string' && id.length <= 128) || (typeof id === 'number' && Number.isInteger(id))) return id;
-  }
-  return null;
 }
 
 function codeFor(type: RequestType, issues: v.BaseIssue<unknown>[]): ErrorCode {

@@ -10,6 +10,7 @@ import type { Paths } from '../paths';
 import { Queue } from '../queue/queue';
 import { openDatabase } from '../store/db';
 import { JobStore } from '../store/jobs';
+import { NoticeStore } from '../store/notices';
 import { SettingsStore } from '../store/settings';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connectSocket } from './client';
@@ -88,6 +89,7 @@ export async function startDaemon(o: DaemonOptions): Promise<DaemonStart> {
   const handlers = createHandlers({
     queue,
     settings,
+    notices: new NoticeStore(db),
     version: o.version,
     settingsChanged: (s) => {
       broadcast('settings.updated', { settings: s });

@@ -7,12 +7,14 @@ import { openOnDesktop } from '../desktop/open';
 import { ensureDir } from '../downloader/files';
 import type { Queue } from '../queue/queue';
 import { cleanTitle } from '../queue/runner';
+import type { NoticeStore } from '../store/notices';
 import type { SettingsStore } from '../store/settings';
 import type { Connection } from './connection';
 
 export interface HandlerContext {
   queue: Queue;
   settings: SettingsStore;
+  notices: NoticeStore;
   version: string;
   settingsChanged(settings: Settings): void;
   stop(reason: string): void;
@@ -75,6 +77,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
       return { settings };
     },
     doctor: () => ctx.doctor(),
+    'notices.take': () => ({ notices: ctx.notices.take() }),
     'daemon.stop': () => {
       setImmediate(() => ctx.stop('stop requested'));
       return {};

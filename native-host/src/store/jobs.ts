@@ -1,5 +1,6 @@
 import { VidQueueError } from '../../../shared/errors';
 import {
+  ACTIVE_STATUSES,
   FINISHED_STATUSES,
   type Job,
   type JobAction,
@@ -31,6 +32,8 @@ interface JobRow {
   file_path: string | null;
   error_code: string | null;
   error_message: string | null;
+  error_detail?: string | null;
+  note?: string | null;
   created_at: number;
   started_at: number | null;
   finished_at: number | null;
@@ -44,7 +47,6 @@ interface JobRow {
 
 /** What the daemon knows of a job beyond what clients see. */
 export interface JobRecord extends Job {
-  position: number;
   pgid: number | null;
   stagingDir: string | null;
   attempts: number;
@@ -64,6 +66,7 @@ export interface JobPatch {
   title?: string | null;
   filePath?: string | null;
   error?: JobError | null;
+  note?: string | null;
   startedAt?: number | null;
   finishedAt?: number | null;
   cancelledAt?: number | null;
@@ -75,7 +78,8 @@ export interface JobPatch {
 }
 
 const FINISHED_SQL = `(${FINISHED_STATUSES.map((s) => `'${s}'`).join(',')})`;
-/** Active jobs first in queue order, then the history, newest first. */
+const ACTIVE_SQL = `(${ACTIVE_STATUSES.map((s) => `'${s}'`).join(',')})`;
+/** Unfinished jobs first in queue order, then the history, newest first: `compareJobs` in SQL. */
 const LIST_ORDER = `ORDER BY (status IN ${FINISHED_SQL}), CASE WHEN status IN ${FINISHED_SQL} THEN -finished_at ELSE position END, id`;
 
 export function toJob(r: JobRow): JobRecord {
@@ -97,7 +101,8 @@ export function toJob(r: JobRow): JobRecord {
       percent: r.percent,
     },
     filePath: r.file_path,
-    error: r.error_code ? { code: r.error_code, message: r.error_message ?? '' } : null,
+    error: r.error_code ? { code: r.error_code, message: r.error_message ?? '', ...(r.error_detail ? { detail: r.error_detail } : {}) } : null,
+    note: r.note ?? null,
     createdAt: r.created_at,
     startedAt: r.started_at,
     finishedAt: r.finished_at,
@@ -112,7 +117,7 @@ export function toJob(r: JobRow): JobRecord {
 
 /** Strips the daemon's own fields: what goes on the wire. */
 export function publicJob(j: JobRecord): Job {
-  const { position: _p, pgid: _g, stagingDir: _s, attempts: _a, fileIdentity: _f, ...job } = j;
+  const { pgid: _g, stagingDir: _s, attempts: _a, fileIdentity: _f, ...job } = j;
   return job;
 }
 
@@ -133,7 +138,7 @@ export class JobStore {
       byStatus: db.prepare<[string], JobRow>(`SELECT * FROM jobs WHERE status = ? ORDER BY position, id`),
       page: db.prepare<[number, number], JobRow>(`SELECT * FROM jobs ${LIST_ORDER} LIMIT ? OFFSET ?`),
       count: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM jobs'),
-      countActive: db.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM jobs WHERE status IN ('queued','downloading')`),
+      countActive: db.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM jobs WHERE status IN ${ACTIVE_SQL}`),
       withPgid: db.prepare<[], JobRow>('SELECT * FROM jobs WHERE pgid IS NOT NULL'),
       withStaging: db.prepare<[], JobRow>('SELECT * FROM jobs WHERE staging_dir IS NOT NULL'),
       finishedIds: db.prepare<[], { id: number }>(`SELECT id FROM jobs WHERE status IN ${FINISHED_SQL}`),
@@ -274,7 +279,9 @@ export class JobStore {
     if (patch.error !== undefined) {
       col('error_code', patch.error?.code ?? null);
       col('error_message', patch.error?.message ?? null);
+      col('error_detail', patch.error?.detail ?? null);
     }
+    if (patch.note !== undefined) col('note', patch.note);
     if (patch.startedAt !== undefined) col('started_at', patch.startedAt);
     if (patch.finishedAt !== undefined) col('finished_at', patch.finishedAt);
     if (patch.cancelledAt !== undefined) col('cancelled_at', patch.cancelledAt);

@@ -3,11 +3,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { compareJobs } from '../../../shared/job';
 import { openDatabase } from './db';
 import { JobStore, publicJob } from './jobs';
 import { SCHEMA_VERSION, migrate, schemaVersion } from './migrate';
 import type { Migration } from './migrations/index';
 import { MIGRATIONS } from './migrations/index';
+import { NoticeStore } from './notices';
 import { SettingsStore } from './settings';
 
 const newJob = (url = 'https://example.com/v') => ({ url, pageUrl: null, title: null, preset: 'best' as const });
@@ -31,9 +33,9 @@ describe('migrations', () => {
     const db = new Database(':memory:');
     migrate(db, MIGRATIONS, 1);
     new JobStore(db).add(newJob());
-    const next: Migration[] = [...MIGRATIONS, { version: MIGRATIONS.length + 1, up: (d) => d.exec("ALTER TABLE jobs ADD COLUMN note TEXT DEFAULT 'n'") }];
+    const next: Migration[] = [...MIGRATIONS, { version: MIGRATIONS.length + 1, up: (d) => d.exec("ALTER TABLE jobs ADD COLUMN later TEXT DEFAULT 'n'") }];
     migrate(db, next);
-    expect(db.prepare('SELECT url, note FROM jobs').get()).toEqual({ url: 'https://example.com/v', note: 'n' });
+    expect(db.prepare('SELECT url, later FROM jobs').get()).toEqual({ url: 'https://example.com/v', later: 'n' });
   });
 
   it('refuse a database from a newer VidQueue, untouched', () => {
@@ -41,7 +43,7 @@ describe('migrations', () => {
     const db = new Database(file);
     db.pragma('user_version = 99');
     db.close();
-    expect(() => openDatabase(file)).toThrow(/schema version 99, newer than this VidQueue understands \(2\)/);
+    expect(() => openDatabase(file)).toThrow(`schema version 99, newer than this VidQueue understands (${MIGRATIONS.length})`);
     const again = new Database(file);
     expect(again.pragma('user_version', { simple: true })).toBe(99);
   });
@@ -104,6 +106,28 @@ describe('JobStore', () => {
     expect(s.count()).toBe(2);
   });
 
+  it('lists in the order every view shows (compareJobs), whatever the mix of states and moves', () => {
+    const s = new JobStore(openDatabase(':memory:'));
+    let seed = 7;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), Math.floor(seed / 65536) % n);
+    for (let i = 0; i < 60; i++) {
+      const j = s.add(newJob(`https://e.test/${i}`));
+      const roll = rand(6);
+      if (roll === 1) s.apply(j.id, 'pause');
+      if (roll === 2) s.apply(j.id, 'start', { startedAt: 1 });
+      if (roll === 3) s.apply(j.id, 'cancel', { finishedAt: 1000 + rand(5) });
+      if (roll === 4) s.apply(s.apply(j.id, 'start').id, 'fail', { finishedAt: 1000 + rand(5) });
+      if (rand(4) === 0 && (roll === 0 || roll === 1)) s.moveToTop(j.id);
+      if (rand(5) === 0 && roll === 3) {
+        s.apply(j.id, 'retry');
+        s.sendToBack(j.id);
+      }
+    }
+    const listed = s.page(0, 100).map(publicJob);
+    expect(listed.map((j) => j.id)).toEqual([...listed].sort(compareJobs).map((j) => j.id));
+    expect(new Set(listed.map((j) => j.status)).size).toBeGreaterThan(3);
+  });
+
   it('adds 1,000 jobs in one transaction', () => {
     const s = new JobStore(openDatabase(':memory:'));
     const jobs = s.addMany(Array.from({ length: 1000 }, (_, i) => newJob(`https://example.com/${i}`)));
@@ -116,6 +140,15 @@ describe('JobStore', () => {
     const j = s.patch(s.add(newJob()).id, { pgid: 1234, stagingDir: '/x' });
     expect(Object.keys(publicJob(j))).not.toContain('pgid');
     expect(Object.keys(publicJob(j))).not.toContain('stagingDir');
+  });
+});
+
+describe('NoticeStore', () => {
+  it('hands each notice out once', () => {
+    const n = new NoticeStore(openDatabase(':memory:'));
+    n.add('DATABASE_RESET', 'The database was set aside', 5);
+    expect(n.take()).toEqual([{ id: 1, code: 'DATABASE_RESET', message: 'The database was set aside', createdAt: 5 }]);
+    expect(n.take()).toEqual([]);
   });
 });
 
