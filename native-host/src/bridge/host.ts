@@ -1,12 +1,16 @@
 import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { DoctorReport } from '../../../shared/doctor';
+import type { RequestId } from '../../../shared/envelope';
 import { MAX_MESSAGE_TO_BROWSER, MAX_REQUEST_BYTES, PROTOCOL_VERSION } from '../../../shared/limits';
-import type { ErrorReply, Event } from '../../../shared/protocol';
-import { HEADER_BYTES, encodeFrame, writeLength } from '../framing/encode';
+import type { ErrorReply } from '../../../shared/protocol';
+import { connectOrStart } from '../daemon/spawn';
 import { FrameDecoder, decodeJson } from '../framing/decoder';
+import { encodeFrame, frameBody } from '../framing/encode';
+import { messageOf } from '../framing/message';
 import type { Logger } from '../log';
 import type { Paths } from '../paths';
-import { connectOrStart } from '../daemon/spawn';
+import { type RelayAction, RelayState } from './relay';
 
 export interface HostOptions {
   paths: Paths;
@@ -15,9 +19,12 @@ export interface HostOptions {
   stdin?: NodeJS.ReadableStream;
   stdout?: NodeJS.WritableStream;
   exit?: (code: number) => void;
+  /** Runs the doctor's checks (tests pass their own). */
+  doctor?: () => Promise<DoctorReport>;
 }
 
-const BRIDGE_ID_PREFIX = 'vidqueue-bridge:';
+/** The bridge's hello goes out alone on a fresh connection, before any relayed request. */
+const HELLO_ID = 0;
 
 /** Sends the bridge's own hello and waits for its answer; the decoder goes on to relay the rest. */
 function handshake(s: Socket, timeoutMs = 3000): Promise<FrameDecoder> {
@@ -34,7 +41,7 @@ function handshake(s: Socket, timeoutMs = 3000): Promise<FrameDecoder> {
         if (d.kind !== 'frame') continue;
         const json = decodeJson(d.body);
         const msg = json.ok ? (json.value as { id?: unknown; ok?: boolean; error?: { message: string } }) : null;
-        if (msg?.id !== `${BRIDGE_ID_PREFIX}hello`) continue;
+        if (msg?.id !== HELLO_ID) continue;
         cleanup();
         if (msg.ok) resolve(decoder);
         else {
@@ -54,143 +61,98 @@ function handshake(s: Socket, timeoutMs = 3000): Promise<FrameDecoder> {
     s.on('data', onData);
     s.on('close', onClose);
     s.on('error', onClose);
-    s.write(encodeFrame({ id: `${BRIDGE_ID_PREFIX}hello`, type: 'hello', params: { protocolVersion: PROTOCOL_VERSION, client: 'bridge' } }));
+    s.write(encodeFrame({ id: HELLO_ID, type: 'hello', params: { protocolVersion: PROTOCOL_VERSION, client: 'bridge' } }));
   });
 }
 
 /**
  * `vidqueue host`: what the browser starts. A relay between the browser's stdio
  * (native-messaging frames) and the user's daemon, which it starts when needed. It owns
- * nothing: when stdin ends it goes away within a second, and the downloads go on.
+ * nothing: when stdin ends it goes away within a second, and the downloads go on. Every
+ * decision is made by `RelayState`; this file only performs them.
  */
 export function runHost(o: HostOptions): void {
   const stdin = o.stdin ?? process.stdin;
   const stdout = o.stdout ?? process.stdout;
   const exit = o.exit ?? ((code: number) => process.exit(code));
   const { log } = o;
-
-  const toBrowser = (message: ErrorReply | Event) => stdout.write(encodeFrame(message));
+  const relay = new RelayState();
   const fromBrowser = new FrameDecoder(MAX_REQUEST_BYTES);
-  const pending = new Set<string | number>();
-  const backlog: Buffer[] = [];
   let socket: Socket | null = null;
-  let connecting: Promise<void> | null = null;
-  let subscribed = false;
-  let daemonSaidStopping = false;
-  let everConnected = false;
+  let connecting = false;
   let closing = false;
+  let retryDelay = 50;
 
-  const connect = (): Promise<void> => {
-    connecting ??= (async () => {
-      let delay = 50;
-      for (;;) {
-        try {
-          const s = await connectOrStart(o.paths, o.cliPath);
-          // A dying daemon can still accept a connection for an instant: only an answered hello counts.
-          const fromDaemon = await handshake(s);
-          attach(s, fromDaemon);
-          return;
-        } catch (err) {
-          log.warn('could not reach the daemon', err);
-          failPending(`Could not reach the VidQueue daemon: ${(err as Error).message}`);
-          if (closing) return;
-          await sleep(delay);
-          delay = Math.min(delay * 2, 5000);
+  const perform = (actions: RelayAction[]) => {
+    for (const a of actions) {
+      if (a.kind === 'to-browser') stdout.write(encodeFrame(a.message));
+      else if (a.kind === 'relay-to-browser') stdout.write(frameBody(a.body));
+      else if (a.kind === 'to-daemon') socket?.write(encodeFrame(a.message));
+      else if (a.kind === 'connect') connect();
+      else if (a.kind === 'doctor') void answerDoctor(a.id);
+    }
+  };
+
+  const connect = () => {
+    if (connecting || socket || closing) return;
+    connecting = true;
+    void (async () => {
+      try {
+        const s = await connectOrStart(o.paths, o.cliPath);
+        // A dying daemon can still accept a connection for an instant: only an answered hello counts.
+        const decoder = await handshake(s);
+        connecting = false;
+        retryDelay = 50;
+        attach(s, decoder);
+      } catch (err) {
+        connecting = false;
+        log.warn('could not reach the daemon', err);
+        const { actions, retry } = relay.connectFailed((err as Error).message);
+        perform(actions);
+        if (retry && !closing) {
+          await sleep(retryDelay);
+          retryDelay = Math.min(retryDelay * 2, 5000);
+          connect();
         }
       }
-    })().finally(() => {
-      connecting = null;
-    });
-    return connecting;
+    })();
   };
 
   const attach = (s: Socket, fromDaemon: FrameDecoder) => {
     socket = s;
-    daemonSaidStopping = false;
     s.on('data', (chunk: Buffer) => {
-      for (const d of fromDaemon.push(chunk)) if (d.kind === 'frame') relayToBrowser(d.body);
+      for (const d of fromDaemon.push(chunk)) {
+        if (d.kind !== 'frame') continue;
+        const json = decodeJson(d.body);
+        if (json.ok) perform(relay.fromDaemon(json.value, d.body, MAX_MESSAGE_TO_BROWSER));
+      }
     });
     s.on('error', (err) => log.warn('daemon connection error', err));
     s.on('close', () => {
       if (socket !== s) return;
       socket = null;
-      failPending('The VidQueue daemon went away before it answered; send the request again');
-      if (closing) return;
-      // A crash: start a new daemon now (it recovers the queue). A clean stop: wait to be asked.
-      if (!daemonSaidStopping) void connect();
+      perform(relay.closed());
     });
-    if (everConnected) {
-      // A new daemon: restore the subscription, and tell the views to fetch again.
-      if (subscribed) s.write(encodeFrame({ id: `${BRIDGE_ID_PREFIX}subscribe`, type: 'subscribe', params: {} }));
-      toBrowser({ event: 'daemon.reconnected', data: {} });
-    }
-    everConnected = true;
-    for (const frame of backlog.splice(0)) s.write(frame);
+    perform(relay.attached());
   };
 
-  const relayToBrowser = (body: Buffer) => {
-    const json = decodeJson(body);
-    if (json.ok && json.value && typeof json.value === 'object') {
-      const msg = json.value as { id?: unknown; event?: unknown };
-      if (typeof msg.id === 'string' && msg.id.startsWith(BRIDGE_ID_PREFIX)) return;
-      if (msg.id !== undefined) pending.delete(msg.id as string | number);
-      if (msg.event === 'daemon.stopping') daemonSaidStopping = true;
-    }
-    if (body.length > MAX_MESSAGE_TO_BROWSER) {
-      const id = json.ok ? ((json.value as { id?: string | number }).id ?? null) : null;
-      toBrowser({ id, ok: false, error: { code: 'INTERNAL', message: `A reply of ${body.length} bytes is over the 1 MiB native messaging limit` } });
-      return;
-    }
-    const header = Buffer.allocUnsafe(HEADER_BYTES);
-    writeLength(header, body.length);
-    stdout.write(Buffer.concat([header, body]));
-  };
-
-  const answerDoctor = async (id: string | number) => {
+  // One doctor run at a time; requests that arrive while it runs share its answer.
+  let doctorRun: Promise<DoctorReport> | null = null;
+  const runDoctor = o.doctor ?? (async () => (await import('../doctor/context')).doctorReport(o.paths));
+  const answerDoctor = async (id: RequestId) => {
     try {
-      const { doctorReport } = await import('../doctor/context');
-      stdout.write(encodeFrame({ id, ok: true, result: await doctorReport(o.paths) }));
+      doctorRun ??= runDoctor().finally(() => (doctorRun = null));
+      stdout.write(encodeFrame({ id, ok: true, result: await doctorRun }));
     } catch (err) {
-      toBrowser({ id, ok: false, error: { code: 'INTERNAL', message: `doctor failed: ${(err as Error).message}` } });
+      stdout.write(encodeFrame({ id, ok: false, error: { code: 'INTERNAL', message: `doctor failed: ${(err as Error).message}` } } satisfies ErrorReply));
     }
-  };
-
-  const failPending = (message: string) => {
-    for (const id of pending) toBrowser({ id, ok: false, error: { code: 'DAEMON_UNAVAILABLE', message } });
-    pending.clear();
   };
 
   stdin.on('data', (chunk: Buffer) => {
     for (const d of fromBrowser.push(chunk)) {
-      if (d.kind === 'oversized') {
-        toBrowser({
-          id: null,
-          ok: false,
-          error: { code: 'FRAME_TOO_LARGE', message: `Message of ${d.length} bytes refused: the limit is ${d.limit} bytes` },
-        });
-        continue;
-      }
-      // Note ids (to answer them if the daemon dies) and subscriptions (to restore them).
-      const json = decodeJson(d.body);
-      if (json.ok && json.value && typeof json.value === 'object') {
-        const req = json.value as { id?: unknown; type?: unknown };
-        const hasId = typeof req.id === 'string' || typeof req.id === 'number';
-        if (req.type === 'doctor' && hasId) {
-          // Answered here, not by the daemon: the report matters most when the daemon is broken.
-          void answerDoctor(req.id as string | number);
-          continue;
-        }
-        if (hasId) pending.add(req.id as string | number);
-        if (req.type === 'subscribe') subscribed = true;
-      }
-      const header = Buffer.allocUnsafe(HEADER_BYTES);
-      writeLength(header, d.body.length);
-      const frame = Buffer.concat([header, d.body]);
-      if (socket) socket.write(frame);
-      else {
-        backlog.push(frame);
-        void connect();
-      }
+      const m = messageOf(d);
+      if (!m.ok) stdout.write(encodeFrame(m.reply));
+      else perform(relay.fromBrowser(m.value, MAX_REQUEST_BYTES));
     }
   });
 
@@ -201,7 +163,7 @@ export function runHost(o: HostOptions): void {
     // Answers already asked for get 900 ms to arrive; the bridge is gone 1 s after stdin ends at most.
     const deadline = Date.now() + 900;
     const finish = () => {
-      if (pending.size > 0 && Date.now() < deadline) {
+      if (relay.unanswered > 0 && Date.now() < deadline) {
         setTimeout(finish, 10);
         return;
       }
@@ -217,5 +179,5 @@ export function runHost(o: HostOptions): void {
   stdin.on('error', shutdown);
   stdout.on('error', shutdown);
 
-  void connect();
+  connect();
 }

@@ -29,6 +29,7 @@ export function connectSocket(path: string, timeoutMs = 2000): Promise<Socket> {
  */
 export class DaemonClient extends EventEmitter<{ event: [Event]; close: [] }> {
   private nextId = 1;
+  private closed = false;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
 
   private constructor(private readonly socket: Socket) {
@@ -42,6 +43,7 @@ export class DaemonClient extends EventEmitter<{ event: [Event]; close: [] }> {
       }
     });
     socket.on('close', () => {
+      this.closed = true;
       const err = new VidQueueError('DAEMON_UNAVAILABLE', 'The connection to the daemon closed');
       for (const p of this.pending.values()) p.reject(err);
       this.pending.clear();
@@ -66,7 +68,11 @@ export class DaemonClient extends EventEmitter<{ event: [Event]; close: [] }> {
     return c;
   }
 
+  /** A request after the connection closed rejects at once: nothing would ever answer it. */
   request<T extends RequestType>(type: T, params: ParamsOf<T>): Promise<ResultOf[T]> {
+    if (this.closed || this.socket.destroyed || !this.socket.writable) {
+      return Promise.reject(new VidQueueError('DAEMON_UNAVAILABLE', `The connection to the daemon is closed; ${type} was not sent`));
+    }
     const id = this.nextId++;
     return new Promise<ResultOf[T]>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });

@@ -22,3 +22,11 @@ export function encodeFrame(message: unknown): Buffer {
   frame.write(json, HEADER_BYTES, 'utf8');
   return frame;
 }
+
+/** A body already encoded (relayed as it came): its header in front, in one buffer. */
+export function frameBody(body: Buffer): Buffer {
+  const frame = Buffer.allocUnsafe(HEADER_BYTES + body.length);
+  writeLength(frame, body.length);
+  body.copy(frame, HEADER_BYTES);
+  return frame;
+}
