@@ -4,11 +4,12 @@ import { join } from 'node:path';
 import { VidQueueError } from '../../../shared/errors';
 import { type Event, type EventData, type EventType, errorReply, parseRequest } from '../../../shared/protocol';
 import type { Decoded } from '../framing/decoder';
-import { decodeJson } from '../framing/decoder';
+import { messageOf } from '../framing/message';
+import { diskFullError, isDiskFull } from '../faults/disk';
 import type { Logger } from '../log';
 import type { Paths } from '../paths';
 import { Queue } from '../queue/queue';
-import { openDatabase } from '../store/db';
+import { type DatabaseReset, isCorruption, openOrSetAside } from '../store/db';
 import { JobStore } from '../store/jobs';
 import { NoticeStore } from '../store/notices';
 import { SettingsStore } from '../store/settings';
@@ -43,10 +44,30 @@ export async function startDaemon(o: DaemonOptions): Promise<DaemonStart> {
   const lock = await acquireLock(join(paths.dataDir, 'daemon.lock'), paths.socket);
   if (!lock) return { started: false, reason: 'already-running' };
 
-  const db = openDatabase(paths.database);
+  let opened: ReturnType<typeof openOrSetAside>;
+  try {
+    opened = openOrSetAside(paths.database);
+  } catch (err) {
+    lock.release();
+    throw databaseError(paths.database, err);
+  }
+  const { db } = opened;
   const store = new JobStore(db);
   const settings = new SettingsStore(db, SettingsStore.defaultsFor(paths.defaultDownloadDir));
-  await recover(store, settings.get().downloadDir, log);
+  const notices = new NoticeStore(db);
+  if (opened.reset) tellDatabaseReset(opened.reset, notices, log);
+  try {
+    await recover(store, settings.get().downloadDir, log);
+  } catch (err) {
+    // On a full disk recovery cannot write everything: the daemon still starts and answers,
+    // and what was left is put right at the next start.
+    if (!isDiskFull(err)) {
+      db.close();
+      lock.release();
+      throw err;
+    }
+    log.warn('recovery could not finish: the disk is full; it is finished at the next start');
+  }
 
   const connections = new Set<Connection>();
   const broadcast = <E extends EventType>(event: E, data: EventData[E]) => {
@@ -89,7 +110,7 @@ export async function startDaemon(o: DaemonOptions): Promise<DaemonStart> {
   const handlers = createHandlers({
     queue,
     settings,
-    notices: new NoticeStore(db),
+    notices,
     version: o.version,
     settingsChanged: (s) => {
       broadcast('settings.updated', { settings: s });
@@ -100,40 +121,24 @@ export async function startDaemon(o: DaemonOptions): Promise<DaemonStart> {
     doctor: async () => (await import('../doctor/context')).doctorReport(paths),
   });
 
-  const onFrame = (conn: Connection, decoded: Decoded) => {
-    if (decoded.kind === 'oversized') {
-      conn.send({
-        id: null,
-        ok: false,
-        error: { code: 'FRAME_TOO_LARGE', message: `Message of ${decoded.length} bytes refused: the limit is ${decoded.limit} bytes` },
-      });
-      return;
-    }
-    const json = decodeJson(decoded.body);
-    if (!json.ok) {
-      conn.send({ id: null, ok: false, error: { code: 'INVALID_JSON', message: json.message } });
-      return;
-    }
-    const parsed = parseRequest(json.value);
-    if (!parsed.ok) {
-      conn.send({ id: parsed.id, ok: false, error: parsed.error });
-      return;
-    }
+  /** One request, answered once; never throws. */
+  const onFrame = async (conn: Connection, decoded: Decoded): Promise<void> => {
+    const m = messageOf(decoded);
+    if (!m.ok) return conn.send(m.reply);
+    const parsed = parseRequest(m.value);
+    if (!parsed.ok) return conn.send({ id: parsed.id, ok: false, error: parsed.error });
     const { request } = parsed;
     if (stopping && request.type !== 'hello') {
-      conn.send({ id: request.id, ok: false, error: { code: 'DAEMON_STOPPING', message: 'The daemon is stopping; try again in a moment' } });
-      return;
+      return conn.send({ id: request.id, ok: false, error: { code: 'DAEMON_STOPPING', message: 'The daemon is stopping; try again in a moment' } });
     }
     const handler = handlers[request.type] as (p: unknown, c: Connection) => unknown;
-    Promise.resolve()
-      .then(() => handler(request.params, conn))
-      .then(
-        (result) => conn.send({ id: request.id, ok: true, result } as never),
-        (err: unknown) => {
-          if (!(err instanceof VidQueueError)) log.error(`${request.type} failed`, err);
-          conn.send(errorReply(request.id, err));
-        },
-      );
+    try {
+      conn.send({ id: request.id, ok: true, result: await handler(request.params, conn) } as never);
+    } catch (err) {
+      if (isDiskFull(err)) return conn.send(errorReply(request.id, diskFullError(paths.database, 'The request could not be saved')));
+      if (!(err instanceof VidQueueError)) log.error(`${request.type} failed`, err);
+      conn.send(errorReply(request.id, err));
+    }
   };
 
   const server: Server = createServer((socket) => {
@@ -230,4 +235,32 @@ function idleTimer(seconds: () => number, isIdle: () => boolean, onIdle: () => v
       }, s * 1000);
     },
   };
+}
+
+/** A damaged database was set aside: the user is told once, by whichever client asks first. */
+function tellDatabaseReset(reset: DatabaseReset, notices: NoticeStore, log: Logger): void {
+  const message =
+    `VidQueue's queue database could not be read (${reset.reason}), so it was set aside as ${reset.movedTo} ` +
+    'and a new, empty queue was started. The download history and any downloads that were waiting in it are no longer listed; ' +
+    `files already downloaded are untouched. To look inside the old one: sqlite3 '${reset.movedTo}' .recover`;
+  log.warn(message);
+  try {
+    notices.add('DATABASE_RESET', message);
+  } catch (err) {
+    log.error('could not record the notice', err);
+  }
+}
+
+/** Why the database cannot be opened, with what to do about it. */
+function databaseError(file: string, err: unknown): Error {
+  if (err instanceof VidQueueError) return err;
+  if (isDiskFull(err)) return diskFullError(file, 'VidQueue cannot open its database');
+  const code = (err as { code?: string }).code ?? '';
+  const why = (err as Error).message;
+  const fix = isCorruption(err)
+    ? `it is damaged and could not be set aside: move it away (mv '${file}' '${file}.old') and try again`
+    : /READONLY|CANTOPEN|EACCES|EPERM|EROFS/.test(code + why)
+      ? `check that ${file} and its folder are yours and writable`
+      : 'see the daemon log for details';
+  return new VidQueueError('DAEMON_UNAVAILABLE', `VidQueue cannot open its database ${file} (${why}): ${fix}`);
 }

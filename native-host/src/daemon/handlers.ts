@@ -1,12 +1,14 @@
-import { constants, promises as fs } from 'node:fs';
+import { type BigIntStats, constants, promises as fs } from 'node:fs';
+import { basename } from 'node:path';
 import type { DoctorReport } from '../../../shared/doctor';
 import { VidQueueError } from '../../../shared/errors';
 import { PROTOCOL_VERSION, type ParsedRequest, type ResultOf } from '../../../shared/protocol';
 import type { Settings } from '../../../shared/settings';
 import { openOnDesktop } from '../desktop/open';
+import { assertSafeMediaName } from '../downloader/file-types';
 import { ensureDir } from '../downloader/files';
 import type { Queue } from '../queue/queue';
-import { cleanTitle } from '../queue/runner';
+import { cleanTitle } from '../../../shared/title';
 import type { NoticeStore } from '../store/notices';
 import type { SettingsStore } from '../store/settings';
 import type { Connection } from './connection';
@@ -57,15 +59,8 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     'jobs.remove': (p) => queue.remove(p.jobId, p.deleteFile ?? false),
     'jobs.clear': () => ({ jobIds: queue.clear() }),
     'jobs.open': async (p) => {
-      const job = queue.get(p.jobId);
-      if (job.status !== 'completed' || !job.filePath) {
-        throw new VidQueueError('INVALID_TRANSITION', `Job ${job.id} is ${job.status}: only a completed job has a file to open`, 'jobId');
-      }
-      try {
-        await fs.access(job.filePath);
-      } catch {
-        throw new VidQueueError('NOT_FOUND', `The file of job ${job.id} is no longer there: ${job.filePath}`, 'jobId');
-      }
+      const job = queue.fileOf(p.jobId);
+      if (!p.reveal) await assertOpenable(job.id, job.filePath, job.fileIdentity);
       await openOnDesktop(job.filePath, p.reveal ?? false);
       return { opened: job.filePath };
     },
@@ -96,5 +91,22 @@ async function checkWritableFolder(dir: string): Promise<void> {
       `Invalid \`settings.downloadDir\`: \`${dir}\` cannot be used as the download folder (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
       'settings.downloadDir',
     );
+  }
+}
+
+/**
+ * Only a media or subtitle file that is still the one the job downloaded is handed to the
+ * desktop's opener: not a file that took its name since, not a link, not a `.desktop`.
+ */
+async function assertOpenable(jobId: number, file: string, identity: { ino: string; size: number } | null): Promise<void> {
+  assertSafeMediaName(basename(file));
+  let st: BigIntStats;
+  try {
+    st = await fs.lstat(file, { bigint: true });
+  } catch {
+    throw new VidQueueError('NOT_FOUND', `The file of job ${jobId} is no longer there: ${file}`, 'jobId');
+  }
+  if (!st.isFile() || (identity && (String(st.ino) !== identity.ino || Number(st.size) !== identity.size))) {
+    throw new VidQueueError('UNSAFE_FILE_TYPE', `${file} is no longer the file job ${jobId} downloaded (it was replaced or changed since); it was not opened`, 'jobId');
   }
 }

@@ -1,4 +1,6 @@
 import Database from 'better-sqlite3';
+import { VidQueueError } from '../../../shared/errors';
+import { isCorruption } from '../store/db';
 
 /**
  * The single-instance lock: an exclusive SQLite lock on a file of its own. The operating
@@ -13,7 +15,7 @@ export class InstanceLock {
     try {
       db = new Database(file, { timeout: 0 });
     } catch (err) {
-      throw new Error(`Cannot open the lock file ${file}: ${(err as Error).message}`);
+      throw lockError(file, err);
     }
     try {
       db.pragma('locking_mode = EXCLUSIVE');
@@ -23,7 +25,7 @@ export class InstanceLock {
     } catch (err) {
       db.close();
       if ((err as { code?: string }).code?.startsWith('SQLITE_BUSY')) return null;
-      throw new Error(`Cannot lock ${file}: ${(err as Error).message}`);
+      throw lockError(file, err);
     }
   }
 
@@ -34,4 +36,11 @@ export class InstanceLock {
       this.db.close();
     }
   }
+}
+
+function lockError(file: string, err: unknown): VidQueueError {
+  const fix = isCorruption(err)
+    ? `it is damaged: remove it (rm '${file}') and try again; it holds nothing else`
+    : `check that ${file} and its folder are yours and writable`;
+  return new VidQueueError('DAEMON_UNAVAILABLE', `VidQueue cannot take its lock ${file} (${(err as Error).message}): ${fix}`);
 }

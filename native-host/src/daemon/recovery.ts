@@ -1,6 +1,8 @@
 import { promises as fs } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { isFinished } from '../../../shared/job';
 import { STAGING_FOLDER, removeStaging } from '../downloader/files';
+import { isDiskFull } from '../faults/disk';
 import type { Logger } from '../log';
 import type { JobStore } from '../store/jobs';
 import { groupMembers } from '../terminate/group';
@@ -10,48 +12,52 @@ export interface RecoveryReport {
   requeued: number[];
   killedGroups: number[];
   removedFolders: string[];
+  /** Writes the database refused (a full disk): they are made at the next start. */
+  postponed: number;
 }
-
-const LIVE = new Set(['queued', 'downloading', 'paused']);
 
 /**
  * Runs when the daemon starts, before it takes requests: whatever a crash left behind is
  * put right. Downloads cut off go back to the queue and resume from their staging
  * folders; their processes, if they outlived the daemon, are stopped; staging folders
- * that belong to no live job are deleted.
+ * that belong to no live job are deleted. What needs no database write comes first (it
+ * frees space), and a write refused by a full disk is left for the next start.
  */
 export async function recover(store: JobStore, downloadDir: string, log: Logger): Promise<RecoveryReport> {
-  const report: RecoveryReport = { requeued: [], killedGroups: [], removedFolders: [] };
+  const report: RecoveryReport = { requeued: [], killedGroups: [], removedFolders: [], postponed: 0 };
+  const write = (what: () => void) => {
+    try {
+      what();
+    } catch (err) {
+      if (!isDiskFull(err)) throw err;
+      report.postponed++;
+    }
+  };
 
   // 1. Process groups recorded for jobs: nothing runs yet, so every one of them is an orphan.
-  for (const job of store.withPgid()) {
+  const withPgid = store.withPgid();
+  for (const job of withPgid) {
     const pgid = job.pgid!;
-    const members = groupMembers(pgid);
     // The pgid may have been reused by an unrelated program: only a group whose processes
-    // name this job's staging folder is ours.
-    const ours = members.some((m) => (job.stagingDir ? m.cmdline.includes(job.stagingDir) : /yt-dlp|ffmpeg/.test(m.cmdline)));
+    // run in this job's staging folder (yt-dlp runs there; ffmpeg inherits it) is ours.
+    const ours = groupMembers(pgid).some((m) =>
+      job.stagingDir && m.cwd !== null ? m.cwd === job.stagingDir || m.cwd.startsWith(`${job.stagingDir}/`) : /yt-dlp|ffmpeg/.test(m.cmdline),
+    );
     if (ours) {
       log.warn(`job ${job.id}: stopping process group ${pgid} left by a previous daemon`);
       await killGroup(pgid, CANCEL_SCHEDULE).catch((err) => log.error(`job ${job.id}: could not stop group ${pgid}`, err));
       report.killedGroups.push(pgid);
     }
-    store.patch(job.id, { pgid: null });
   }
 
-  // 2. Downloads cut off by the crash go back to the queue; paused ones stay paused.
-  for (const job of store.withStatus('downloading')) {
-    store.apply(job.id, 'requeue', { progress: { ...job.progress, speed: null, eta: null } });
-    report.requeued.push(job.id);
-  }
-
-  // 3. Staging folders: keep those of live jobs, delete the rest.
+  // 2. Staging folders: keep those of live jobs (and a finished file that could not be moved, for its retry), delete the rest.
   const keep = new Set<string>();
   const roots = new Set<string>([join(downloadDir, STAGING_FOLDER)]);
+  const forgotten: number[] = [];
   for (const job of store.withStagingDir()) {
     roots.add(dirname(job.stagingDir!));
-    // A job whose finished file could not be moved keeps it there, for its retry.
-    if (LIVE.has(job.status) || job.error?.code === 'OUTPUT_FAILED') keep.add(job.stagingDir!);
-    else store.patch(job.id, { stagingDir: null });
+    if (!isFinished(job.status) || job.error?.code === 'OUTPUT_FAILED') keep.add(job.stagingDir!);
+    else forgotten.push(job.id);
   }
   for (const root of roots) {
     let entries: string[];
@@ -68,7 +74,17 @@ export async function recover(store: JobStore, downloadDir: string, log: Logger)
     }
     if (entries.every((e) => !keep.has(join(root, e)))) await fs.rmdir(root).catch(() => {});
   }
-  if (report.requeued.length || report.killedGroups.length || report.removedFolders.length) {
+
+  // 3. The records: no process, no forgotten folder; downloads cut off go back to the queue (paused ones stay paused).
+  for (const job of withPgid) write(() => store.patch(job.id, { pgid: null }));
+  for (const id of forgotten) write(() => store.patch(id, { stagingDir: null }));
+  for (const job of store.withStatus('downloading')) {
+    write(() => {
+      store.apply(job.id, 'requeue', { progress: { ...job.progress, speed: null, eta: null } });
+      report.requeued.push(job.id);
+    });
+  }
+  if (report.requeued.length || report.killedGroups.length || report.removedFolders.length || report.postponed) {
     log.info('recovered after an unclean stop', report);
   }
   return report;

@@ -1,3 +1,4 @@
+import { basename, dirname, relative } from 'node:path';
 import type { Preset } from '../../../shared/job';
 
 export interface YtDlpOptions {
@@ -5,9 +6,8 @@ export interface YtDlpOptions {
   /** The page the video was found on, sent as Referer. */
   referer: string | null;
   preset: Preset;
-  /** The job's own folder: yt-dlp writes partial and finished files only here. */
-  stagingDir: string;
-  ffmpegPath: string | null;
+  /** How yt-dlp reaches ffmpeg (`ffmpegPlan`); null when there is none: only single-file formats then. */
+  ffmpeg: FfmpegPlan | null;
 }
 
 /** Marks the lines of stdout that are ours (yt-dlp may print other things there). */
@@ -15,20 +15,33 @@ export const PROGRESS_PREFIX = 'VQP ';
 export const FILE_PREFIX = 'VQF ';
 export const INFO_PREFIX = 'VQI ';
 
-const FORMATS: Record<Preset, string> = {
+/** Video and audio merged by ffmpeg when they come apart; `<=?` keeps formats of unknown height. */
+const MERGED: Record<Preset, string> = {
   best: 'bv*+ba/b',
-  // `<=?` keeps formats whose height is unknown (a direct file link, most HLS variants without it).
   '1080p': 'bv*[height<=?1080]+ba/b[height<=?1080]/b',
   '720p': 'bv*[height<=?720]+ba/b[height<=?720]/b',
   audio: 'ba/b',
 };
 
+/** Without ffmpeg nothing can be merged: a format that is one file already, or none. */
+const SINGLE_FILE: Record<Preset, string> = {
+  best: 'b',
+  '1080p': 'b[height<=?1080]/b',
+  '720p': 'b[height<=?720]/b',
+  // Audio as the site has it (m4a, webm…); extracting it from a video needs ffmpeg.
+  audio: 'ba',
+};
+
 const PROGRESS_FIELDS = 'status,downloaded_bytes,total_bytes,total_bytes_estimate,speed,eta,fragment_index,fragment_count,filename';
+const INFO_FIELDS = 'title,id,requested_formats,filesize,filesize_approx,format_id,height,ext';
 
 /**
- * The argument vector for one yt-dlp run. No shell ever sees it; `--` ends the options so
- * the URL can never be read as one. User config files are ignored so that nothing but
- * these arguments decides where files go.
+ * The argument vector for one yt-dlp run, which runs in the job's staging folder. No path
+ * is ever an argument: yt-dlp expands `$VAR` and `~` in the paths it is given, so a
+ * download folder named `dl-$HOME` would send files elsewhere. Every path here is relative
+ * to the staging folder (the working directory), and the output template names no folder.
+ * No shell ever sees the vector; `--` ends the options so the URL can never be read as one;
+ * user config files are ignored so that nothing but these arguments decides where files go.
  */
 export function buildYtDlpArgs(o: YtDlpOptions): string[] {
   const args = [
@@ -40,18 +53,17 @@ export function buildYtDlpArgs(o: YtDlpOptions): string[] {
     '--progress-template',
     `download:${PROGRESS_PREFIX}%(progress.{${PROGRESS_FIELDS}})j %(info.format_id)j`,
     '--print',
-    `video:${INFO_PREFIX}%(.{title,id,requested_formats,filesize,filesize_approx})j`,
+    `video:${INFO_PREFIX}%(.{${INFO_FIELDS}})j`,
     '--print',
     `after_move:${FILE_PREFIX}%(filepath)j`,
-    // Partial files in <staging>/part, the finished file in <staging>: both on the destination's filesystem.
+    // Partial files in ./part, the finished file in . (the staging folder): on the destination's filesystem.
     '-P',
-    o.stagingDir,
-    '-P',
-    `temp:${o.stagingDir}/part`,
+    'temp:part',
     '-o',
     '%(title).180B [%(id).40B].%(ext)s',
     '--continue',
     '--no-mtime',
+    '--no-cache-dir',
     '--retries',
     '5',
     '--fragment-retries',
@@ -59,12 +71,31 @@ export function buildYtDlpArgs(o: YtDlpOptions): string[] {
     '--socket-timeout',
     '30',
     '-f',
-    FORMATS[o.preset],
+    (o.ffmpeg ? MERGED : SINGLE_FILE)[o.preset],
   ];
-  if (o.preset === 'audio') args.push('-x', '--audio-format', 'm4a');
-  else args.push('--merge-output-format', 'mp4/mkv');
-  if (o.ffmpegPath) args.push('--ffmpeg-location', o.ffmpegPath);
+  if (o.preset === 'audio' && o.ffmpeg) args.push('-x', '--audio-format', 'm4a');
+  else if (o.ffmpeg) args.push('--merge-output-format', 'mp4/mkv');
+  if (o.ffmpeg?.location) args.push('--ffmpeg-location', o.ffmpeg.location);
   if (o.referer) args.push('--referer', o.referer);
   args.push('--', o.url);
   return args;
+}
+
+/** How yt-dlp finds ffmpeg: on PATH (its folder put first), or by a relative path. */
+export type FfmpegPlan = { pathDir: string; location: null } | { pathDir: null; location: string };
+
+/**
+ * yt-dlp expands `$VAR` (and a leading `~`) in `--ffmpeg-location`: an absolute path through
+ * a folder such as `tools-$HOME` would be read as another path. A binary named ffmpeg is
+ * found through PATH instead (PATH is never expanded); another name is given relative to
+ * the staging folder, which leaves out the part of the path the two share. Null when even
+ * that would be expanded: the caller says so.
+ */
+export function ffmpegPlan(ffmpegPath: string, stagingDir: string, platform: NodeJS.Platform = process.platform): FfmpegPlan | null {
+  const name = basename(ffmpegPath).toLowerCase();
+  if (name === 'ffmpeg' || name === 'ffmpeg.exe') return { pathDir: dirname(ffmpegPath), location: null };
+  const rel = relative(stagingDir, ffmpegPath);
+  const expandable = platform === 'win32' ? /[$%]/ : /\$/;
+  if (expandable.test(rel) || rel.startsWith('~')) return null;
+  return { pathDir: null, location: rel };
 }

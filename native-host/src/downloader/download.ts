@@ -1,25 +1,32 @@
+import { delimiter } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { execa as ExecaFn } from 'execa';
 import { type KillSchedule, killGroup } from '../terminate/kill';
 import { type OutputLine, parseOutputLine } from './progress';
+import { errorText, readableLine } from './ytdlp-errors';
 
 export interface Exit {
   exitCode: number | null;
   signal: string | null;
   /** The finished file yt-dlp reported (`after_move`), if it got that far. */
   file: string | null;
-  /** yt-dlp's `ERROR:` lines, else the last lines of stderr. */
+  /** yt-dlp's `ERROR:` lines, else the last lines of stderr (boilerplate stripped). */
   errorText: string;
 }
 
 export interface DownloadOptions {
   ytdlp: string;
   args: string[];
+  /** The job's staging folder: every path yt-dlp is given is relative to it. */
   cwd: string;
+  /** Put first on yt-dlp's PATH (where ffmpeg is), when set. */
+  pathDir?: string | null;
   onLine: (line: OutputLine) => void;
 }
 
-const STDERR_KEEP = 20;
+/** Lines of stderr kept for the error message; longer lines are cut. */
+const STDERR_KEEP = 40;
+const MAX_LINE = 8192;
 
 let execa: typeof ExecaFn | null = null;
 
@@ -53,7 +60,12 @@ export class Download {
       stdin: 'ignore',
       buffer: false,
       reject: false,
-      env: { PYTHONUNBUFFERED: '1', PYTHONIOENCODING: 'utf-8', PYTHONUTF8: '1' },
+      env: {
+        PYTHONUNBUFFERED: '1',
+        PYTHONIOENCODING: 'utf-8',
+        PYTHONUTF8: '1',
+        ...(o.pathDir ? { PATH: [o.pathDir, process.env.PATH ?? ''].filter(Boolean).join(delimiter) } : {}),
+      },
     });
     const pid = child.pid;
     if (pid === undefined) {
@@ -61,8 +73,7 @@ export class Download {
       return new Download(-1, failed);
     }
     let file: string | null = null;
-    const errors: string[] = [];
-    const tail: string[] = [];
+    const lines: string[] = [];
     const stdoutDone = new Promise<void>((resolve) => {
       const rl = createInterface({ input: child.stdout!, crlfDelay: Infinity });
       rl.on('line', (line) => {
@@ -73,14 +84,32 @@ export class Download {
       });
       rl.on('close', resolve);
     });
+    // Split on \n only: yt-dlp writes `ERROR: \r[download] Got error: …`, and a reader that
+    // also splits on \r loses the error behind the carriage return.
     const stderrDone = new Promise<void>((resolve) => {
-      const rl = createInterface({ input: child.stderr!, crlfDelay: Infinity });
-      rl.on('line', (line) => {
-        if (line.startsWith('ERROR:')) errors.push(line.slice(6).trim());
-        tail.push(line);
-        if (tail.length > STDERR_KEEP) tail.shift();
+      let partial = '';
+      const keep = (raw: string) => {
+        const line = readableLine(raw.slice(0, MAX_LINE));
+        if (!line) return;
+        lines.push(line);
+        // The ERROR lines are what matter: drop the oldest other line first.
+        if (lines.length > STDERR_KEEP) {
+          const drop = lines.findIndex((l) => !l.startsWith('ERROR:'));
+          lines.splice(drop === -1 ? 0 : drop, 1);
+        }
+      };
+      child.stderr!.setEncoding('utf8');
+      child.stderr!.on('data', (chunk: string) => {
+        partial += chunk;
+        const parts = partial.split('\n');
+        partial = parts.pop()!.slice(-MAX_LINE);
+        for (const p of parts) keep(p);
       });
-      rl.on('close', resolve);
+      child.stderr!.on('end', () => {
+        keep(partial);
+        resolve();
+      });
+      child.stderr!.on('error', () => resolve());
     });
     const done = (async (): Promise<Exit> => {
       const result = await child;
@@ -89,7 +118,7 @@ export class Download {
         exitCode: result.exitCode ?? null,
         signal: result.signal ?? null,
         file,
-        errorText: (errors.length > 0 ? errors.join('\n') : tail.join('\n')).slice(0, 4000),
+        errorText: errorText(lines),
       };
     })();
     return new Download(pid, done);

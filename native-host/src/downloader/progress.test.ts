@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ProgressTracker, Throttle, parseOutputLine } from './progress';
+import { ProgressTracker, parseOutputLine } from './progress';
 
 const line = (p: object, fmt = '"18"') => `VQP ${JSON.stringify(p)} ${fmt}`;
 
@@ -74,35 +74,19 @@ describe('ProgressTracker', () => {
     expect(t.update({ status: 'downloading', downloaded_bytes: 710, total_bytes: 1000 }, '18').percent).toBeCloseTo(71);
     expect(t.complete(1000)).toMatchObject({ percent: 100, downloadedBytes: 1000, totalBytes: 1000 });
   });
-});
 
-describe('Throttle', () => {
-  afterEach(() => vi.useRealTimers());
-
-  it('emits at most once per interval and never loses the latest value', () => {
-    vi.useFakeTimers();
-    const sent: number[] = [];
-    const t = new Throttle<number>(250, (v) => sent.push(v), () => Date.now());
-    for (let i = 1; i <= 100; i++) {
-      t.push(i);
-      vi.advanceTimersByTime(10); // 100 values in 1 s
-    }
-    vi.advanceTimersByTime(300);
-    expect(sent.length).toBeLessThanOrEqual(5);
-    expect(sent[0]).toBe(1);
-    expect(sent.at(-1)).toBe(100);
+  it('ends with done = total = the file it left, even when more went over the network (audio extracted from a video)', () => {
+    const t = new ProgressTracker();
+    t.update({ status: 'finished', downloaded_bytes: 3_000_000, total_bytes: 3_000_000 }, '18');
+    const end = t.complete(95_000);
+    expect(end).toMatchObject({ percent: 100, downloadedBytes: 95_000, totalBytes: 95_000, totalIsEstimate: false });
   });
 
-  it('flush sends the final value at once and cancel drops what is held', () => {
-    vi.useFakeTimers();
-    const sent: number[] = [];
-    const t = new Throttle<number>(250, (v) => sent.push(v), () => Date.now());
-    t.push(1);
-    t.push(2);
-    t.flush(3);
-    t.push(4);
-    t.cancel();
-    vi.advanceTimersByTime(1000);
-    expect(sent).toEqual([1, 3]);
+  it('never shows more done than the total while an estimate is overtaken (HLS)', () => {
+    const t = new ProgressTracker();
+    const p = t.update({ status: 'downloading', downloaded_bytes: 2_500_000, total_bytes_estimate: 2_400_000, fragment_index: 8, fragment_count: 8 }, '0');
+    expect(p.downloadedBytes).toBeLessThanOrEqual(p.totalBytes!);
+    expect(p.totalIsEstimate).toBe(true);
+    expect(p.percent).toBeLessThanOrEqual(99.9);
   });
 });

@@ -19,6 +19,9 @@ export interface RawInfo {
   id?: string | null;
   filesize?: number | null;
   filesize_approx?: number | null;
+  format_id?: string | null;
+  height?: number | null;
+  ext?: string | null;
 }
 
 export interface RawFormat {
@@ -155,10 +158,13 @@ export class ProgressTracker {
     } else {
       percent = this.current.percent;
     }
+    const downloadedBytes = Math.max(downloaded, this.current.downloadedBytes);
+    // Never "2.4 MiB of 2.3 MiB": a total that the bytes overtook was only an estimate.
+    const overtaken = total !== null && downloadedBytes > total;
     this.current = {
-      downloadedBytes: Math.max(downloaded, this.current.downloadedBytes),
-      totalBytes: total,
-      totalIsEstimate: isEstimate,
+      downloadedBytes,
+      totalBytes: overtaken ? downloadedBytes : total,
+      totalIsEstimate: isEstimate || overtaken,
       speed: num(p.speed),
       eta: num(p.eta),
       fragmentIndex: num(p.fragment_index),
@@ -168,10 +174,14 @@ export class ProgressTracker {
     return this.current;
   }
 
-  /** The final progress of a completed job: everything, 100 %. */
+  /**
+   * The final progress of a completed job: 100 %, and the size of the file it left, both as
+   * total and as done. What went over the network may differ (audio extracted from a
+   * larger video, HLS segments remuxed): the job is measured by its result.
+   */
   complete(fileSize: number | null): JobProgress {
-    const total = fileSize ?? this.current.totalBytes ?? this.current.downloadedBytes;
-    this.current = { ...this.current, downloadedBytes: Math.max(this.current.downloadedBytes, total), totalBytes: total, totalIsEstimate: false, speed: null, eta: 0, percent: 100 };
+    const size = fileSize ?? this.current.totalBytes ?? this.current.downloadedBytes;
+    this.current = { ...this.current, downloadedBytes: size, totalBytes: size, totalIsEstimate: false, speed: null, eta: 0, percent: 100 };
     return this.current;
   }
 
@@ -183,54 +193,5 @@ export class ProgressTracker {
     if (missing > 0 && (unseen.length < missing || unseen.some((x) => x === null))) return { total: null, isEstimate: false };
     const total = states.reduce((a, s) => a + (s.total ?? 0), 0) + unseen.reduce<number>((a, x) => a + (x ?? 0), 0);
     return { total, isEstimate: states.some((s) => s.estimate) || missing > 0 };
-  }
-}
-
-/**
- * At most one emission per `intervalMs` for a job; the latest value is never lost: a
- * value held back is sent when the interval ends, and `flush` sends the final one at once.
- */
-export class Throttle<T> {
-  private last = -Infinity;
-  private pending: { value: T } | null = null;
-  private timer: ReturnType<typeof setTimeout> | null = null;
-
-  constructor(
-    private readonly intervalMs: number,
-    private readonly emit: (value: T) => void,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  push(value: T): void {
-    const elapsed = this.now() - this.last;
-    if (elapsed >= this.intervalMs) {
-      this.send(value);
-      return;
-    }
-    this.pending = { value };
-    this.timer ??= setTimeout(() => {
-      this.timer = null;
-      if (this.pending) this.send(this.pending.value);
-    }, this.intervalMs - elapsed);
-  }
-
-  /** Sends what is held back now (or `value`), and stops the timer. */
-  flush(value?: T): void {
-    this.cancel();
-    if (value !== undefined) this.send(value);
-    else if (this.pending) this.send(this.pending.value);
-  }
-
-  /** Drops what is held back. */
-  cancel(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    this.pending = null;
-  }
-
-  private send(value: T): void {
-    this.pending = null;
-    this.last = this.now();
-    this.emit(value);
   }
 }

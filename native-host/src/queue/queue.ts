@@ -4,6 +4,7 @@ import { type Job, emptyProgress, isFinished } from '../../../shared/job';
 import type { JobPage } from '../../../shared/protocol';
 import { MAX_MESSAGE_TO_BROWSER } from '../../../shared/protocol';
 import { removeStaging } from '../downloader/files';
+import { writeOrFreeSpace } from '../faults/disk';
 import { findTool } from '../downloader/tools';
 import type { Logger } from '../log';
 import { type JobRecord, type JobStore, type NewJob, publicJob } from '../store/jobs';
@@ -70,6 +71,15 @@ export class Queue {
     return publicJob(this.o.store.require(id));
   }
 
+  /** A completed job's file and what it was when it was moved into place. */
+  fileOf(id: number): { id: number; filePath: string; fileIdentity: JobRecord['fileIdentity'] } {
+    const job = this.o.store.require(id);
+    if (job.status !== 'completed' || !job.filePath) {
+      throw new VidQueueError('INVALID_TRANSITION', `Job ${job.id} is ${job.status}: only a completed job has a file to open`, 'jobId');
+    }
+    return { id: job.id, filePath: job.filePath, fileIdentity: job.fileIdentity };
+  }
+
   /** A page of jobs: active ones in queue order, then the history, newest first. */
   list(cursor = 0, limit = 200): JobPage {
     const total = this.o.store.count();
@@ -91,12 +101,13 @@ export class Queue {
     if (runner) return this.stopRunner(runner, 'cancel');
     const job = this.o.store.require(id);
     const now = Date.now();
-    // Written first (a crash leaves a cancelled job whose folder recovery deletes), then deleted.
-    let cancelled = this.o.store.apply(id, 'cancel', {
-      cancelledAt: now,
-      finishedAt: now,
-      progress: { ...job.progress, speed: null, eta: null },
-    });
+    // Written first (a crash leaves a cancelled job whose folder recovery deletes), then
+    // deleted; on a full disk the folder goes first, to make room for the write.
+    const dir = job.stagingDir;
+    let cancelled = await writeOrFreeSpace(
+      () => this.o.store.apply(id, 'cancel', { cancelledAt: now, finishedAt: now, progress: { ...job.progress, speed: null, eta: null } }),
+      dir ? () => removeStaging(dir) : null,
+    );
     if (job.stagingDir) {
       try {
         await removeStaging(job.stagingDir);
@@ -142,6 +153,7 @@ export class Queue {
       cancelledAt: null,
       stagingDir: keep ? before.stagingDir : null,
       fileIdentity: null,
+      note: null,
       progress: emptyProgress(),
     });
     this.o.store.sendToBack(job.id);
@@ -197,22 +209,51 @@ export class Queue {
   expire(now = Date.now()): number[] {
     const days = this.o.settings.get().historyRetentionDays;
     if (days === 0) return [];
-    const ids = this.o.store.deleteAllFinished(now - days * 86_400_000);
+    let ids: number[];
+    try {
+      ids = this.o.store.deleteAllFinished(now - days * 86_400_000);
+    } catch (err) {
+      // Housekeeping: on a full disk it waits for the next hour.
+      this.o.log.warn('old history could not be removed now', err);
+      return [];
+    }
     if (ids.length > 0) this.o.events.jobsRemoved(ids);
     return ids;
   }
 
-  /** Starts queued jobs while there are free slots. */
+  /**
+   * Starts queued jobs while there are free slots. Never throws (it runs after every request
+   * and every settled download): a job that cannot be started now (the database refuses the
+   * write on a full disk) stays queued, and is tried again a little later.
+   */
   pump(): void {
     if (this.stopping) return;
     const free = this.o.settings.get().concurrency - this.running.size;
     if (free <= 0) return;
-    for (const job of this.o.store.nextQueued(free)) this.startRunner(job);
+    for (const job of this.o.store.nextQueued(free)) {
+      try {
+        this.startRunner(job);
+      } catch (err) {
+        this.o.log.error(`job ${job.id}: could not be started`, err);
+        this.retryPumpLater();
+        return;
+      }
+    }
+  }
+
+  private pumpTimer: ReturnType<typeof setTimeout> | null = null;
+  private retryPumpLater(): void {
+    this.pumpTimer ??= setTimeout(() => {
+      this.pumpTimer = null;
+      this.pump();
+    }, 10_000);
+    this.pumpTimer.unref();
   }
 
   /** Daemon shutdown: running downloads stop and go back to the queue, resumable. */
   async shutdown(): Promise<void> {
     this.stopping = true;
+    if (this.pumpTimer) clearTimeout(this.pumpTimer);
     await Promise.all([...this.running.values()].map((r) => r.stop('shutdown')));
   }
 

@@ -1,10 +1,12 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 
 export interface GroupMember {
   pid: number;
   /** The command line, NUL-separated arguments joined by spaces. */
   cmdline: string;
+  /** Its working directory, where the system says (Linux); null elsewhere. */
+  cwd: string | null;
 }
 
 /**
@@ -64,7 +66,13 @@ function linuxMembers(pgid: number): GroupMember[] {
     } catch {
       continue;
     }
-    members.push({ pid: Number(entry), cmdline });
+    let cwd: string | null = null;
+    try {
+      cwd = readlinkSync(`/proc/${entry}/cwd`);
+    } catch {
+      // not ours to read
+    }
+    members.push({ pid: Number(entry), cmdline, cwd });
   }
   return members;
 }
@@ -76,7 +84,7 @@ function psMembers(pgid: number): GroupMember[] {
       .split('\n')
       .map((l) => l.trim().match(/^(\d+)\s+(\d+)\s+(\S+)\s+(.*)$/))
       .filter((m): m is RegExpMatchArray => m !== null && Number(m[2]) === pgid && !m[3]!.startsWith('Z'))
-      .map((m) => ({ pid: Number(m[1]), cmdline: m[4]! }));
+      .map((m) => ({ pid: Number(m[1]), cmdline: m[4]!, cwd: null }));
   } catch {
     return [];
   }
