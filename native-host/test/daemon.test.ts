@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -314,18 +314,61 @@ describe('bad input over the socket', () => {
   });
 });
 
+describe('a client that stops reading', () => {
+  const rss = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
+
+  it('costs the daemon a bounded amount of memory, released when it goes', async () => {
+    const client = await env.client();
+    await client.request('settings.set', { settings: { concurrency: 1 } });
+    // List pages of ~800 KB each.
+    for (let i = 0; i < 300; i++) await client.request('jobs.add', { url: `https://example.invalid/${i}/${'x'.repeat(8000)}` });
+    await client.request('jobs.cancelAll', {});
+    const [daemon] = daemonPids();
+    const before = rss(daemon!);
+
+    const flood = connect(resolvePaths(env.env).socket);
+    await new Promise<void>((r) => flood.once('connect', () => r()));
+    flood.pause(); // never reads
+    const ask = Buffer.concat(Array.from({ length: 2000 }, (_, i) => encodeFrame({ id: i, type: 'jobs.list', params: { limit: 500 } })));
+    flood.write(ask);
+    await sleep(3000);
+    const during = rss(daemon!);
+    flood.destroy();
+    await sleep(1500);
+    const after = rss(daemon!);
+    // 2,000 pages of 800 KB would be 1.6 GB: the daemon takes up a few at a time and waits.
+    expect(during - before).toBeLessThan(120 * 1024 * 1024);
+    expect(after - before).toBeLessThan(120 * 1024 * 1024);
+    expect((await client.request('jobs.list', { limit: 1 })).total).toBe(300);
+  });
+});
+
 describe('pgid bookkeeping', () => {
-  it('records the process group of a running job and clears it when the job ends', async () => {
+  const readRow = async (id: number) => {
+    // The database is the daemon's alone while it runs (exclusive lock): read it when none runs.
+    const db = (await import('better-sqlite3')).default(resolvePaths(env.env).database, { readonly: true });
+    try {
+      return db.prepare('SELECT pgid, staging_dir FROM jobs WHERE id = ?').get(id) as { pgid: number | null; staging_dir: string | null };
+    } finally {
+      db.close();
+    }
+  };
+
+  it('records the process group of a running job (it runs in its staging folder) and clears it once the job ends', async () => {
     const client = await env.client();
     const { job } = await client.request('jobs.add', { url: slow() });
     await waitForJob(client, job.id, (j) => (j.progress.percent ?? 0) > 5);
-    const db = (await import('better-sqlite3')).default(resolvePaths(env.env).database, { readonly: true });
-    const row = db.prepare('SELECT pgid, staging_dir FROM jobs WHERE id = ?').get(job.id) as { pgid: number; staging_dir: string };
+    process.kill(daemonPids()[0]!, 'SIGKILL');
+    await sleep(100);
+    const row = await readRow(job.id);
     expect(row.pgid).toBeGreaterThan(1);
-    expect(readFileSync(`/proc/${row.pgid}/cmdline`, 'utf8')).toContain(row.staging_dir);
-    await client.request('jobs.cancel', { jobId: job.id });
-    expect(db.prepare('SELECT pgid FROM jobs WHERE id = ?').get(job.id)).toEqual({ pgid: null });
-    db.close();
+    expect(readlinkSync(`/proc/${row.pgid}/cwd`)).toBe(row.staging_dir);
+    // The next daemon stops that orphan group and clears the record; the job goes on and ends.
+    const next = await env.client('after-crash');
+    expect(existsSync(`/proc/${row.pgid}`) && !readFileSync(`/proc/${row.pgid}/stat`, 'utf8').includes(') Z ')).toBe(false);
+    await next.request('jobs.cancel', { jobId: job.id });
+    await env.cli(['stop']);
+    expect(await readRow(job.id)).toEqual({ pgid: null, staging_dir: null });
   });
 });
 

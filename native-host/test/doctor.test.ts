@@ -21,7 +21,7 @@ describe('vidqueue doctor', () => {
     expect((await cli(['install'])).exitCode).toBe(0);
     await env.client();
     const { code, report } = await doctor();
-    expect(report.checks.map((c) => c.id)).toEqual(['node', 'yt-dlp', 'ffmpeg', 'download-dir', 'manifest-chromium', 'daemon']);
+    expect(report.checks.map((c) => c.id)).toEqual(['node', 'yt-dlp', 'ffmpeg', 'download-dir', 'manifest-chromium', 'data-dir', 'daemon']);
     expect(check(report, 'manifest-chromium')!.status).toBe('ok');
     expect(check(report, 'daemon')).toMatchObject({ status: 'ok', detail: expect.stringContaining('Running') });
     expect(check(report, 'ffmpeg')!.status).toBe('ok');

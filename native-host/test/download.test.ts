@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Event } from '../../shared/protocol';
@@ -76,6 +77,9 @@ describe('downloads with real yt-dlp', () => {
     expect(done.status, JSON.stringify(done.error)).toBe('completed');
     expect(done.filePath).toMatch(/\.m4a$/);
     expect((await probe(done.filePath!)).codecs).toEqual(['aac']);
+    // Measured by what it left: never "3 MiB of 95 KiB".
+    const size = statSync(done.filePath!).size;
+    expect(done.progress).toMatchObject({ percent: 100, downloadedBytes: size, totalBytes: size, totalIsEstimate: false });
   });
 
   it('never overwrites: the same video twice gives two files', async () => {
@@ -105,13 +109,12 @@ describe('downloads with real yt-dlp', () => {
     expect(server.requests.some((r) => r.referer === 'http://127.0.0.1/source-page')).toBe(true);
   });
 
-  it('fails a URL yt-dlp cannot handle with its error, and cleans up', async () => {
+  it('fails a URL the server does not have with HTTP_404, yt-dlp\'s text as detail, and cleans up', async () => {
     const client = await env.client();
     const { job } = await client.request('jobs.add', { url: server.url('/missing.mp4') });
     const done = await waitForJob(client, job.id, finished);
     expect(done.status).toBe('failed');
-    expect(done.error?.code).toMatch(/DOWNLOAD_FAILED|UNSUPPORTED_URL/);
-    expect(done.error?.message).toMatch(/404/);
+    expect(done.error).toMatchObject({ code: 'HTTP_404', message: expect.stringContaining('(HTTP 404)'), detail: expect.stringContaining('HTTP Error 404') });
     expect(env.stagingFiles()).toEqual([]);
   });
 });
@@ -131,7 +134,7 @@ describe('missing tools', () => {
     }
   });
 
-  it('fails an audio job without ffmpeg, naming ffmpeg', async () => {
+  it('fails an audio job without ffmpeg (the video has no audio-only format), naming what is wrong with ffmpeg', async () => {
     const noFfmpeg = await createEnv({ VIDQUEUE_FFMPEG: '/nonexistent/ffmpeg' });
     try {
       const client = await noFfmpeg.client();
@@ -141,6 +144,61 @@ describe('missing tools', () => {
       expect(done.error?.message).toContain('`/nonexistent/ffmpeg`');
     } finally {
       await noFfmpeg.close();
+    }
+  });
+});
+
+describe('errors that say what happened', () => {
+  it('keeps yt-dlp\'s final error when the connection keeps dropping, as NETWORK with its text', async () => {
+    const client = await env.client();
+    const { job } = await client.request('jobs.add', { url: server.url(FIXTURES.progressive, { drop: 200_000 }) });
+    const done = await waitForJob(client, job.id, finished, 60_000);
+    expect(done.status).toBe('failed');
+    expect(done.error).toMatchObject({ code: 'NETWORK', message: expect.stringMatching(/network.*Retry/) });
+    expect(done.error!.detail).toMatch(/\S/);
+    expect(done.error!.detail).not.toMatch(/please report this issue/);
+    expect(done.error!.message).not.toMatch(/exited with code/);
+    expect(env.stagingFiles()).toEqual([]);
+  });
+
+  it('says the site refused the download (HTTP 403)', async () => {
+    const client = await env.client();
+    const { job } = await client.request('jobs.add', { url: server.url(FIXTURES.progressive, { status: 403 }) });
+    const done = await waitForJob(client, job.id, finished);
+    expect(done.error).toMatchObject({ code: 'HTTP_403', message: expect.stringContaining('refused the download (HTTP 403)'), detail: expect.stringContaining('403') });
+  });
+});
+
+describe('without ffmpeg', () => {
+  // yt-dlp looks for ffmpeg on PATH too: a PATH without it, and yt-dlp named by its full path.
+  const noFfmpeg = () => createEnv({ PATH: '/nonexistent', VIDQUEUE_YTDLP: '/usr/bin/yt-dlp' });
+
+  it('fails a download whose video and audio come apart (DASH) at once with FFMPEG_MISSING, leaving no unmerged parts', async () => {
+    const e = await noFfmpeg();
+    try {
+      const client = await e.client();
+      const { job } = await client.request('jobs.add', { url: server.url(FIXTURES.dash) });
+      const done = await waitForJob(client, job.id, finished);
+      expect(done).toMatchObject({ status: 'failed', error: { code: 'FFMPEG_MISSING', message: expect.stringContaining('needs ffmpeg') } });
+      expect(done.progress.downloadedBytes).toBe(0);
+      expect(e.stagingFiles()).toEqual([]);
+      expect(e.downloaded()).toEqual([]);
+    } finally {
+      await e.close();
+    }
+  });
+
+  it('downloads a format that is a single file instead, and says so in the job', async () => {
+    const e = await noFfmpeg();
+    try {
+      const client = await e.client();
+      const { job } = await client.request('jobs.add', { url: server.url(FIXTURES.progressive) });
+      const done = await waitForJob(client, job.id, finished);
+      expect(done.status, JSON.stringify(done.error)).toBe('completed');
+      expect(sha256(done.filePath!)).toBe(sha256(join(FIXTURE_DIR, FIXTURES.progressive)));
+      expect(done.note).toMatch(/^ffmpeg is not installed, so a format that is a single file was downloaded \(.*mp4\); install ffmpeg for the best quality\.$/);
+    } finally {
+      await e.close();
     }
   });
 });

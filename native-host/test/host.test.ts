@@ -1,9 +1,12 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type TestEnv, createEnv, finished, waitForJob } from './helpers/env';
 import { FIXTURES, FIXTURE_DIR } from './helpers/fixtures';
 import { HostProcess } from './helpers/host-process';
 import { type MediaServer, startMediaServer } from './helpers/media-server';
+import { resolvePaths } from '../src/paths';
 
 let server: MediaServer;
 let env: TestEnv;
@@ -118,5 +121,35 @@ describe('vidqueue host (the browser bridge)', () => {
     const added = await chrome.request(2, 'jobs.add', { url: server.url(FIXTURES.hls) });
     await firefox.next((m) => m.event === 'job.updated' && m.data.job.id === added.result.job.id && m.data.job.status === 'completed');
     expect(daemonPids()).toHaveLength(1);
+  });
+
+  it('never carries out a request it answered as failed: a request waiting for an unreachable daemon is answered once, and dropped', async () => {
+    // The daemon cannot start while its run folder is squatted by a file.
+    const { runDir } = resolvePaths(env.env);
+    mkdirSync(join(runDir, '..'), { recursive: true, mode: 0o700 });
+    writeFileSync(runDir, 'in the way');
+    const host = startHost();
+    const failed = await host.request(1, 'jobs.add', { url: server.url(FIXTURES.progressive) });
+    expect(failed).toMatchObject({ id: 1, ok: false, error: { code: 'DAEMON_UNAVAILABLE', message: expect.stringContaining(runDir) } });
+    // The way is cleared: the next request reaches a daemon, and the failed one is not run.
+    rmSync(runDir);
+    expect(await host.request(2, 'hello', hello)).toMatchObject({ ok: true });
+    await sleep(500);
+    expect(await host.request(3, 'jobs.list', {})).toMatchObject({ ok: true, result: { total: 0 } });
+    expect(host.messages.filter((m) => m.id === 1)).toHaveLength(1);
+  });
+
+  it('runs doctor once for 40 requests that arrive together, and answers each', async () => {
+    const runs = join(env.home, 'yt-dlp-runs.log');
+    const wrapper = join(env.home, 'yt-dlp');
+    writeFileSync(wrapper, `#!/bin/sh\necho run >> '${runs}'\nexec /usr/bin/yt-dlp "$@"\n`, { mode: 0o755 });
+    const host = new HostProcess({ ...env.env, VIDQUEUE_YTDLP: wrapper });
+    hosts.push(host);
+    const started = Date.now();
+    for (let i = 0; i < 40; i++) host.send({ id: `d${i}`, type: 'doctor', params: {} });
+    const replies = await Promise.all(Array.from({ length: 40 }, (_, i) => host.next((m) => m.id === `d${i}`, 60_000)));
+    expect(replies.every((r) => r.ok === true && Array.isArray(r.result.checks))).toBe(true);
+    expect(readFileSync(runs, 'utf8').trim().split('\n')).toHaveLength(1);
+    expect(Date.now() - started).toBeLessThan(15_000);
   });
 });

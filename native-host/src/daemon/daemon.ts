@@ -253,8 +253,9 @@ function tellDatabaseReset(reset: DatabaseReset, notices: NoticeStore, log: Logg
 
 /** Why the database cannot be opened, with what to do about it. */
 function databaseError(file: string, err: unknown): Error {
-  if (err instanceof VidQueueError) return err;
   if (isDiskFull(err)) return diskFullError(file, 'VidQueue cannot open its database');
+  // A database from a newer VidQueue, say: the message says what to do; the daemon cannot start.
+  if (err instanceof VidQueueError) return new VidQueueError('DAEMON_UNAVAILABLE', err.message);
   const code = (err as { code?: string }).code ?? '';
   const why = (err as Error).message;
   const fix = isCorruption(err)

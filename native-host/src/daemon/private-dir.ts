@@ -1,4 +1,4 @@
-import { chmodSync, lstatSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { VidQueueError } from '../../../shared/errors';
 
@@ -37,7 +37,15 @@ export function ensurePrivateDir(dir: string): void {
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    let code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    // A recursive mkdir says ENOENT for a read-only or forbidden parent: ask once more, plainly.
+    if (code === 'ENOENT' && existsSync(dirname(dir))) {
+      try {
+        mkdirSync(dir, { mode: 0o700 });
+      } catch (again) {
+        code = (again as NodeJS.ErrnoException).code ?? code;
+      }
+    }
     if (code !== 'EEXIST' && code !== 'ENOTDIR') {
       throw new VidQueueError(
         'DAEMON_UNAVAILABLE',

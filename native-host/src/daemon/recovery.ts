@@ -60,19 +60,23 @@ export async function recover(store: JobStore, downloadDir: string, log: Logger)
     else forgotten.push(job.id);
   }
   for (const root of roots) {
-    let entries: string[];
-    try {
-      entries = await fs.readdir(root);
-    } catch {
+    // Only a real folder is walked: a symlink in its place is removed, never followed
+    // (following it would delete files elsewhere). Only `job-N` entries are VidQueue's.
+    const st = await fs.lstat(root).catch(() => null);
+    if (!st) continue;
+    if (st.isSymbolicLink()) {
+      await fs.unlink(root).catch(() => {});
       continue;
     }
+    if (!st.isDirectory()) continue;
+    const entries = await fs.readdir(root).catch(() => [] as string[]);
     for (const entry of entries) {
       const dir = join(root, entry);
-      if (keep.has(dir)) continue;
+      if (keep.has(dir) || !/^job-\d+$/.test(entry)) continue;
       await removeStaging(dir);
       report.removedFolders.push(dir);
     }
-    if (entries.every((e) => !keep.has(join(root, e)))) await fs.rmdir(root).catch(() => {});
+    await fs.rmdir(root).catch(() => {});
   }
 
   // 3. The records: no process, no forgotten folder; downloads cut off go back to the queue (paused ones stay paused).

@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { VidQueueError } from '../../../shared/errors';
 import type { Paths } from '../paths';
 import { DaemonClient, connectSocket } from './client';
-import { ensurePrivateDir } from './private-dir';
+import { ensurePrivateDir, privateDirProblem } from './private-dir';
 import { READY_FD_VARIABLE, type StartStatus, readStartStatus } from './ready';
 
 const RETRYABLE = new Set(['ENOENT', 'ECONNREFUSED', 'ECONNRESET', 'EAGAIN', 'ETIMEDOUT']);
@@ -28,6 +28,9 @@ export async function connectOrStart(
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? '';
     if (!RETRYABLE.has(code)) {
+      // Most often the run folder is not what it should be: say exactly what.
+      const problem = privateDirProblem(paths.runDir);
+      if (problem) throw new VidQueueError('DAEMON_UNAVAILABLE', `${problem.detail}. ${problem.fix}.`);
       throw new VidQueueError('DAEMON_UNAVAILABLE', `Cannot connect to the VidQueue daemon at ${paths.socket} (${code || (err as Error).message}): check that ${paths.runDir} is yours`);
     }
   }

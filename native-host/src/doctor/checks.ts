@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { DEV_EXTENSION_ID, FIREFOX_ADDON_ID, NATIVE_HOST_NAME } from '../../../shared/identity';
 import type { DoctorCheck, DoctorReport } from '../../../shared/doctor';
+import { formatBytes } from '../../../shared/format';
 import { findTool } from '../downloader/tools';
 import { BROWSERS, browserLayout } from '../install/browsers';
 
@@ -20,11 +21,15 @@ export interface DoctorContext {
   /** Is the daemon reachable? Returns its version, or throws why not. */
   pingDaemon: () => Promise<string | null>;
   extensionIds: string[];
+  /** The daemon's own start-up checks (its folders, their disk, its database): `startupChecks`. */
+  startup: DoctorCheck[];
 }
 
 const MIN_NODE = [20, 19];
 const YTDLP_MAX_AGE_DAYS = 90;
 const LOW_SPACE = 1024 ** 3;
+/** The runner does not start a download with less than this free. */
+const NO_SPACE = 1024 ** 2;
 
 export function checkNode(version: string): DoctorCheck {
   const [major = 0, minor = 0] = version.replace(/^v/, '').split('.').map(Number);
@@ -92,9 +97,10 @@ export async function checkDownloadDir(dir: string): Promise<DoctorCheck> {
   try {
     const st = await fs.statfs(existing);
     const free = st.bavail * st.bsize;
-    const gib = (free / 1024 ** 3).toFixed(1);
-    if (free < LOW_SPACE) return { id: 'download-dir', title, status: 'warn', detail: `${dir}${note}: only ${gib} GiB free`, fix: 'Free some space, or choose another folder: `npx vidqueue settings downloadDir /path/to/folder`' };
-    return { id: 'download-dir', title, status: 'ok', detail: `${dir}${note}, ${gib} GiB free` };
+    const fix = 'Free some space, or choose another folder: `npx vidqueue settings downloadDir /path/to/folder`';
+    if (free < NO_SPACE) return { id: 'download-dir', title, status: 'fail', detail: `${dir}${note}: only ${formatBytes(free)} free; downloads cannot start`, fix };
+    if (free < LOW_SPACE) return { id: 'download-dir', title, status: 'warn', detail: `${dir}${note}: only ${formatBytes(free)} free`, fix };
+    return { id: 'download-dir', title, status: 'ok', detail: `${dir}${note}, ${formatBytes(free)} free` };
   } catch {
     return { id: 'download-dir', title, status: 'ok', detail: `${dir}${note}` };
   }
@@ -162,14 +168,17 @@ export function launcherProblem(launcher: string): string | null {
   return null;
 }
 
-export async function checkDaemon(ping: DoctorContext['pingDaemon']): Promise<DoctorCheck> {
+export async function checkDaemon(ping: DoctorContext['pingDaemon'], startup: DoctorCheck[] = []): Promise<DoctorCheck> {
+  const blocker = startup.find((c) => c.status === 'fail');
+  const cannotStart: DoctorCheck | null = blocker
+    ? { id: 'daemon', title: 'Daemon', status: 'fail', detail: `Not running, and it cannot start: ${blocker.detail}`, fix: blocker.fix ?? 'See the checks above' }
+    : null;
   try {
     const version = await ping();
-    return version === null
-      ? { id: 'daemon', title: 'Daemon', status: 'ok', detail: 'Not running; it starts when a browser or the CLI needs it' }
-      : { id: 'daemon', title: 'Daemon', status: 'ok', detail: `Running, VidQueue ${version}` };
+    if (version !== null) return { id: 'daemon', title: 'Daemon', status: 'ok', detail: `Running, VidQueue ${version}` };
+    return cannotStart ?? { id: 'daemon', title: 'Daemon', status: 'ok', detail: 'Not running; it starts when a browser or the CLI needs it' };
   } catch (err) {
-    return { id: 'daemon', title: 'Daemon', status: 'fail', detail: `The daemon does not answer: ${(err as Error).message}`, fix: 'Run `npx vidqueue daemon --foreground` to see why it stops' };
+    return cannotStart ?? { id: 'daemon', title: 'Daemon', status: 'fail', detail: `The daemon does not answer: ${(err as Error).message}`, fix: 'Run `npx vidqueue daemon --foreground` to see why it stops' };
   }
 }
 
@@ -180,7 +189,8 @@ export async function runDoctor(c: DoctorContext): Promise<DoctorReport> {
     await checkFfmpeg(c),
     await checkDownloadDir(c.downloadDir),
     ...checkManifests(c),
-    await checkDaemon(c.pingDaemon),
+    ...c.startup,
+    await checkDaemon(c.pingDaemon, c.startup),
   ];
   return { ok: checks.every((x) => x.status !== 'fail'), checks };
 }

@@ -4,6 +4,7 @@ import { DEV_EXTENSION_ID } from '../../../shared/identity';
 import { DaemonClient, connectSocket } from '../daemon/client';
 import type { Paths } from '../paths';
 import { runDoctor } from './checks';
+import { startupChecks } from './startup';
 
 /** Runs every check for this user: the daemon is asked, never started. */
 export async function doctorReport(paths: Paths, extensionIds: string[] = []): Promise<DoctorReport> {
@@ -31,6 +32,8 @@ export async function doctorReport(paths: Paths, extensionIds: string[] = []): P
     now: new Date(),
     downloadDir,
     extensionIds: [DEV_EXTENSION_ID, ...extensionIds],
+    // With no daemon to ask, the database is looked at here (a running daemon holds it alone).
+    startup: startupChecks(paths, { inspectDatabase: daemonVersion === null }),
     pingDaemon: async () => {
       if (daemonError) throw daemonError;
       return daemonVersion;

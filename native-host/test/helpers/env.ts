@@ -41,10 +41,13 @@ export function assertBuilt(): void {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first (npm test does)`);
 }
 
-/** A private VIDQUEUE_HOME with its own daemon, socket, database and download folder. */
-export async function createEnv(extra: Record<string, string> = {}): Promise<TestEnv> {
+/**
+ * A private VIDQUEUE_HOME with its own daemon, socket, database and download folder; made
+ * under `under` (a test's own disk) when given, else in the system's temporary folder.
+ */
+export async function createEnv(extra: Record<string, string> = {}, under = tmpdir()): Promise<TestEnv> {
   assertBuilt();
-  const home = mkdtempSync(join(tmpdir(), 'vq-test-'));
+  const home = mkdtempSync(join(under, 'vq-test-'));
   const env: Record<string, string> = { ...(process.env as Record<string, string>), VIDQUEUE_HOME: home, ...extra };
   const paths = resolvePaths(env);
   const clients: DaemonClient[] = [];

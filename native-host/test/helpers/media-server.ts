@@ -79,8 +79,16 @@ async function handle(
     res.end(body);
     return;
   }
-  const rel = normalize(decodeURIComponent(url.pathname)).replace(/^(\.\.[/\\])+/, '');
+  // `/as/<any name>?type=…`: the progressive clip under a name and content type the test picks.
+  const asName = url.pathname.startsWith('/as/');
+  const rel = asName ? 'progressive.mp4' : normalize(decodeURIComponent(url.pathname)).replace(/^(\.\.[/\\])+/, '');
   const file = join(root, rel);
+  const status = Number(url.searchParams.get('status') ?? 0);
+  if (status >= 400) {
+    res.writeHead(status, { 'content-type': 'text/plain' });
+    res.end(`status ${status}`);
+    return;
+  }
   let size: number;
   try {
     const st = await fs.stat(file);
@@ -95,12 +103,14 @@ async function handle(
   const stallAt = Number(url.searchParams.get('stallAt') ?? 0);
   const stallMs = Number(url.searchParams.get('stallMs') ?? 0);
   const segmentDelay = Number(url.searchParams.get('delay') ?? 0);
+  // `drop=N`: every response is cut off after N bytes (the connection is destroyed).
+  const drop = Number(url.searchParams.get('drop') ?? 0);
 
   let start = 0;
   let end = size - 1;
   const range = req.headers.range?.match(/^bytes=(\d*)-(\d*)$/);
   const headers: Record<string, string | number> = {
-    'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+    'content-type': url.searchParams.get('type') ?? (asName ? 'application/octet-stream' : (TYPES[extname(file)] ?? 'application/octet-stream')),
     'accept-ranges': 'bytes',
   };
   if (range) {
@@ -120,6 +130,12 @@ async function handle(
     return;
   }
   if (segmentDelay > 0) await sleep(segmentDelay);
+  if (drop > 0) {
+    const stream = createReadStream(file, { start, end: Math.min(end, start + drop - 1) });
+    stream.on('data', (c) => res.write(c));
+    stream.on('end', () => res.destroy());
+    return;
+  }
   if (!rate && !stallAt) {
     createReadStream(file, { start, end }).pipe(res);
     return;
