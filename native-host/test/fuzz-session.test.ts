@@ -58,7 +58,11 @@ describe('a random session against the real daemon', () => {
     const replies: { id: unknown; ok: boolean; result?: any; error?: { code: string } }[] = [];
     const decoder = new FrameDecoder(64 * 1024 * 1024);
     socket.on('data', (c: Buffer) => {
-      for (const d of decoder.push(c)) if (d.kind === 'frame') replies.push(decodeJson(d.body).ok ? ((decodeJson(d.body) as { value: never }).value) : { id: 'undecodable', ok: false });
+      for (const d of decoder.push(c)) {
+        if (d.kind !== 'frame') continue;
+        const json = decodeJson(d.body);
+        replies.push(json.ok ? (json.value as (typeof replies)[number]) : { id: 'undecodable', ok: false });
+      }
     });
     // Structured requests get unique ids, so each reply can be tied to what it answers.
     const messages = fc.sample(message, { numRuns: 400, seed: 20261122 }).map((m, i) => ((m as { kind?: string }).kind ? m : { id: `m${i}`, ...(m as object) }));

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, promises as fs, readdirSync, readFileSync } fr
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type ResultPromise, execa } from 'execa';
-import type { Job } from '../../../shared/job';
+import { type Job, isFinished } from '../../../shared/job';
 import type { Event } from '../../../shared/protocol';
 import type { DaemonClient } from '../../src/daemon/client';
 import { openClient } from '../../src/daemon/spawn';
@@ -135,4 +135,4 @@ export async function waitForJob(client: DaemonClient, id: number, predicate: (j
   });
 }
 
-export const finished = (j: Job) => ['completed', 'failed', 'cancelled'].includes(j.status);
+export const finished = (j: Job) => isFinished(j.status);
