@@ -20,31 +20,45 @@ export type ShapeProblem = { path: string; reason: 'depth' | 'size' };
 /**
  * Finds the first place where `value` nests deeper than `maxDepth`, or holds more than
  * `maxNodes` values. Iterative (an explicit stack), so a 4,000-deep array costs no call
- * stack, and it stops at the first problem: its work is bounded by `maxNodes`.
+ * stack; it counts children before it takes them, so a 300,000-wide array is refused
+ * without being walked; and a path is spelt out only for the problem it reports.
  */
 export function findShapeProblem(value: unknown, maxDepth = MAX_MESSAGE_DEPTH, maxNodes = MAX_MESSAGE_NODES): ShapeProblem | null {
-  const stack: { value: unknown; depth: number; path: string }[] = [{ value, depth: 0, path: '' }];
-  let nodes = 0;
+  type Entry = { value: unknown; depth: number; key: string; parent: Entry | null };
+  const stack: Entry[] = [{ value, depth: 0, key: '', parent: null }];
+  let seen = 1;
   while (stack.length > 0) {
     const top = stack.pop()!;
-    if (++nodes > maxNodes) return { path: top.path, reason: 'size' };
     const x = top.value;
     if (typeof x !== 'object' || x === null) continue;
-    if (top.depth >= maxDepth) return { path: top.path, reason: 'depth' };
+    if (top.depth >= maxDepth) return { path: pathOf(top), reason: 'depth' };
     if (Array.isArray(x)) {
-      for (let i = x.length - 1; i >= 0; i--) stack.push({ value: x[i], depth: top.depth + 1, path: childPath(top.path, `[${i}]`) });
+      if (seen + x.length > maxNodes) return { path: pathOf(top), reason: 'size' };
+      seen += x.length;
+      for (let i = x.length - 1; i >= 0; i--) stack.push({ value: x[i], depth: top.depth + 1, key: `[${i}]`, parent: top });
     } else {
-      for (const key of Object.keys(x)) stack.push({ value: (x as Record<string, unknown>)[key], depth: top.depth + 1, path: childPath(top.path, key) });
+      for (const key in x) {
+        if (!Object.hasOwn(x, key)) continue;
+        if (++seen > maxNodes) return { path: pathOf(top), reason: 'size' };
+        stack.push({ value: (x as Record<string, unknown>)[key], depth: top.depth + 1, key, parent: top });
+      }
     }
   }
   return null;
-}
 
-/** A readable path, kept short: `params.url[0][0]…`. */
-function childPath(parent: string, key: string): string {
-  if (parent.length > 60) return parent.endsWith('…') ? parent : `${parent}…`;
-  const safe = key.startsWith('[') ? key : key.length > 40 ? `${key.slice(0, 40)}…` : key;
-  return parent === '' ? safe : safe.startsWith('[') ? `${parent}${safe}` : `${parent}.${safe}`;
+  /** A readable path, kept short: `params.url[0][0]…`. */
+  function pathOf(e: Entry): string {
+    const keys: string[] = [];
+    for (let at: Entry | null = e; at?.parent; at = at.parent) keys.push(at.key);
+    keys.reverse();
+    let out = '';
+    for (const key of keys) {
+      if (out.length > 60) return `${out}…`;
+      const safe = key.startsWith('[') ? key : key.length > 40 ? `${key.slice(0, 40)}…` : key;
+      out = out === '' || safe.startsWith('[') ? `${out}${safe}` : `${out}.${safe}`;
+    }
+    return out;
+  }
 }
 
 export function isRequestId(id: unknown): id is RequestId {

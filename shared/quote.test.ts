@@ -28,11 +28,8 @@ describe('quote', () => {
     expect(q.length).toBeLessThan(120);
   });
 
-  it('quotes an array nested 100,000 deep without walking it, in bounded time', () => {
-    const start = performance.now();
-    const q = quote(nested(100_000));
-    expect(q).toBe('`[[[[[…]]]]]` (array)');
-    expect(performance.now() - start).toBeLessThan(50);
+  it('quotes an array nested 100,000 deep without walking it (JSON.stringify and String() overflow the stack)', () => {
+    expect(quote(nested(100_000))).toBe('`[[[[[…]]]]]` (array)');
   });
 
   it('stops at the length it shows, however wide the value', () => {

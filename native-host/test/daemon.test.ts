@@ -336,9 +336,10 @@ describe('a client that stops reading', () => {
     flood.destroy();
     await sleep(1500);
     const after = rss(daemon!);
-    // 2,000 pages of 800 KB would be 1.6 GB: the daemon takes up a few at a time and waits.
-    expect(during - before).toBeLessThan(120 * 1024 * 1024);
-    expect(after - before).toBeLessThan(120 * 1024 * 1024);
+    // 2,000 pages of 800 KB would be 1.6 GB: the daemon takes up a few at a time and waits
+    // (measured here: +37 MB, where it grew by 160 MB, and kept 230 MB after, before).
+    expect(during - before).toBeLessThan(64 * 1024 * 1024);
+    expect(after - before).toBeLessThan(64 * 1024 * 1024);
     expect((await client.request('jobs.list', { limit: 1 })).total).toBe(300);
   });
 });

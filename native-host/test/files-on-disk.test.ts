@@ -42,13 +42,18 @@ describe('staging folders are trusted only because the daemon made them', () => 
         symlinkSync(outside().dir, join(staging(), 'job-1', 'part'));
       },
     ],
-  ])('%s, planted before the job: nothing is written outside, and the download completes', async (_what, plant) => {
+  ])('%s, planted while the daemon runs, before the job: nothing is written outside, and the download completes', async (_what, plant) => {
+    // Planted after the daemon's start-up recovery has run (it clears what it finds at start).
+    const client = await env.client();
     mkdirSync(env.downloads, { recursive: true });
     plant();
     const o = outside();
-    const client = await env.client();
-    const { job } = await client.request('jobs.add', { url: server.url(FIXTURES.progressive) });
+    const { job } = await client.request('jobs.add', { url: server.url(FIXTURES.progressive, { rate: 1_500_000 }) });
     expect(job.id).toBe(1);
+    // While it downloads: nothing outside, and the folder it writes in is a real one.
+    await waitForJob(client, job.id, (j) => (j.progress.percent ?? 0) > 10);
+    expect(o.unchanged()).toBe(true);
+    expect(lstatSync(staging()).isDirectory() && lstatSync(join(staging(), 'job-1')).isDirectory() && lstatSync(join(staging(), 'job-1', 'part')).isDirectory()).toBe(true);
     const done = await waitForJob(client, job.id, finished);
     expect(done.status, JSON.stringify(done.error)).toBe('completed');
     expect(sha256(done.filePath!)).toBe(clip);
