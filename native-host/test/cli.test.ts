@@ -6,6 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { DEV_EXTENSION_ID, NATIVE_HOST_NAME } from '../../shared/identity';
 import type { Job } from '../../shared/job';
 import { encodeFrame } from '../src/framing/encode';
+import { resolvePaths } from '../src/paths';
+import { openDatabase } from '../src/store/db';
+import { NoticeStore } from '../src/store/notices';
 import { FrameDecoder, decodeJson } from '../src/framing/decoder';
 import { finished, waitForJob } from './helpers/env';
 import { FIXTURES, FIXTURE_DIR } from './helpers/fixtures';
@@ -70,6 +73,18 @@ describe('vidqueue CLI', () => {
     expect(r.exitCode).toBe(code);
     expect(r.stderr).toContain(message);
     expect(r.stdout).toBe('');
+  });
+
+  it('tells the daemon\'s notices once, on stderr, and keeps stdout pure JSON', async () => {
+    const db = openDatabase(resolvePaths(env.env).database);
+    new NoticeStore(db).add('DATABASE_RESET', 'The database was damaged; it was set aside as vidqueue.db.broken');
+    db.close();
+    const first = await env.cli(['ls', '--json']);
+    expect(first.exitCode, first.stderr).toBe(0);
+    expect(first.stderr).toBe('vidqueue: notice: The database was damaged; it was set aside as vidqueue.db.broken');
+    expect(JSON.parse(first.stdout)).toEqual({ jobs: [] });
+    const second = await env.cli(['ls', '--json']);
+    expect(second.stderr).toBe('');
   });
 
   it('prints errors as JSON on stdout with --json', async () => {

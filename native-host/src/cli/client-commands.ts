@@ -3,14 +3,13 @@ import { type Job, PRESETS, type Preset } from '../../../shared/job';
 import { quote } from '../../../shared/quote';
 import { SETTING_KEYS, type SettingKey, type Settings } from '../../../shared/settings';
 import { checkDownloadUrl } from '../../../shared/url';
-import { DaemonClient } from '../daemon/client';
-import { openClient } from '../daemon/spawn';
-import { connectSocket } from '../daemon/client';
+import { DaemonClient, connectSocket } from '../daemon/client';
 import { resolvePaths } from '../paths';
 import { EXIT } from './exit-codes';
 import { jobLine, printable, progressLine } from './format';
 import { parse } from './parse';
 import { UsageError } from './usage-error';
+import { tellNotices, withClient } from './with-client';
 
 export const CLIENT_COMMANDS = ['add', 'ls', 'list', 'cancel', 'pause', 'resume', 'retry', 'top', 'rm', 'clear', 'settings', 'stop'];
 
@@ -27,10 +26,6 @@ export async function clientCommand(command: string, args: string[], cliPath: st
     }
     throw err;
   }
-}
-
-function connect(cliPath: string): Promise<DaemonClient> {
-  return openClient(resolvePaths(), cliPath);
 }
 
 const out = (text: string) => process.stdout.write(`${text}\n`);
@@ -58,8 +53,7 @@ async function run(command: string, args: string[], cliPath: string): Promise<nu
       if (values.preset !== undefined && !PRESETS.includes(values.preset as Preset)) {
         throw new UsageError(`Unknown preset ${quote(values.preset)} for \`--preset\`; expected one of ${PRESETS.join(', ')}`);
       }
-      const client = await connect(cliPath);
-      try {
+      return withClient(cliPath, async (client) => {
         if (values.wait) await client.request('subscribe', {});
         const { job } = await client.request('jobs.add', {
           url: check.url,
@@ -72,15 +66,12 @@ async function run(command: string, args: string[], cliPath: string): Promise<nu
           return EXIT.OK;
         }
         return await waitFor(client, job, values.json === true);
-      } finally {
-        client.close();
-      }
+      });
     }
     case 'ls':
     case 'list': {
       const { values } = parse(args, { json: { type: 'boolean' } }, 0);
-      const client = await connect(cliPath);
-      try {
+      return withClient(cliPath, async (client) => {
         const jobs: Job[] = [];
         let cursor: number | null = 0;
         while (cursor !== null) {
@@ -92,26 +83,23 @@ async function run(command: string, args: string[], cliPath: string): Promise<nu
         else if (jobs.length === 0) out('No jobs.');
         else for (const j of jobs) out(jobLine(j));
         return EXIT.OK;
-      } finally {
-        client.close();
-      }
+      });
     }
     case 'cancel': {
       const { values, positionals } = parse(args, { all: { type: 'boolean' }, json: { type: 'boolean' } }, 1);
       if (values.all && positionals.length > 0) throw new UsageError('Give a job ID or --all, not both');
-      const client = await connect(cliPath);
-      try {
+      // Checked before connecting: a typo must not start the daemon.
+      const id = values.all ? 0 : jobId(positionals[0]);
+      return withClient(cliPath, async (client) => {
         if (values.all) {
           const { jobIds } = await client.request('jobs.cancelAll', {});
           out(values.json ? JSON.stringify({ jobIds }) : `cancelled ${jobIds.length} job(s)${jobIds.length ? `: ${jobIds.join(', ')}` : ''}`);
           return EXIT.OK;
         }
-        const { job } = await client.request('jobs.cancel', { jobId: jobId(positionals[0]) });
+        const { job } = await client.request('jobs.cancel', { jobId: id });
         printJob(job, values.json === true, 'cancelled');
         return EXIT.OK;
-      } finally {
-        client.close();
-      }
+      });
     }
     case 'pause':
     case 'resume':
@@ -120,37 +108,28 @@ async function run(command: string, args: string[], cliPath: string): Promise<nu
       const { values, positionals } = parse(args, { json: { type: 'boolean' } }, 1);
       const id = jobId(positionals[0]);
       const type = ({ pause: 'jobs.pause', resume: 'jobs.resume', retry: 'jobs.retry', top: 'jobs.moveToTop' } as const)[command];
-      const client = await connect(cliPath);
-      try {
+      return withClient(cliPath, async (client) => {
         const { job } = await client.request(type, { jobId: id });
         printJob(job, values.json === true, ({ pause: 'paused', resume: 'resumed', retry: 'retried', top: 'moved to top' } as const)[command]);
         return EXIT.OK;
-      } finally {
-        client.close();
-      }
+      });
     }
     case 'rm': {
       const { values, positionals } = parse(args, { 'delete-file': { type: 'boolean' }, json: { type: 'boolean' } }, 1);
       const id = jobId(positionals[0]);
-      const client = await connect(cliPath);
-      try {
+      return withClient(cliPath, async (client) => {
         const result = await client.request('jobs.remove', { jobId: id, deleteFile: values['delete-file'] === true });
         out(values.json ? JSON.stringify(result) : `removed job ${id}${result.fileDeleted ? ' and its file' : ''}`);
         return EXIT.OK;
-      } finally {
-        client.close();
-      }
+      });
     }
     case 'clear': {
       const { values } = parse(args, { json: { type: 'boolean' } }, 0);
-      const client = await connect(cliPath);
-      try {
+      return withClient(cliPath, async (client) => {
         const { jobIds } = await client.request('jobs.clear', {});
         out(values.json ? JSON.stringify({ jobIds }) : `removed ${jobIds.length} finished job(s) from the history`);
         return EXIT.OK;
-      } finally {
-        client.close();
-      }
+      });
     }
     case 'settings': {
       const { values, positionals } = parse(args, { json: { type: 'boolean' } }, 2);
@@ -158,8 +137,7 @@ async function run(command: string, args: string[], cliPath: string): Promise<nu
       if (key !== undefined && !SETTING_KEYS.includes(key as SettingKey)) {
         throw new UsageError(`Unknown setting ${quote(key)}; expected one of ${SETTING_KEYS.join(', ')}`);
       }
-      const client = await connect(cliPath);
-      try {
+      return withClient(cliPath, async (client) => {
         let settings: Settings;
         if (value !== undefined) {
           settings = (await client.request('settings.set', { settings: { [key!]: settingValue(key as SettingKey, value) } })).settings;
@@ -169,9 +147,7 @@ async function run(command: string, args: string[], cliPath: string): Promise<nu
         if (key !== undefined) out(values.json ? JSON.stringify({ [key]: settings[key as SettingKey] }) : String(settings[key as SettingKey]));
         else out(values.json ? JSON.stringify({ settings }) : Object.entries(settings).map(([k, v]) => `${k} = ${v}`).join('\n'));
         return EXIT.OK;
-      } finally {
-        client.close();
-      }
+      });
     }
     case 'stop': {
       parse(args, {}, 0);
@@ -184,6 +160,7 @@ async function run(command: string, args: string[], cliPath: string): Promise<nu
         return EXIT.OK;
       }
       const client = await DaemonClient.fromSocket(socket, 'cli');
+      await tellNotices(client);
       const closed = new Promise<void>((r) => client.once('close', () => r()));
       await client.request('daemon.stop', {});
       // Running downloads stop and go back to the queue; they resume at the next start.
