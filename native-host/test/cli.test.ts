@@ -5,6 +5,7 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { DEV_EXTENSION_ID, NATIVE_HOST_NAME } from '../../shared/identity';
 import type { Job } from '../../shared/job';
+import { COMMANDS } from '../src/cli/commands';
 import { encodeFrame } from '../src/framing/encode';
 import { resolvePaths } from '../src/paths';
 import { openDatabase } from '../src/store/db';
@@ -85,6 +86,38 @@ describe('vidqueue CLI', () => {
     expect(JSON.parse(first.stdout)).toEqual({ jobs: [] });
     const second = await env.cli(['ls', '--json']);
     expect(second.stderr).toBe('');
+  });
+
+  it.each([...Object.keys(COMMANDS), 'list'])('vidqueue %s --help (and -h, and help COMMAND) prints its usage and options, exits 0 and does nothing else', async (command) => {
+    const home = join(env.home, 'user');
+    mkdirSync(join(home, '.config/chromium'), { recursive: true });
+    const opts = { env: { ...env.env, HOME: home } };
+    const [flag, named, short] = await Promise.all([env.cli([command, '--help'], opts), env.cli(['help', command], opts), env.cli([command, '-h'], opts)]);
+    const spec = COMMANDS[command === 'list' ? 'ls' : (command as keyof typeof COMMANDS)];
+    for (const r of [flag, named, short]) {
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(r.stderr).toBe('');
+      expect(r.stdout.split('\n')[0]).toBe(`Usage: vidqueue ${spec.usage}`);
+      for (const [name, o] of Object.entries(spec.options)) if (!('hidden' in o)) expect(r.stdout).toContain(`--${name}`);
+      expect(r.stdout).toBe(flag.stdout);
+    }
+    // Nothing started, nothing written.
+    expect(env.processes()).toEqual([]);
+    expect(existsSync(join(home, '.config/chromium/NativeMessagingHosts'))).toBe(false);
+    expect(existsSync(join(env.home, 'data'))).toBe(false);
+  });
+
+  it('`vidqueue help` lists every command; an unknown one is a usage error', async () => {
+    const all = await env.cli(['help']);
+    expect(all.exitCode).toBe(0);
+    for (const spec of Object.values(COMMANDS)) expect(all.stdout).toContain(`vidqueue ${spec.usage}`);
+    const unknown = await env.cli(['help', 'frobnicate']);
+    expect(unknown.exitCode).toBe(2);
+    expect(unknown.stderr).toContain('Unknown command `"frobnicate"`');
+    // After `--`, `--help` is an argument: here a URL, refused as one.
+    const literal = await env.cli(['add', '--', '--help']);
+    expect(literal.exitCode).toBe(3);
+    expect(literal.stderr).toContain('starts with "-"');
   });
 
   it('prints errors as JSON on stdout with --json', async () => {

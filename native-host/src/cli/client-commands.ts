@@ -5,6 +5,7 @@ import { SETTING_KEYS, type SettingKey, type Settings } from '../../../shared/se
 import { checkDownloadUrl } from '../../../shared/url';
 import { DaemonClient, connectSocket } from '../daemon/client';
 import { resolvePaths } from '../paths';
+import { COMMANDS } from './commands';
 import { EXIT } from './exit-codes';
 import { jobLine, printable, progressLine } from './format';
 import { parse } from './parse';
@@ -41,11 +42,7 @@ function jobId(value: string | undefined): number {
 async function run(command: string, args: string[], cliPath: string): Promise<number> {
   switch (command) {
     case 'add': {
-      const { values, positionals } = parse(
-        args,
-        { preset: { type: 'string' }, wait: { type: 'boolean' }, json: { type: 'boolean' }, 'page-url': { type: 'string' }, title: { type: 'string' } },
-        1,
-      );
+      const { values, positionals } = parse(args, COMMANDS.add);
       const url = positionals[0];
       if (!url) throw new UsageError('Missing URL: vidqueue add URL');
       const check = checkDownloadUrl(url);
@@ -70,7 +67,7 @@ async function run(command: string, args: string[], cliPath: string): Promise<nu
     }
     case 'ls':
     case 'list': {
-      const { values } = parse(args, { json: { type: 'boolean' } }, 0);
+      const { values } = parse(args, COMMANDS.ls);
       return withClient(cliPath, async (client) => {
         const jobs: Job[] = [];
         let cursor: number | null = 0;
@@ -86,7 +83,7 @@ async function run(command: string, args: string[], cliPath: string): Promise<nu
       });
     }
     case 'cancel': {
-      const { values, positionals } = parse(args, { all: { type: 'boolean' }, json: { type: 'boolean' } }, 1);
+      const { values, positionals } = parse(args, COMMANDS.cancel);
       if (values.all && positionals.length > 0) throw new UsageError('Give a job ID or --all, not both');
       // Checked before connecting: a typo must not start the daemon.
       const id = values.all ? 0 : jobId(positionals[0]);
@@ -105,7 +102,7 @@ async function run(command: string, args: string[], cliPath: string): Promise<nu
     case 'resume':
     case 'retry':
     case 'top': {
-      const { values, positionals } = parse(args, { json: { type: 'boolean' } }, 1);
+      const { values, positionals } = parse(args, COMMANDS[command]);
       const id = jobId(positionals[0]);
       const type = ({ pause: 'jobs.pause', resume: 'jobs.resume', retry: 'jobs.retry', top: 'jobs.moveToTop' } as const)[command];
       return withClient(cliPath, async (client) => {
@@ -115,7 +112,7 @@ async function run(command: string, args: string[], cliPath: string): Promise<nu
       });
     }
     case 'rm': {
-      const { values, positionals } = parse(args, { 'delete-file': { type: 'boolean' }, json: { type: 'boolean' } }, 1);
+      const { values, positionals } = parse(args, COMMANDS.rm);
       const id = jobId(positionals[0]);
       return withClient(cliPath, async (client) => {
         const result = await client.request('jobs.remove', { jobId: id, deleteFile: values['delete-file'] === true });
@@ -124,7 +121,7 @@ async function run(command: string, args: string[], cliPath: string): Promise<nu
       });
     }
     case 'clear': {
-      const { values } = parse(args, { json: { type: 'boolean' } }, 0);
+      const { values } = parse(args, COMMANDS.clear);
       return withClient(cliPath, async (client) => {
         const { jobIds } = await client.request('jobs.clear', {});
         out(values.json ? JSON.stringify({ jobIds }) : `removed ${jobIds.length} finished job(s) from the history`);
@@ -132,7 +129,7 @@ async function run(command: string, args: string[], cliPath: string): Promise<nu
       });
     }
     case 'settings': {
-      const { values, positionals } = parse(args, { json: { type: 'boolean' } }, 2);
+      const { values, positionals } = parse(args, COMMANDS.settings);
       const [key, value] = positionals;
       if (key !== undefined && !SETTING_KEYS.includes(key as SettingKey)) {
         throw new UsageError(`Unknown setting ${quote(key)}; expected one of ${SETTING_KEYS.join(', ')}`);
@@ -150,7 +147,7 @@ async function run(command: string, args: string[], cliPath: string): Promise<nu
       });
     }
     case 'stop': {
-      parse(args, {}, 0);
+      parse(args, COMMANDS.stop);
       const paths = resolvePaths();
       let socket;
       try {
