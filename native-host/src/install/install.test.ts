@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEV_EXTENSION_ID, DEV_EXTENSION_KEY, NATIVE_HOST_NAME } from '../../../shared/identity';
 import { sudoInvoker } from '../cli/install-command';
@@ -102,6 +102,34 @@ describe('install', () => {
     expect(report.sandboxed[0]!.steps.join(' ')).toContain('cannot start programs outside its sandbox');
     expect(report.sandboxed[1]!.steps.join(' ')).toContain('flatpak override --user --talk-name=org.freedesktop.Flatpak org.mozilla.firefox');
     expect(report.sandboxed[1]!.steps.join(' ')).toContain(`flatpak-spawn --host '${report.launcher}'`);
+  });
+
+  it('keeps its folders to the user (0700) in a per-user install, closing ones an older install left open', async () => {
+    const home = tmpHome();
+    mkdirSync(join(home, '.config/chromium'), { recursive: true });
+    const o = opts(home);
+    const report = await install(o);
+    expect(statSync(o.dataDir).mode & 0o777).toBe(0o700);
+    expect(statSync(dirname(report.launcher)).mode & 0o777).toBe(0o700);
+    chmodSync(o.dataDir, 0o755);
+    chmodSync(dirname(report.launcher), 0o755);
+    await install(o);
+    expect(statSync(o.dataDir).mode & 0o777).toBe(0o700);
+    expect(statSync(dirname(report.launcher)).mode & 0o777).toBe(0o700);
+  });
+
+  it('makes the folders of a system install readable by every user (0755), whatever the umask', async () => {
+    const root = tmpHome();
+    const umask = process.umask(0o077);
+    try {
+      const report = await install(opts('/home/u', { system: true, root, browsers: ['chrome'] }));
+      expect(statSync(dirname(report.launcher)).mode & 0o777).toBe(0o755);
+      expect(statSync(dirname(report.manifests[0]!.path)).mode & 0o777).toBe(0o755);
+      expect(statSync(join(root, 'etc/opt')).mode & 0o777).toBe(0o755);
+      expect(statSync(report.manifests[0]!.path).mode & 0o777).toBe(0o644);
+    } finally {
+      process.umask(umask);
+    }
   });
 
   it('writes into a given Chromium profile', async () => {

@@ -1,5 +1,5 @@
 import { existsSync, promises as fs } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { VidQueueError } from '../../../shared/errors';
 import { DEV_EXTENSION_ID, FIREFOX_ADDON_ID, NATIVE_HOST_NAME } from '../../../shared/identity';
 import { quote } from '../../../shared/quote';
@@ -173,16 +173,18 @@ async function writeOwned(file: string, text: string, mode: number, owner?: Inst
   if (owner) await fs.chown(file, owner.uid, owner.gid);
 }
 
-async function mkdirOwned(dir: string, owner?: InstallOptions['owner']): Promise<void> {
-  // Folders made for another user (through sudo) are theirs too, from the first one created.
+/**
+ * Makes `dir` and its missing parents. The folders made here get `mode` (set after mkdir:
+ * the umask must not decide, a root umask of 077 would hide system manifests from users)
+ * and, for an install run through sudo, go to the user who ran it.
+ */
+async function makeDir(dir: string, mode: number, owner?: InstallOptions['owner']): Promise<void> {
   const made = await fs.mkdir(dir, { recursive: true });
-  if (!owner || !made) return;
-  let d = dir;
-  while (d.startsWith(made) && d.length >= made.length) {
-    await fs.chown(d, owner.uid, owner.gid);
-    const parent = join(d, '..');
-    if (parent === d) break;
-    d = parent;
+  if (!made) return;
+  for (let d = dir; ; d = dirname(d)) {
+    await fs.chmod(d, mode);
+    if (owner) await fs.chown(d, owner.uid, owner.gid);
+    if (d === made || dirname(d) === d) break;
   }
 }
 
@@ -190,15 +192,23 @@ async function mkdirOwned(dir: string, owner?: InstallOptions['owner']): Promise
 export async function install(o: InstallOptions): Promise<InstallReport> {
   const ids = [...new Set([DEV_EXTENSION_ID, ...(o.extensionIds ?? []).map(checkExtensionId)])];
   const launcher = launcherPath(o);
-  await mkdirOwned(join(launcher, '..'), o.system ? undefined : o.owner);
-  await writeOwned(launcher, launcherScript(o), 0o755, o.system ? undefined : o.owner);
+  // Per user, VidQueue's folders are the user's alone (0700); system-wide, every user's browser reads them.
+  const dirMode = o.system ? 0o755 : 0o700;
+  const owner = o.system ? undefined : o.owner;
+  await makeDir(dirname(launcher), dirMode, owner);
+  if (!o.system) {
+    // Folders an older install left open (0755) are closed too.
+    await fs.chmod(o.dataDir, 0o700);
+    await fs.chmod(dirname(launcher), 0o700);
+  }
+  await writeOwned(launcher, launcherScript(o), 0o755, owner);
   const report: InstallReport = { launcher, manifests: [], registry: [], sandboxed: [] };
   for (const t of targets(o)) {
     const body = `${JSON.stringify(manifestFor(t.family, launcher, ids), null, 2)}\n`;
     for (const dir of t.dirs) {
-      await mkdirOwned(dir, o.system ? undefined : o.owner);
+      await makeDir(dir, dirMode, owner);
       const path = join(dir, `${NATIVE_HOST_NAME}.json`);
-      await writeOwned(path, body, 0o644, o.system ? undefined : o.owner);
+      await writeOwned(path, body, 0o644, owner);
       report.manifests.push({ browser: t.browser, path });
       if (o.platform === 'win32' && t.browser !== 'profile') {
         const key = `${o.system ? 'HKLM' : 'HKCU'}\\${WINDOWS_REGISTRY_KEYS[t.browser]}\\${NATIVE_HOST_NAME}`;
