@@ -69,6 +69,8 @@ describe('vidqueue CLI', () => {
     [['settings', 'concurrency', '0'], 3, 'INVALID_SETTING'],
     [['frobnicate'], 2, 'Unknown command `frobnicate`'],
     [['install', '--browser', 'netscape'], 2, 'Unknown browser `"netscape"`'],
+    [['install', '--extension-id', 'abc'], 2, 'Expected `--extension-id` to be 32 letters a–p (the id chrome://extensions shows), got `"abc"`'],
+    [['doctor', '--extension-id', 'abc'], 2, 'got `"abc"`'],
   ])('vidqueue %j exits %i and says %j', async (args, code, message) => {
     const r = await env.cli(args);
     expect(r.exitCode).toBe(code);
@@ -176,6 +178,19 @@ describe('vidqueue CLI', () => {
     const [frame] = new FrameDecoder(1 << 20).push(Buffer.from((await child).stdout));
     expect(frame?.kind === 'frame' && decodeJson(frame.body)).toMatchObject({ ok: true, value: { id: 'x', ok: true } });
     const un = await env.cli(['uninstall'], { env: { ...env.env, HOME: home } });
+    expect(un.stdout.match(/removed \w+ manifest/g)).toHaveLength(6);
+    for (const m of report.manifests) expect(existsSync(m.path)).toBe(false);
+  });
+
+  it('install --browser all registers every browser, whether it has a profile yet or not; uninstall --browser all removes them', async () => {
+    const home = join(env.home, 'user');
+    mkdirSync(home, { recursive: true });
+    const r = await env.cli(['install', '--browser', 'all', '--json'], { env: { ...env.env, HOME: home } });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as { manifests: { browser: string; path: string }[] };
+    expect(report.manifests.map((m) => m.browser)).toEqual(['chrome', 'chromium', 'brave', 'edge', 'vivaldi', 'firefox']);
+    for (const m of report.manifests) expect(existsSync(m.path)).toBe(true);
+    const un = await env.cli(['uninstall', '--browser', 'all'], { env: { ...env.env, HOME: home } });
     expect(un.stdout.match(/removed \w+ manifest/g)).toHaveLength(6);
     for (const m of report.manifests) expect(existsSync(m.path)).toBe(false);
   });

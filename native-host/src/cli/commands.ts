@@ -23,7 +23,7 @@ export interface CommandSpec {
 const json = { type: 'boolean', help: 'print one line of JSON on stdout' } as const;
 
 const installOptions = {
-  browser: { type: 'string', multiple: true, value: 'B', help: 'only this browser: chrome, chromium, brave, edge, vivaldi or firefox (repeatable; default: every browser that has a profile)' },
+  browser: { type: 'string', multiple: true, value: 'B', help: 'only this browser: chrome, chromium, brave, edge, vivaldi, firefox, or all of them (repeatable; default: every browser that has a profile)' },
   'user-data-dir': { type: 'string', value: 'DIR', help: 'one Chromium profile folder instead (its NativeMessagingHosts)' },
   'extension-id': { type: 'string', multiple: true, value: 'ID', help: 'allow this Chromium extension id (32 letters a–p, shown in chrome://extensions); repeatable' },
   system: { type: 'boolean', help: 'for every user of this computer (/etc, /Library, HKLM); needs root or an administrator' },

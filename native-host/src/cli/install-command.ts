@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { quote } from '../../../shared/quote';
 import { BROWSERS, type Browser } from '../install/browsers';
-import { type InstallOptions, install, uninstall } from '../install/install';
+import { type InstallOptions, extensionIdProblem, install, uninstall } from '../install/install';
 import { windowsRegistry } from '../install/registry';
 import { resolvePaths } from '../paths';
 import { EXIT } from './exit-codes';
@@ -35,11 +35,22 @@ export function sudoInvoker(env: NodeJS.ProcessEnv, passwd: string): Account | n
   return { name, uid: Number(fields[2]), gid: Number(fields[3]), home: fields[5]! };
 }
 
+/** A malformed `--extension-id` is a usage error (exit 2), found before anything is written. */
+export function checkExtensionIds(ids: string[] = []): void {
+  for (const id of ids) {
+    const problem = extensionIdProblem(id);
+    if (problem) throw new UsageError(problem);
+  }
+}
+
 /** `vidqueue install` / `uninstall`: the launcher and the browsers' native-messaging manifests. */
 export async function installCommand(command: 'install' | 'uninstall', cliPath: string, f: InstallFlags): Promise<number> {
   for (const b of f.browsers ?? []) {
-    if (!BROWSERS.includes(b as Browser)) throw new UsageError(`Unknown browser ${quote(b)} for \`--browser\`; expected one of ${BROWSERS.join(', ')}`);
+    if (b !== 'all' && !BROWSERS.includes(b as Browser)) throw new UsageError(`Unknown browser ${quote(b)} for \`--browser\`; expected one of ${BROWSERS.join(', ')}, all`);
   }
+  // `all`: every browser VidQueue knows, whether or not it has a profile yet.
+  const browsers = f.browsers?.includes('all') ? [...BROWSERS] : (f.browsers as Browser[] | undefined);
+  checkExtensionIds(f.extensionIds);
   if (f.system && f.userDataDir) throw new UsageError('`--system` and `--user-data-dir` do not go together');
   let passwd = '';
   try {
@@ -57,7 +68,7 @@ export async function installCommand(command: 'install' | 'uninstall', cliPath: 
     dataDir: resolvePaths(env, process.platform, home).dataDir,
     nodePath: process.execPath,
     cliPath,
-    browsers: f.browsers as Browser[] | undefined,
+    browsers,
     userDataDir: f.userDataDir ? resolve(f.userDataDir) : undefined,
     extensionIds: f.extensionIds,
     env: process.env,

@@ -52,10 +52,14 @@ export interface InstallReport {
 const EXTENSION_ID = /^[a-p]{32}$/;
 const CARRIED_ENV = ['VIDQUEUE_HOME', 'VIDQUEUE_YTDLP', 'VIDQUEUE_FFMPEG'] as const;
 
+/** Why `id` is not a Chromium extension id (to show the user), or null when it is one. */
+export function extensionIdProblem(id: string): string | null {
+  return EXTENSION_ID.test(id) ? null : `Expected \`--extension-id\` to be 32 letters a–p (the id chrome://extensions shows), got ${quote(id)}`;
+}
+
 export function checkExtensionId(id: string): string {
-  if (!EXTENSION_ID.test(id)) {
-    throw new VidQueueError('INVALID_MESSAGE', `Expected \`--extension-id\` to be 32 letters a–p (a Chromium extension id), got ${quote(id)}`, 'extensionId');
-  }
+  const problem = extensionIdProblem(id);
+  if (problem) throw new VidQueueError('INVALID_MESSAGE', problem, 'extensionId');
   return id;
 }
 
