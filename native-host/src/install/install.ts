@@ -4,6 +4,7 @@ import { VidQueueError } from '../../../shared/errors';
 import { DEV_EXTENSION_ID, FIREFOX_ADDON_ID, NATIVE_HOST_NAME } from '../../../shared/identity';
 import { quote } from '../../../shared/quote';
 import { BROWSERS, type Browser, SANDBOXED, WINDOWS_REGISTRY_KEYS, browserLayout, systemManifestDirs } from './browsers';
+import { cmdArg, cmdSet } from './cmd';
 
 /** Windows' registry, as `reg.exe` offers it: injected so the logic is tested anywhere. */
 export interface Registry {
@@ -66,9 +67,10 @@ export function checkExtensionId(id: string): string {
 /** The launcher script: the absolute node path, so a browser's bare PATH does not matter. */
 export function launcherScript(o: Pick<InstallOptions, 'nodePath' | 'cliPath' | 'platform' | 'env'>): string {
   if (o.platform === 'win32') {
-    const lines = ['@echo off', 'rem Written by `vidqueue install`: browsers start this to reach VidQueue.'];
-    for (const key of CARRIED_ENV) if (o.env?.[key]) lines.push(`set "${key}=${o.env[key]}"`);
-    lines.push(`"${o.nodePath}" "${o.cliPath}" host %*`, '');
+    // `!` stays literal whatever the registry's DelayedExpansion says; `%` is doubled by cmdSet and cmdArg.
+    const lines = ['@echo off', 'rem Written by `vidqueue install`: browsers start this to reach VidQueue.', 'setlocal DisableDelayedExpansion'];
+    for (const key of CARRIED_ENV) if (o.env?.[key]) lines.push(cmdSet(key, o.env[key]));
+    lines.push(`${cmdArg(o.nodePath, 'the path of node')} ${cmdArg(o.cliPath, 'the path of VidQueue')} host %*`, '');
     return lines.join('\r\n');
   }
   const lines = ['#!/bin/sh', '# Written by `vidqueue install`: browsers start this to reach VidQueue.'];
