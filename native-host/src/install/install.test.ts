@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEV_EXTENSION_ID, DEV_EXTENSION_KEY, NATIVE_HOST_NAME } from '../../../shared/identity';
-import { sudoInvoker } from '../cli/install-command';
+import { showReport, sudoInvoker } from '../cli/install-command';
 import { BROWSERS, browserLayout } from './browsers';
 import { type Registry, checkExtensionId, install, launcherScript, shellQuote, uninstall } from './install';
+import type { DeleteOutcome } from './registry';
 
 const opts = (home: string, extra = {}) => ({
   home,
@@ -74,7 +75,7 @@ describe('install', () => {
     const keys = new Map<string, string>();
     const registry: Registry = {
       setDefault: async (k, v) => void keys.set(k, v),
-      deleteKey: async (k) => void keys.delete(k),
+      deleteKey: async (k) => (keys.delete(k) ? { status: 'deleted' } : { status: 'absent' }),
     };
     const report = await install(opts(home, { platform: 'win32', dataDir: join(home, 'AppData/Local/VidQueue'), nodePath: 'C:\\Program Files\\nodejs\\node.exe', cliPath: 'C:\\vq\\vidqueue.js', registry }));
     expect(report.launcher.endsWith('vidqueue-host.cmd')).toBe(true);
@@ -90,6 +91,35 @@ describe('install', () => {
     for (const file of keys.values()) expect(read(file).path).toBe(report.launcher);
     await uninstall(opts(home, { platform: 'win32', dataDir: join(home, 'AppData/Local/VidQueue'), registry }));
     expect(keys.size).toBe(0);
+  });
+
+  const CHROME = 'HKCU\\Software\\Google\\Chrome\\NativeMessagingHosts\\com.vidqueue.host';
+  const EDGE = 'HKCU\\Software\\Microsoft\\Edge\\NativeMessagingHosts\\com.vidqueue.host';
+  const DENIED = { status: 'failed', message: 'ERROR: Access is denied.' } as const;
+  it.each([
+    ['deleted', { [CHROME]: { status: 'deleted' }, [EDGE]: { status: 'deleted' } }, [CHROME, EDGE], [], 0],
+    ['not there', { [CHROME]: { status: 'absent' }, [EDGE]: { status: 'absent' } }, [], [], 0],
+    ['failed', { [CHROME]: DENIED, [EDGE]: { status: 'deleted' } }, [EDGE], [{ key: CHROME, message: 'ERROR: Access is denied.' }], 1],
+  ] as const)('uninstall on Windows with keys %s reports only the keys really deleted, and each failure', async (_, outcomes, deleted, failures, code) => {
+    const home = tmpHome();
+    const asked: string[] = [];
+    const registry: Registry = {
+      setDefault: async () => {},
+      deleteKey: async (k) => {
+        asked.push(k);
+        return (outcomes as Record<string, DeleteOutcome>)[k] ?? { status: 'absent' };
+      },
+    };
+    const report = await uninstall(opts(home, { platform: 'win32', dataDir: join(home, 'AppData/Local/VidQueue'), registry, browsers: ['chrome', 'edge'] }));
+    expect(asked).toEqual([CHROME, EDGE]);
+    expect(report.registry.map((r) => r.key)).toEqual(deleted);
+    expect(report.failures).toEqual(failures);
+    const shown = showReport('uninstall', report, { json: false });
+    expect(shown.code).toBe(code);
+    for (const key of deleted) expect(shown.stdout).toContain(`deleted registry key ${key}\n`);
+    expect(shown.stdout.match(/deleted registry key/g) ?? []).toHaveLength(deleted.length);
+    for (const f of failures) expect(shown.stderr).toContain(`vidqueue: could not delete registry key ${f.key}: ERROR: Access is denied.`);
+    expect(showReport('uninstall', report, { json: true }).code).toBe(code);
   });
 
   it('prints steps for Snap and Flatpak browsers instead of pretending', async () => {

@@ -5,12 +5,9 @@ import { DEV_EXTENSION_ID, FIREFOX_ADDON_ID, NATIVE_HOST_NAME } from '../../../s
 import { quote } from '../../../shared/quote';
 import { BROWSERS, type Browser, SANDBOXED, WINDOWS_REGISTRY_KEYS, browserLayout, systemManifestDirs } from './browsers';
 import { cmdArg, cmdSet } from './cmd';
+import type { Registry } from './registry';
 
-/** Windows' registry, as `reg.exe` offers it: injected so the logic is tested anywhere. */
-export interface Registry {
-  setDefault(key: string, value: string): Promise<void>;
-  deleteKey(key: string): Promise<void>;
-}
+export type { Registry } from './registry';
 
 export interface InstallOptions {
   home: string;
@@ -46,8 +43,11 @@ export interface SandboxedBrowser {
 export interface InstallReport {
   launcher: string;
   manifests: { browser: Browser | 'profile'; path: string }[];
+  /** Registry keys set (install) or really deleted (uninstall). */
   registry: { key: string; value: string }[];
   sandboxed: SandboxedBrowser[];
+  /** What could not be undone (uninstall: a registry key reg.exe could not delete); the command then fails. */
+  failures: { key: string; message: string }[];
 }
 
 const EXTENSION_ID = /^[a-p]{32}$/;
@@ -208,7 +208,7 @@ export async function install(o: InstallOptions): Promise<InstallReport> {
     await fs.chmod(dirname(launcher), 0o700);
   }
   await writeOwned(launcher, launcherScript(o), 0o755, owner);
-  const report: InstallReport = { launcher, manifests: [], registry: [], sandboxed: [] };
+  const report: InstallReport = { launcher, manifests: [], registry: [], sandboxed: [], failures: [] };
   for (const t of targets(o)) {
     const body = `${JSON.stringify(manifestFor(t.family, launcher, ids), null, 2)}\n`;
     for (const dir of t.dirs) {
@@ -230,7 +230,7 @@ export async function install(o: InstallOptions): Promise<InstallReport> {
 
 /** Removes what `install` wrote: our manifests (only ours), registry keys, and the launcher. */
 export async function uninstall(o: InstallOptions): Promise<InstallReport> {
-  const report: InstallReport = { launcher: launcherPath(o), manifests: [], registry: [], sandboxed: [] };
+  const report: InstallReport = { launcher: launcherPath(o), manifests: [], registry: [], sandboxed: [], failures: [] };
   const all = o.userDataDir || o.browsers ? targets(o) : targets({ ...o, browsers: [...BROWSERS] });
   for (const t of all) {
     for (const dir of t.dirs) {
@@ -245,8 +245,9 @@ export async function uninstall(o: InstallOptions): Promise<InstallReport> {
       }
       if (o.platform === 'win32' && t.browser !== 'profile' && o.registry) {
         const key = `${o.system ? 'HKLM' : 'HKCU'}\\${WINDOWS_REGISTRY_KEYS[t.browser]}\\${NATIVE_HOST_NAME}`;
-        await o.registry.deleteKey(key).catch(() => {});
-        report.registry.push({ key, value: '' });
+        const outcome = await o.registry.deleteKey(key);
+        if (outcome.status === 'deleted') report.registry.push({ key, value: '' });
+        if (outcome.status === 'failed') report.failures.push({ key, message: outcome.message });
       }
     }
   }
