@@ -167,11 +167,11 @@ describe('vidqueue CLI', () => {
     for (const dir of ['.config/google-chrome', '.config/chromium', '.config/BraveSoftware/Brave-Browser', '.config/microsoft-edge', '.config/vivaldi', '.mozilla']) {
       mkdirSync(join(home, dir), { recursive: true });
     }
-    const r = await env.cli(['install'], { env: { ...env.env, HOME: home } });
+    const r = await env.cli(['install', '--dev'], { env: { ...env.env, HOME: home } });
     expect(r.exitCode, r.stderr).toBe(0);
     for (const b of ['chrome', 'chromium', 'brave', 'edge', 'vivaldi', 'firefox']) expect(r.stdout).toMatch(new RegExp(`wrote ${b} manifest `));
     expect(r.stdout).toContain('npx vidqueue doctor');
-    const again = await env.cli(['install', '--json'], { env: { ...env.env, HOME: home } });
+    const again = await env.cli(['install', '--dev', '--json'], { env: { ...env.env, HOME: home } });
     const report = JSON.parse(again.stdout) as { launcher: string; manifests: { path: string }[] };
     expect(report.manifests).toHaveLength(6);
     const child = execa(report.launcher, [], { env: { PATH: '/usr/bin:/bin' }, extendEnv: false, encoding: 'buffer', input: encodeFrame({ id: 'x', type: 'hello', params: { protocolVersion: 1 } }) });
@@ -185,7 +185,7 @@ describe('vidqueue CLI', () => {
   it('install --browser all registers every browser, whether it has a profile yet or not; uninstall --browser all removes them', async () => {
     const home = join(env.home, 'user');
     mkdirSync(home, { recursive: true });
-    const r = await env.cli(['install', '--browser', 'all', '--json'], { env: { ...env.env, HOME: home } });
+    const r = await env.cli(['install', '--dev', '--browser', 'all', '--json'], { env: { ...env.env, HOME: home } });
     expect(r.exitCode, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout) as { manifests: { browser: string; path: string }[] };
     expect(report.manifests.map((m) => m.browser)).toEqual(['chrome', 'chromium', 'brave', 'edge', 'vivaldi', 'firefox']);
@@ -195,9 +195,33 @@ describe('vidqueue CLI', () => {
     for (const m of report.manifests) expect(existsSync(m.path)).toBe(false);
   });
 
+  it('a normal install never allows the public development id: it allows --extension-id, and without one says how to fix it and still registers Firefox', async () => {
+    const home = join(env.home, 'user');
+    for (const dir of ['.config/chromium', '.mozilla']) mkdirSync(join(home, dir), { recursive: true });
+    const opts = { env: { ...env.env, HOME: home } };
+    const chromium = join(home, `.config/chromium/NativeMessagingHosts/${NATIVE_HOST_NAME}.json`);
+    const firefox = join(home, `.mozilla/native-messaging-hosts/${NATIVE_HOST_NAME}.json`);
+    const origins = () => (JSON.parse(readFileSync(chromium, 'utf8')) as { allowed_origins: string[] }).allowed_origins;
+
+    const bare = await env.cli(['install'], opts);
+    expect(bare.exitCode, bare.stderr).toBe(0);
+    expect(bare.stderr).toContain('vidqueue: warning: The manifest for chromium allows no extension yet');
+    expect(bare.stderr).toContain('npx vidqueue install --extension-id <id from chrome://extensions>');
+    expect(bare.stdout).toContain(`wrote firefox manifest ${firefox}`);
+    expect(JSON.parse(readFileSync(firefox, 'utf8'))).toMatchObject({ allowed_extensions: ['vidqueue@vidqueue.dev'] });
+    expect(origins()).toEqual([]);
+
+    const mine = 'ponmlkjihgfedcbaponmlkjihgfedcba';
+    const real = await env.cli(['install', '--extension-id', mine, '--json'], opts);
+    expect(real.exitCode, real.stderr).toBe(0);
+    expect(real.stderr).toBe('');
+    expect(JSON.parse(real.stdout)).toMatchObject({ warnings: [] });
+    expect(origins()).toEqual([`chrome-extension://${mine}/`]);
+  });
+
   it('install writes a manifest and a launcher that a browser can start', async () => {
     const profile = join(env.home, 'chromium-profile');
-    const r = await env.cli(['install', '--user-data-dir', profile, '--json']);
+    const r = await env.cli(['install', '--dev', '--user-data-dir', profile, '--json']);
     expect(r.exitCode, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout) as { launcher: string; manifests: { path: string }[] };
     const manifest = JSON.parse(readFileSync(join(profile, 'NativeMessagingHosts', `${NATIVE_HOST_NAME}.json`), 'utf8'));

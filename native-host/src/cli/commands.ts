@@ -26,6 +26,7 @@ const installOptions = {
   browser: { type: 'string', multiple: true, value: 'B', help: 'only this browser: chrome, chromium, brave, edge, vivaldi, firefox, or all of them (repeatable; default: every browser that has a profile)' },
   'user-data-dir': { type: 'string', value: 'DIR', help: 'one Chromium profile folder instead (its NativeMessagingHosts)' },
   'extension-id': { type: 'string', multiple: true, value: 'ID', help: 'allow this Chromium extension id (32 letters a–p, shown in chrome://extensions); repeatable' },
+  dev: { type: 'boolean', help: 'also allow the development build of the extension, whose key is public: for tests and the demo, not for real use' },
   system: { type: 'boolean', help: 'for every user of this computer (/etc, /Library, HKLM); needs root or an administrator' },
   'as-root': { type: 'boolean', help: 'under sudo, register root instead of the user who ran sudo' },
   json,
@@ -85,8 +86,9 @@ export const COMMANDS = {
   },
   stop: { usage: 'stop', summary: 'Stop the daemon; running downloads resume at its next start.', positionals: 0, options: {} },
   install: {
-    usage: 'install [--extension-id ID]... [--browser B]... [--user-data-dir DIR] [--system] [--as-root] [--json]',
-    summary: 'Register VidQueue with your browsers: a launcher and a native-messaging manifest for each (and registry keys on Windows).',
+    usage: 'install [--extension-id ID]... [--dev] [--browser B]... [--user-data-dir DIR] [--system] [--as-root] [--json]',
+    summary:
+      'Register VidQueue with your browsers: a launcher and a native-messaging manifest for each (and registry keys on Windows). Chromium-family browsers let in only the extensions the manifest names: give the id chrome://extensions shows for VidQueue with --extension-id. Firefox needs nothing more.',
     positionals: 0,
     options: installOptions,
   },
@@ -97,14 +99,16 @@ export const COMMANDS = {
     options: {
       ...installOptions,
       'extension-id': { ...installOptions['extension-id'], hidden: true },
+      dev: { ...installOptions.dev, hidden: true },
     },
   },
   doctor: {
-    usage: 'doctor [--extension-id ID]... [--json]',
+    usage: 'doctor [--extension-id ID]... [--dev] [--json]',
     summary: 'Check everything VidQueue needs; each problem comes with the command that fixes it (exit 7 when something must be fixed).',
     positionals: 0,
     options: {
       'extension-id': { type: 'string', multiple: true, value: 'ID', help: 'check that the browsers allow this extension id; repeatable' },
+      dev: { type: 'boolean', help: 'you use the development build: check that it is allowed, and do not warn that it is' },
       json,
     },
   },

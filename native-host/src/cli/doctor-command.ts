@@ -18,10 +18,10 @@ export function formatReport(report: DoctorReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** `vidqueue doctor [--json] [--extension-id ID]…`: what works, what does not, and the fix. */
-export async function doctorCommand(o: { json: boolean; extensionIds?: string[] }): Promise<number> {
+/** `vidqueue doctor [--json] [--extension-id ID]… [--dev]`: what works, what does not, and the fix. */
+export async function doctorCommand(o: { json: boolean; extensionIds?: string[]; dev?: boolean }): Promise<number> {
   checkExtensionIds(o.extensionIds);
-  const report = await doctorReport(resolvePaths(), o.extensionIds);
+  const report = await doctorReport(resolvePaths(), o.extensionIds, o.dev);
   process.stdout.write(o.json ? `${JSON.stringify(report)}\n` : formatReport(report));
   return report.ok ? EXIT.OK : EXIT.CHECKS_FAILED;
 }

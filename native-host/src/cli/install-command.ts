@@ -13,6 +13,7 @@ export interface InstallFlags {
   browsers?: string[];
   userDataDir?: string;
   extensionIds?: string[];
+  dev: boolean;
   system: boolean;
   asRoot: boolean;
   json: boolean;
@@ -71,6 +72,7 @@ export async function installCommand(command: 'install' | 'uninstall', cliPath: 
     browsers,
     userDataDir: f.userDataDir ? resolve(f.userDataDir) : undefined,
     extensionIds: f.extensionIds,
+    dev: f.dev,
     env: process.env,
     system: f.system,
     registry: process.platform === 'win32' ? windowsRegistry : undefined,
@@ -88,6 +90,7 @@ export function showReport(command: 'install' | 'uninstall', report: InstallRepo
   const errors = report.failures.map(
     (x) => `vidqueue: could not delete registry key ${x.key}: ${x.message}\n  delete it with \`reg delete "${x.key}" /f\`${x.key.startsWith('HKLM') ? ' from an administrator prompt' : ''}\n`,
   );
+  for (const w of report.warnings) errors.push(`vidqueue: warning: ${w.message}\n  ${w.fix}\n`);
   const code = report.failures.length > 0 ? EXIT.ERROR : EXIT.OK;
   if (o.json) return { stdout: `${JSON.stringify(report)}\n`, stderr: errors.join(''), code };
   const lines: string[] = [];

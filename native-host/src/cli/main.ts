@@ -50,6 +50,7 @@ export async function main(argv: string[]): Promise<number> {
           browsers: values.browser,
           userDataDir: values['user-data-dir'],
           extensionIds: values['extension-id'],
+          dev: values.dev === true,
           system: values.system === true,
           asRoot: values['as-root'] === true,
           json: values.json === true,
@@ -58,7 +59,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'doctor': {
         const { values } = parse(rest, COMMANDS.doctor);
         const { doctorCommand } = await import('./doctor-command');
-        return await doctorCommand({ json: values.json === true, extensionIds: values['extension-id'] });
+        return await doctorCommand({ json: values.json === true, extensionIds: values['extension-id'], dev: values.dev === true });
       }
       case undefined:
         process.stdout.write(overview());

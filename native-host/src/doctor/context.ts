@@ -1,12 +1,11 @@
 import { homedir } from 'node:os';
 import type { DoctorReport } from '../../../shared/doctor';
-import { DEV_EXTENSION_ID } from '../../../shared/identity';
 import { DaemonClient, connectSocket } from '../daemon/client';
 import type { Paths } from '../paths';
 import { runDoctor } from './checks';
 
 /** Runs every check for this user: the daemon is asked, never started. */
-export async function doctorReport(paths: Paths, extensionIds: string[] = []): Promise<DoctorReport> {
+export async function doctorReport(paths: Paths, extensionIds: string[] = [], dev = false): Promise<DoctorReport> {
   let downloadDir = paths.defaultDownloadDir;
   let daemonVersion: string | null = null;
   let daemonError: Error | null = null;
@@ -30,7 +29,8 @@ export async function doctorReport(paths: Paths, extensionIds: string[] = []): P
     nodeVersion: process.version,
     now: new Date(),
     downloadDir,
-    extensionIds: [DEV_EXTENSION_ID, ...extensionIds],
+    extensionIds,
+    dev,
     pingDaemon: async () => {
       if (daemonError) throw daemonError;
       return daemonVersion;

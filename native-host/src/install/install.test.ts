@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync }
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEV_EXTENSION_ID, DEV_EXTENSION_KEY, NATIVE_HOST_NAME } from '../../../shared/identity';
+import { DEV_EXTENSION_ID, DEV_EXTENSION_KEY, FIREFOX_ADDON_ID, NATIVE_HOST_NAME } from '../../../shared/identity';
 import { showReport, sudoInvoker } from '../cli/install-command';
 import { BROWSERS, browserLayout } from './browsers';
 import { type Registry, checkExtensionId, install, launcherScript, shellQuote, uninstall } from './install';
@@ -19,6 +19,9 @@ const opts = (home: string, extra = {}) => ({
 });
 const read = (file: string) => JSON.parse(readFileSync(file, 'utf8'));
 const tmpHome = () => mkdtempSync(join(tmpdir(), 'vq-home-'));
+/** An extension id of a release build loaded unpacked. */
+const MINE = 'ponmlkjihgfedcbaponmlkjihgfedcba';
+const origins = (file: string) => read(file).allowed_origins as string[];
 
 describe('install', () => {
   it('derives the development extension id from its key', () => {
@@ -31,24 +34,51 @@ describe('install', () => {
     it(`writes and removes a manifest for every browser on ${platform}`, async () => {
       const home = tmpHome();
       for (const b of BROWSERS) mkdirSync(browserLayout(b, home, platform).configDir, { recursive: true });
-      const report = await install(opts(home, { platform }));
+      const report = await install(opts(home, { platform, extensionIds: [MINE] }));
       expect(report.manifests.map((m) => m.browser).sort()).toEqual([...BROWSERS].sort());
       for (const b of BROWSERS) {
         const file = join(browserLayout(b, home, platform).manifestDir, `${NATIVE_HOST_NAME}.json`);
         const m = read(file);
         expect(m).toMatchObject({ name: NATIVE_HOST_NAME, type: 'stdio', path: report.launcher });
         if (b === 'firefox') expect(m.allowed_extensions).toEqual(['vidqueue@vidqueue.dev']);
-        else expect(m.allowed_origins).toEqual([`chrome-extension://${DEV_EXTENSION_ID}/`]);
+        else expect(m.allowed_origins).toEqual([`chrome-extension://${MINE}/`]);
       }
       expect(statSync(report.launcher).mode & 0o777).toBe(0o755);
       expect(readFileSync(report.launcher, 'utf8').includes('/opt/homebrew/bin')).toBe(platform === 'darwin');
       // Idempotent.
-      expect((await install(opts(home, { platform }))).manifests).toHaveLength(BROWSERS.length);
+      expect((await install(opts(home, { platform, extensionIds: [MINE] }))).manifests).toHaveLength(BROWSERS.length);
       const removed = await uninstall(opts(home, { platform }));
       expect(removed.manifests).toHaveLength(BROWSERS.length);
       expect(existsSync(report.launcher)).toBe(false);
     });
   }
+
+  it('allows the development build, whose key is public, only with dev; a normal install replaces a manifest that allowed it', async () => {
+    const home = tmpHome();
+    const dev = await install(opts(home, { browsers: ['chrome'], dev: true, extensionIds: [MINE] }));
+    expect(origins(dev.manifests[0]!.path)).toEqual([`chrome-extension://${DEV_EXTENSION_ID}/`, `chrome-extension://${MINE}/`]);
+    expect(dev.warnings).toEqual([]);
+    const normal = await install(opts(home, { browsers: ['chrome'], extensionIds: [MINE] }));
+    expect(origins(normal.manifests[0]!.path)).toEqual([`chrome-extension://${MINE}/`]);
+    expect(normal.warnings).toEqual([]);
+  });
+
+  it('with no extension id, still registers Firefox, and says the Chromium manifests allow nothing and how to fix it', async () => {
+    const home = tmpHome();
+    for (const dir of ['.config/google-chrome', '.config/chromium', '.mozilla']) mkdirSync(join(home, dir), { recursive: true });
+    const report = await install(opts(home));
+    expect(report.manifests.map((m) => m.browser)).toEqual(['chrome', 'chromium', 'firefox']);
+    expect(read(report.manifests[2]!.path).allowed_extensions).toEqual([FIREFOX_ADDON_ID]);
+    for (const m of report.manifests.slice(0, 2)) expect(origins(m.path)).toEqual([]);
+    expect(report.warnings).toEqual([
+      { message: expect.stringContaining('The manifest for chrome, chromium allows no extension yet'), fix: 'npx vidqueue install --extension-id <id from chrome://extensions>' },
+    ]);
+    const named = await install(opts(home, { browsers: ['edge', 'firefox'] }));
+    expect(named.warnings[0]!.fix).toBe('npx vidqueue install --extension-id <id from chrome://extensions> --browser edge');
+    const profile = await install(opts(home, { userDataDir: join(home, 'my profile') }));
+    expect(profile.warnings[0]!.fix).toBe(`npx vidqueue install --extension-id <id from chrome://extensions> --user-data-dir '${home}/my profile'`);
+    expect((await install(opts(home, { browsers: ['firefox'] }))).warnings).toEqual([]);
+  });
 
   it('only registers browsers this user has, unless told which', async () => {
     const home = tmpHome();

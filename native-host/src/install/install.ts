@@ -1,7 +1,7 @@
 import { existsSync, promises as fs } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { VidQueueError } from '../../../shared/errors';
-import { DEV_EXTENSION_ID, FIREFOX_ADDON_ID, NATIVE_HOST_NAME } from '../../../shared/identity';
+import { DEV_EXTENSION_ID, FIREFOX_ADDON_ID, NATIVE_HOST_NAME, STORE_EXTENSION_IDS } from '../../../shared/identity';
 import { quote } from '../../../shared/quote';
 import { BROWSERS, type Browser, SANDBOXED, WINDOWS_REGISTRY_KEYS, browserLayout, systemManifestDirs } from './browsers';
 import { cmdArg, cmdSet } from './cmd';
@@ -20,8 +20,10 @@ export interface InstallOptions {
   browsers?: Browser[];
   /** Write into this Chromium profile instead (`<dir>/NativeMessagingHosts`). */
   userDataDir?: string;
-  /** More extension ids to allow, besides the development build's. */
+  /** Extension ids to allow, besides the store builds' (STORE_EXTENSION_IDS). */
   extensionIds?: string[];
+  /** Allow the development build too (DEV_EXTENSION_ID, whose key is public): tests and the demo. */
+  dev?: boolean;
   /** Environment the launcher passes on (VIDQUEUE_HOME, tool paths). */
   env?: Record<string, string | undefined>;
   /** System-wide: /etc (Linux), /Library (macOS), HKLM (Windows). */
@@ -48,6 +50,8 @@ export interface InstallReport {
   sandboxed: SandboxedBrowser[];
   /** What could not be undone (uninstall: a registry key reg.exe could not delete); the command then fails. */
   failures: { key: string; message: string }[];
+  /** What was written but cannot work yet (a Chromium manifest that allows no extension), with the fix. */
+  warnings: { message: string; fix: string }[];
 }
 
 const EXTENSION_ID = /^[a-p]{32}$/;
@@ -196,7 +200,7 @@ async function makeDir(dir: string, mode: number, owner?: InstallOptions['owner'
 
 /** Writes the launcher and a manifest for each browser (and, on Windows, the registry keys). Idempotent. */
 export async function install(o: InstallOptions): Promise<InstallReport> {
-  const ids = [...new Set([DEV_EXTENSION_ID, ...(o.extensionIds ?? []).map(checkExtensionId)])];
+  const ids = allowedExtensionIds(o);
   const launcher = launcherPath(o);
   // Per user, VidQueue's folders are the user's alone (0700); system-wide, every user's browser reads them.
   const dirMode = o.system ? 0o755 : 0o700;
@@ -208,7 +212,7 @@ export async function install(o: InstallOptions): Promise<InstallReport> {
     await fs.chmod(dirname(launcher), 0o700);
   }
   await writeOwned(launcher, launcherScript(o), 0o755, owner);
-  const report: InstallReport = { launcher, manifests: [], registry: [], sandboxed: [], failures: [] };
+  const report: InstallReport = { launcher, manifests: [], registry: [], sandboxed: [], failures: [], warnings: [] };
   for (const t of targets(o)) {
     const body = `${JSON.stringify(manifestFor(t.family, launcher, ids), null, 2)}\n`;
     for (const dir of t.dirs) {
@@ -224,13 +228,34 @@ export async function install(o: InstallOptions): Promise<InstallReport> {
       }
     }
   }
+  const closed = ids.length === 0 ? targets(o).filter((t) => t.family === 'chromium') : [];
+  if (closed.length > 0) report.warnings.push(noExtensionAllowed(o, closed));
   if (!o.userDataDir && !o.system) report.sandboxed = detectSandboxed(o, launcher);
   return report;
 }
 
+/** The Chromium extensions a manifest allows: the store builds, the ids given, and the development build only when asked. */
+export function allowedExtensionIds(o: Pick<InstallOptions, 'extensionIds' | 'dev'>): string[] {
+  return [...new Set([...(o.dev ? [DEV_EXTENSION_ID] : []), ...STORE_EXTENSION_IDS, ...(o.extensionIds ?? []).map(checkExtensionId)])];
+}
+
+/** Chromium browsers whose manifest allows nothing: written anyway (it replaces one that allowed too much), and said. */
+function noExtensionAllowed(o: InstallOptions, closed: Target[]): { message: string; fix: string } {
+  const names = closed.map((t) => (t.browser === 'profile' ? `the profile ${o.userDataDir}` : t.browser)).join(', ');
+  const scope = [
+    ...(o.browsers ? closed.map((t) => ` --browser ${t.browser}`) : []),
+    ...(o.userDataDir ? [` --user-data-dir ${shellQuote(o.userDataDir)}`] : []),
+    ...(o.system ? [' --system'] : []),
+  ].join('');
+  return {
+    message: `The manifest for ${names} allows no extension yet, so the VidQueue extension cannot reach this program there. Load the extension (\`npm run build:release\`, then "Load unpacked" in chrome://extensions), copy its id, and run install again with it:`,
+    fix: `npx vidqueue install --extension-id <id from chrome://extensions>${scope}`,
+  };
+}
+
 /** Removes what `install` wrote: our manifests (only ours), registry keys, and the launcher. */
 export async function uninstall(o: InstallOptions): Promise<InstallReport> {
-  const report: InstallReport = { launcher: launcherPath(o), manifests: [], registry: [], sandboxed: [], failures: [] };
+  const report: InstallReport = { launcher: launcherPath(o), manifests: [], registry: [], sandboxed: [], failures: [], warnings: [] };
   const all = o.userDataDir || o.browsers ? targets(o) : targets({ ...o, browsers: [...BROWSERS] });
   for (const t of all) {
     for (const dir of t.dirs) {
