@@ -1,7 +1,10 @@
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { quote } from '../../../shared/quote';
 import { cmdArg, cmdSet } from './cmd';
-import { launcherScript } from './install';
+import { install, launcherScript } from './install';
 
 describe('Windows launcher (.cmd) quoting', () => {
   it.each([
@@ -42,6 +45,13 @@ describe('Windows launcher (.cmd) quoting', () => {
       '"C:\\Program Files\\nodejs\\node.exe" "C:\\Users\\A & B\\100%%\\vidqueue.js" host %*',
       '',
     ]);
+  });
+
+  it('install writes nothing when a value cannot be quoted', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'vq-home-'));
+    const o = { home, platform: 'win32' as const, dataDir: join(home, 'VidQueue'), nodePath: 'C:\\node.exe', cliPath: 'C:\\vq.js', env: { VIDQUEUE_HOME: 'C:\\a"b' } };
+    await expect(install(o)).rejects.toThrow('Expected `VIDQUEUE_HOME` to be a Windows path');
+    expect(existsSync(o.dataDir)).toBe(false);
   });
 
   it('refuses to write a launcher for a value with a quote, rather than one that runs something else', () => {

@@ -202,6 +202,8 @@ async function makeDir(dir: string, mode: number, owner?: InstallOptions['owner'
 export async function install(o: InstallOptions): Promise<InstallReport> {
   const ids = allowedExtensionIds(o);
   const launcher = launcherPath(o);
+  // First: a value the launcher cannot hold is refused before anything is written.
+  const script = launcherScript(o);
   // Per user, VidQueue's folders are the user's alone (0700); system-wide, every user's browser reads them.
   const dirMode = o.system ? 0o755 : 0o700;
   const owner = o.system ? undefined : o.owner;
@@ -211,7 +213,7 @@ export async function install(o: InstallOptions): Promise<InstallReport> {
     await fs.chmod(o.dataDir, 0o700);
     await fs.chmod(dirname(launcher), 0o700);
   }
-  await writeOwned(launcher, launcherScript(o), 0o755, owner);
+  await writeOwned(launcher, script, 0o755, owner);
   const report: InstallReport = { launcher, manifests: [], registry: [], sandboxed: [], failures: [], warnings: [] };
   for (const t of targets(o)) {
     const body = `${JSON.stringify(manifestFor(t.family, launcher, ids), null, 2)}\n`;
