@@ -2,10 +2,19 @@ import preact from '@preact/preset-vite';
 import { defineConfig } from 'wxt';
 import { DEV_EXTENSION_KEY, FIREFOX_ADDON_ID } from './shared/identity';
 
+/**
+ * `npm run build:release` (or VIDQUEUE_RELEASE=1): the same production build, without the
+ * public key, into .output/<browser>-release, so the development build stays where the tests
+ * and the demo expect it. (A `--mode release` would also change WXT's and Preact's code to
+ * their development variants.)
+ */
+const release = process.env.npm_lifecycle_event === 'build:release' || process.env.VIDQUEUE_RELEASE === '1';
+
 // The extension lives in extension/; the native host and the shared protocol beside it.
 export default defineConfig({
   srcDir: 'extension',
   outDir: '.output',
+  ...(release ? { outDirTemplate: '{{browser}}-mv{{manifestVersion}}-release' } : {}),
   publicDir: 'extension/public',
   modules: ['@wxt-dev/webextension-polyfill'],
   vite: () => ({ plugins: [preact()] }),
@@ -16,9 +25,13 @@ export default defineConfig({
     permissions: ['nativeMessaging', 'contextMenus', 'storage', 'notifications', 'tabs', 'webRequest'],
     host_permissions: ['<all_urls>'],
     action: { default_title: '__MSG_extName__' },
-    // The public key fixes the development build's id, so `vidqueue install` can allow it up front.
+    // The development build carries the public key, which fixes its id so that `vidqueue install --dev`
+    // allows it up front (tests, the demo). The release build has none: the browser gives it an id of
+    // its own, which `vidqueue install --extension-id` allows, and no one else can build an extension with.
     ...(browser === 'firefox'
       ? { browser_specific_settings: { gecko: { id: FIREFOX_ADDON_ID, strict_min_version: '142.0', data_collection_permissions: { required: ['none'] } } } }
-      : { key: DEV_EXTENSION_KEY }),
+      : release
+        ? {}
+        : { key: DEV_EXTENSION_KEY }),
   }),
 });

@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   try {
     browser = await launchBrowser(
       async (dir) => {
-        const r = await env.cli(['install', '--user-data-dir', dir]);
+        const r = await env.cli(['install', '--dev', '--user-data-dir', dir]);
         if (r.exitCode !== 0) throw new Error(`vidqueue install failed: ${r.stderr}`);
         say(`• native host registered into the throwaway profile ${dir}`);
       },

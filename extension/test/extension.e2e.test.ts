@@ -30,7 +30,7 @@ describe('the extension with the real host', () => {
   beforeEach(async () => {
     env = await createEnv();
     browser = await launchBrowser(async (profile) => {
-      const r = await env.cli(['install', '--user-data-dir', profile]);
+      const r = await env.cli(['install', '--dev', '--user-data-dir', profile]);
       if (r.exitCode !== 0) throw new Error(`vidqueue install failed: ${r.stderr}`);
     });
   });

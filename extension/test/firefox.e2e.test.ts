@@ -32,7 +32,7 @@ describe.skipIf(!existsSync(FIREFOX))('Firefox', () => {
     // A temporary HOME: Firefox reads ~/.mozilla/native-messaging-hosts from it.
     const home = mkdtempSync(join(tmpdir(), 'vq-firefox-home-'));
     mkdirSync(join(home, '.mozilla'), { recursive: true });
-    const install = await env.cli(['install', '--browser', 'firefox'], { env: { ...env.env, HOME: home } });
+    const install = await env.cli(['install', '--dev', '--browser', 'firefox'], { env: { ...env.env, HOME: home } });
     expect(install.exitCode, install.stderr).toBe(0);
     expect(existsSync(join(home, `.mozilla/native-messaging-hosts/${NATIVE_HOST_NAME}.json`))).toBe(true);
 

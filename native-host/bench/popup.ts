@@ -36,7 +36,7 @@ export async function popupFirstRender(row: Row, runs = Number(process.env.BENCH
     for (let i = 1; i <= 10_000; i++) insert.run(`https://example.com/v/${i}`, `History video ${i}`, i, `/home/u/Downloads/video ${i}.mp4`, now - i * 60_000, now - i * 60_000, now - i * 60_000 + 5000);
   })();
   db.close();
-  const browser = await launchBrowser(async (profile) => void (await env.cli(['install', '--user-data-dir', profile])));
+  const browser = await launchBrowser(async (profile) => void (await env.cli(['install', '--dev', '--user-data-dir', profile])));
   const times: number[] = [];
   try {
     const page = await browser.context.newPage();
@@ -88,7 +88,7 @@ export async function progressLatency(row: Row): Promise<void> {
   const wrapper = timestampingYtDlp(dir);
   const env = await createEnv({ VIDQUEUE_YTDLP: wrapper.path });
   const server = await startMediaServer(FIXTURE_DIR);
-  const browser = await launchBrowser(async (profile) => void (await env.cli(['install', '--user-data-dir', profile])));
+  const browser = await launchBrowser(async (profile) => void (await env.cli(['install', '--dev', '--user-data-dir', profile])));
   const latencies: number[] = [];
   try {
     const popup = await browser.openPopup();

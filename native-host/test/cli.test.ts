@@ -5,7 +5,11 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { DEV_EXTENSION_ID, NATIVE_HOST_NAME } from '../../shared/identity';
 import type { Job } from '../../shared/job';
+import { COMMANDS } from '../src/cli/commands';
 import { encodeFrame } from '../src/framing/encode';
+import { resolvePaths } from '../src/paths';
+import { openDatabase } from '../src/store/db';
+import { NoticeStore } from '../src/store/notices';
 import { FrameDecoder, decodeJson } from '../src/framing/decoder';
 import { finished, waitForJob } from './helpers/env';
 import { FIXTURES, FIXTURE_DIR } from './helpers/fixtures';
@@ -65,11 +69,57 @@ describe('vidqueue CLI', () => {
     [['settings', 'concurrency', '0'], 3, 'INVALID_SETTING'],
     [['frobnicate'], 2, 'Unknown command `frobnicate`'],
     [['install', '--browser', 'netscape'], 2, 'Unknown browser `"netscape"`'],
+    [['install', '--extension-id', 'abc'], 2, 'Expected `--extension-id` to be 32 letters a–p (the id chrome://extensions shows), got `"abc"`'],
+    [['doctor', '--extension-id', 'abc'], 2, 'got `"abc"`'],
   ])('vidqueue %j exits %i and says %j', async (args, code, message) => {
     const r = await env.cli(args);
     expect(r.exitCode).toBe(code);
     expect(r.stderr).toContain(message);
     expect(r.stdout).toBe('');
+  });
+
+  it('tells the daemon\'s notices once, on stderr, and keeps stdout pure JSON', async () => {
+    const db = openDatabase(resolvePaths(env.env).database);
+    new NoticeStore(db).add('DATABASE_RESET', 'The database was damaged; it was set aside as vidqueue.db.broken');
+    db.close();
+    const first = await env.cli(['ls', '--json']);
+    expect(first.exitCode, first.stderr).toBe(0);
+    expect(first.stderr).toBe('vidqueue: notice: The database was damaged; it was set aside as vidqueue.db.broken');
+    expect(JSON.parse(first.stdout)).toEqual({ jobs: [] });
+    const second = await env.cli(['ls', '--json']);
+    expect(second.stderr).toBe('');
+  });
+
+  it.each([...Object.keys(COMMANDS), 'list'])('vidqueue %s --help (and -h, and help COMMAND) prints its usage and options, exits 0 and does nothing else', async (command) => {
+    const home = join(env.home, 'user');
+    mkdirSync(join(home, '.config/chromium'), { recursive: true });
+    const opts = { env: { ...env.env, HOME: home } };
+    const [flag, named, short] = await Promise.all([env.cli([command, '--help'], opts), env.cli(['help', command], opts), env.cli([command, '-h'], opts)]);
+    const spec = COMMANDS[command === 'list' ? 'ls' : (command as keyof typeof COMMANDS)];
+    for (const r of [flag, named, short]) {
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(r.stderr).toBe('');
+      expect(r.stdout.split('\n')[0]).toBe(`Usage: vidqueue ${spec.usage}`);
+      for (const [name, o] of Object.entries(spec.options)) if (!('hidden' in o)) expect(r.stdout).toContain(`--${name}`);
+      expect(r.stdout).toBe(flag.stdout);
+    }
+    // Nothing started, nothing written.
+    expect(env.processes()).toEqual([]);
+    expect(existsSync(join(home, '.config/chromium/NativeMessagingHosts'))).toBe(false);
+    expect(existsSync(join(env.home, 'data'))).toBe(false);
+  });
+
+  it('`vidqueue help` lists every command; an unknown one is a usage error', async () => {
+    const all = await env.cli(['help']);
+    expect(all.exitCode).toBe(0);
+    for (const spec of Object.values(COMMANDS)) expect(all.stdout).toContain(`vidqueue ${spec.usage}`);
+    const unknown = await env.cli(['help', 'frobnicate']);
+    expect(unknown.exitCode).toBe(2);
+    expect(unknown.stderr).toContain('Unknown command `"frobnicate"`');
+    // After `--`, `--help` is an argument: here a URL, refused as one.
+    const literal = await env.cli(['add', '--', '--help']);
+    expect(literal.exitCode).toBe(3);
+    expect(literal.stderr).toContain('starts with "-"');
   });
 
   it('prints errors as JSON on stdout with --json', async () => {
@@ -117,11 +167,11 @@ describe('vidqueue CLI', () => {
     for (const dir of ['.config/google-chrome', '.config/chromium', '.config/BraveSoftware/Brave-Browser', '.config/microsoft-edge', '.config/vivaldi', '.mozilla']) {
       mkdirSync(join(home, dir), { recursive: true });
     }
-    const r = await env.cli(['install'], { env: { ...env.env, HOME: home } });
+    const r = await env.cli(['install', '--dev'], { env: { ...env.env, HOME: home } });
     expect(r.exitCode, r.stderr).toBe(0);
     for (const b of ['chrome', 'chromium', 'brave', 'edge', 'vivaldi', 'firefox']) expect(r.stdout).toMatch(new RegExp(`wrote ${b} manifest `));
     expect(r.stdout).toContain('npx vidqueue doctor');
-    const again = await env.cli(['install', '--json'], { env: { ...env.env, HOME: home } });
+    const again = await env.cli(['install', '--dev', '--json'], { env: { ...env.env, HOME: home } });
     const report = JSON.parse(again.stdout) as { launcher: string; manifests: { path: string }[] };
     expect(report.manifests).toHaveLength(6);
     const child = execa(report.launcher, [], { env: { PATH: '/usr/bin:/bin' }, extendEnv: false, encoding: 'buffer', input: encodeFrame({ id: 'x', type: 'hello', params: { protocolVersion: 1 } }) });
@@ -132,9 +182,46 @@ describe('vidqueue CLI', () => {
     for (const m of report.manifests) expect(existsSync(m.path)).toBe(false);
   });
 
+  it('install --browser all registers every browser, whether it has a profile yet or not; uninstall --browser all removes them', async () => {
+    const home = join(env.home, 'user');
+    mkdirSync(home, { recursive: true });
+    const r = await env.cli(['install', '--dev', '--browser', 'all', '--json'], { env: { ...env.env, HOME: home } });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as { manifests: { browser: string; path: string }[] };
+    expect(report.manifests.map((m) => m.browser)).toEqual(['chrome', 'chromium', 'brave', 'edge', 'vivaldi', 'firefox']);
+    for (const m of report.manifests) expect(existsSync(m.path)).toBe(true);
+    const un = await env.cli(['uninstall', '--browser', 'all'], { env: { ...env.env, HOME: home } });
+    expect(un.stdout.match(/removed \w+ manifest/g)).toHaveLength(6);
+    for (const m of report.manifests) expect(existsSync(m.path)).toBe(false);
+  });
+
+  it('a normal install never allows the public development id: it allows --extension-id, and without one says how to fix it and still registers Firefox', async () => {
+    const home = join(env.home, 'user');
+    for (const dir of ['.config/chromium', '.mozilla']) mkdirSync(join(home, dir), { recursive: true });
+    const opts = { env: { ...env.env, HOME: home } };
+    const chromium = join(home, `.config/chromium/NativeMessagingHosts/${NATIVE_HOST_NAME}.json`);
+    const firefox = join(home, `.mozilla/native-messaging-hosts/${NATIVE_HOST_NAME}.json`);
+    const origins = () => (JSON.parse(readFileSync(chromium, 'utf8')) as { allowed_origins: string[] }).allowed_origins;
+
+    const bare = await env.cli(['install'], opts);
+    expect(bare.exitCode, bare.stderr).toBe(0);
+    expect(bare.stderr).toContain('vidqueue: warning: The manifest for chromium allows no extension yet');
+    expect(bare.stderr).toContain('npx vidqueue install --extension-id <id from chrome://extensions>');
+    expect(bare.stdout).toContain(`wrote firefox manifest ${firefox}`);
+    expect(JSON.parse(readFileSync(firefox, 'utf8'))).toMatchObject({ allowed_extensions: ['vidqueue@vidqueue.dev'] });
+    expect(origins()).toEqual([]);
+
+    const mine = 'ponmlkjihgfedcbaponmlkjihgfedcba';
+    const real = await env.cli(['install', '--extension-id', mine, '--json'], opts);
+    expect(real.exitCode, real.stderr).toBe(0);
+    expect(real.stderr).toBe('');
+    expect(JSON.parse(real.stdout)).toMatchObject({ warnings: [] });
+    expect(origins()).toEqual([`chrome-extension://${mine}/`]);
+  });
+
   it('install writes a manifest and a launcher that a browser can start', async () => {
     const profile = join(env.home, 'chromium-profile');
-    const r = await env.cli(['install', '--user-data-dir', profile, '--json']);
+    const r = await env.cli(['install', '--dev', '--user-data-dir', profile, '--json']);
     expect(r.exitCode, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout) as { launcher: string; manifests: { path: string }[] };
     const manifest = JSON.parse(readFileSync(join(profile, 'NativeMessagingHosts', `${NATIVE_HOST_NAME}.json`), 'utf8'));

@@ -8,8 +8,8 @@ import { env, useServerAndEnv } from './helpers/suite';
 useServerAndEnv();
 
 /** `vidqueue doctor --json` for a user whose home is inside the test's folder. */
-async function doctor(extra: Record<string, string> = {}): Promise<{ code: number | undefined; report: DoctorReport }> {
-  const r = await env.cli(['doctor', '--json'], { env: { ...env.env, HOME: join(env.home, 'user'), ...extra } });
+async function doctor(extra: Record<string, string> = {}, args: string[] = []): Promise<{ code: number | undefined; report: DoctorReport }> {
+  const r = await env.cli(['doctor', '--json', ...args], { env: { ...env.env, HOME: join(env.home, 'user'), ...extra } });
   return { code: r.exitCode, report: JSON.parse(r.stdout) as DoctorReport };
 }
 const check = (report: DoctorReport, id: string) => report.checks.find((c) => c.id === id);
@@ -18,9 +18,9 @@ const cli = (args: string[], extra: Record<string, string> = {}) => env.cli(args
 describe('vidqueue doctor', () => {
   it('passes on a set-up machine, and reaches the daemon', async () => {
     mkdirSync(join(env.home, 'user/.config/chromium'), { recursive: true });
-    expect((await cli(['install'])).exitCode).toBe(0);
+    expect((await cli(['install', '--dev'])).exitCode).toBe(0);
     await env.client();
-    const { code, report } = await doctor();
+    const { code, report } = await doctor({}, ['--dev']);
     expect(report.checks.map((c) => c.id)).toEqual(['node', 'yt-dlp', 'ffmpeg', 'download-dir', 'manifest-chromium', 'data-dir', 'daemon']);
     expect(check(report, 'manifest-chromium')!.status).toBe('ok');
     expect(check(report, 'daemon')).toMatchObject({ status: 'ok', detail: expect.stringContaining('Running') });
@@ -45,29 +45,48 @@ describe('vidqueue doctor', () => {
     mkdirSync(join(env.home, 'user/.config/google-chrome'), { recursive: true });
     mkdirSync(join(env.home, 'user/.mozilla'), { recursive: true });
     const { report } = await doctor();
-    expect(check(report, 'manifest-chrome')).toMatchObject({ status: 'fail', fix: 'npx vidqueue install --browser chrome' });
+    expect(check(report, 'manifest-chrome')).toMatchObject({ status: 'fail', fix: 'npx vidqueue install --browser chrome --extension-id <id from chrome://extensions>' });
     expect(check(report, 'manifest-firefox')).toMatchObject({ status: 'fail', fix: 'npx vidqueue install --browser firefox' });
   });
 
   it('finds a stale launcher (node moved away, as nvm does)', async () => {
     mkdirSync(join(env.home, 'user/.config/chromium'), { recursive: true });
-    await cli(['install']);
+    await cli(['install', '--dev']);
     const manifest = JSON.parse(readFileSync(join(env.home, `user/.config/chromium/NativeMessagingHosts/${NATIVE_HOST_NAME}.json`), 'utf8')) as { path: string };
     const script = readFileSync(manifest.path, 'utf8').replace(process.execPath, '/home/gone/.nvm/versions/node/v20.0.0/bin/node');
     writeFileSync(manifest.path, script);
     chmodSync(manifest.path, 0o755);
-    const { report } = await doctor();
-    expect(check(report, 'manifest-chromium')).toMatchObject({ status: 'fail', detail: expect.stringContaining('stale launcher'), fix: 'npx vidqueue install --browser chromium' });
+    const { report } = await doctor({}, ['--dev']);
+    expect(check(report, 'manifest-chromium')).toMatchObject({ status: 'fail', detail: expect.stringContaining('stale launcher'), fix: 'npx vidqueue install --browser chromium --dev' });
   });
 
   it('finds a manifest that does not allow this extension id', async () => {
     mkdirSync(join(env.home, 'user/.config/chromium'), { recursive: true });
-    await cli(['install']);
-    const { report } = await doctor();
+    await cli(['install', '--dev']);
+    const { report } = await doctor({}, ['--dev']);
     expect(check(report, 'manifest-chromium')!.status).toBe('ok');
     const r = await cli(['doctor', '--json', '--extension-id', 'abcdefghijklmnopabcdefghijklmnop']);
     const other = JSON.parse(r.stdout) as DoctorReport;
     expect(check(other, 'manifest-chromium')).toMatchObject({ status: 'fail', fix: 'npx vidqueue install --browser chromium --extension-id abcdefghijklmnopabcdefghijklmnop' });
+  });
+
+  it('fails a manifest that allows no extension, and warns about one that allows the public development id unless asked with --dev', async () => {
+    mkdirSync(join(env.home, 'user/.config/chromium'), { recursive: true });
+    await cli(['install']);
+    const none = await doctor();
+    expect(check(none.report, 'manifest-chromium')).toMatchObject({ status: 'fail', detail: expect.stringContaining('allows no extension'), fix: 'npx vidqueue install --browser chromium --extension-id <id from chrome://extensions>' });
+    expect(none.code).toBe(7);
+
+    await cli(['install', '--dev']);
+    const dev = await doctor();
+    expect(check(dev.report, 'manifest-chromium')).toMatchObject({ status: 'warn', detail: expect.stringContaining('whose key is public') });
+    expect(dev.report.ok).toBe(true);
+    expect(check((await doctor({}, ['--dev'])).report, 'manifest-chromium')!.status).toBe('ok');
+
+    const mine = 'ponmlkjihgfedcbaponmlkjihgfedcba';
+    await cli(['install', '--extension-id', mine]);
+    expect(check((await doctor()).report, 'manifest-chromium')!.status).toBe('ok');
+    expect(check((await doctor({}, ['--extension-id', mine])).report, 'manifest-chromium')!.status).toBe('ok');
   });
 
   it('is answered by the bridge itself, so the extension can show it when the daemon is broken', async () => {

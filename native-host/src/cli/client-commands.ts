@@ -3,14 +3,14 @@ import { type Job, PRESETS, type Preset } from '../../../shared/job';
 import { quote } from '../../../shared/quote';
 import { SETTING_KEYS, type SettingKey, type Settings } from '../../../shared/settings';
 import { checkDownloadUrl } from '../../../shared/url';
-import { DaemonClient } from '../daemon/client';
-import { openClient } from '../daemon/spawn';
-import { connectSocket } from '../daemon/client';
+import { DaemonClient, connectSocket } from '../daemon/client';
 import { resolvePaths } from '../paths';
+import { COMMANDS } from './commands';
 import { EXIT } from './exit-codes';
 import { jobLine, printable, progressLine } from './format';
 import { parse } from './parse';
 import { UsageError } from './usage-error';
+import { tellNotices, withClient } from './with-client';
 
 export const CLIENT_COMMANDS = ['add', 'ls', 'list', 'cancel', 'pause', 'resume', 'retry', 'top', 'rm', 'clear', 'settings', 'stop'];
 
@@ -29,10 +29,6 @@ export async function clientCommand(command: string, args: string[], cliPath: st
   }
 }
 
-function connect(cliPath: string): Promise<DaemonClient> {
-  return openClient(resolvePaths(), cliPath);
-}
-
 const out = (text: string) => process.stdout.write(`${text}\n`);
 const printJob = (job: Job, json: boolean, verb: string) => out(json ? JSON.stringify({ job }) : `${verb} job ${job.id}: ${job.status}`);
 
@@ -46,11 +42,7 @@ function jobId(value: string | undefined): number {
 async function run(command: string, args: string[], cliPath: string): Promise<number> {
   switch (command) {
     case 'add': {
-      const { values, positionals } = parse(
-        args,
-        { preset: { type: 'string' }, wait: { type: 'boolean' }, json: { type: 'boolean' }, 'page-url': { type: 'string' }, title: { type: 'string' } },
-        1,
-      );
+      const { values, positionals } = parse(args, COMMANDS.add);
       const url = positionals[0];
       if (!url) throw new UsageError('Missing URL: vidqueue add URL');
       const check = checkDownloadUrl(url);
@@ -58,8 +50,7 @@ async function run(command: string, args: string[], cliPath: string): Promise<nu
       if (values.preset !== undefined && !PRESETS.includes(values.preset as Preset)) {
         throw new UsageError(`Unknown preset ${quote(values.preset)} for \`--preset\`; expected one of ${PRESETS.join(', ')}`);
       }
-      const client = await connect(cliPath);
-      try {
+      return withClient(cliPath, async (client) => {
         if (values.wait) await client.request('subscribe', {});
         const { job } = await client.request('jobs.add', {
           url: check.url,
@@ -72,15 +63,12 @@ async function run(command: string, args: string[], cliPath: string): Promise<nu
           return EXIT.OK;
         }
         return await waitFor(client, job, values.json === true);
-      } finally {
-        client.close();
-      }
+      });
     }
     case 'ls':
     case 'list': {
-      const { values } = parse(args, { json: { type: 'boolean' } }, 0);
-      const client = await connect(cliPath);
-      try {
+      const { values } = parse(args, COMMANDS.ls);
+      return withClient(cliPath, async (client) => {
         const jobs: Job[] = [];
         let cursor: number | null = 0;
         while (cursor !== null) {
@@ -92,74 +80,61 @@ async function run(command: string, args: string[], cliPath: string): Promise<nu
         else if (jobs.length === 0) out('No jobs.');
         else for (const j of jobs) out(jobLine(j));
         return EXIT.OK;
-      } finally {
-        client.close();
-      }
+      });
     }
     case 'cancel': {
-      const { values, positionals } = parse(args, { all: { type: 'boolean' }, json: { type: 'boolean' } }, 1);
+      const { values, positionals } = parse(args, COMMANDS.cancel);
       if (values.all && positionals.length > 0) throw new UsageError('Give a job ID or --all, not both');
-      const client = await connect(cliPath);
-      try {
+      // Checked before connecting: a typo must not start the daemon.
+      const id = values.all ? 0 : jobId(positionals[0]);
+      return withClient(cliPath, async (client) => {
         if (values.all) {
           const { jobIds } = await client.request('jobs.cancelAll', {});
           out(values.json ? JSON.stringify({ jobIds }) : `cancelled ${jobIds.length} job(s)${jobIds.length ? `: ${jobIds.join(', ')}` : ''}`);
           return EXIT.OK;
         }
-        const { job } = await client.request('jobs.cancel', { jobId: jobId(positionals[0]) });
+        const { job } = await client.request('jobs.cancel', { jobId: id });
         printJob(job, values.json === true, 'cancelled');
         return EXIT.OK;
-      } finally {
-        client.close();
-      }
+      });
     }
     case 'pause':
     case 'resume':
     case 'retry':
     case 'top': {
-      const { values, positionals } = parse(args, { json: { type: 'boolean' } }, 1);
+      const { values, positionals } = parse(args, COMMANDS[command]);
       const id = jobId(positionals[0]);
       const type = ({ pause: 'jobs.pause', resume: 'jobs.resume', retry: 'jobs.retry', top: 'jobs.moveToTop' } as const)[command];
-      const client = await connect(cliPath);
-      try {
+      return withClient(cliPath, async (client) => {
         const { job } = await client.request(type, { jobId: id });
         printJob(job, values.json === true, ({ pause: 'paused', resume: 'resumed', retry: 'retried', top: 'moved to top' } as const)[command]);
         return EXIT.OK;
-      } finally {
-        client.close();
-      }
+      });
     }
     case 'rm': {
-      const { values, positionals } = parse(args, { 'delete-file': { type: 'boolean' }, json: { type: 'boolean' } }, 1);
+      const { values, positionals } = parse(args, COMMANDS.rm);
       const id = jobId(positionals[0]);
-      const client = await connect(cliPath);
-      try {
+      return withClient(cliPath, async (client) => {
         const result = await client.request('jobs.remove', { jobId: id, deleteFile: values['delete-file'] === true });
         out(values.json ? JSON.stringify(result) : `removed job ${id}${result.fileDeleted ? ' and its file' : ''}`);
         return EXIT.OK;
-      } finally {
-        client.close();
-      }
+      });
     }
     case 'clear': {
-      const { values } = parse(args, { json: { type: 'boolean' } }, 0);
-      const client = await connect(cliPath);
-      try {
+      const { values } = parse(args, COMMANDS.clear);
+      return withClient(cliPath, async (client) => {
         const { jobIds } = await client.request('jobs.clear', {});
         out(values.json ? JSON.stringify({ jobIds }) : `removed ${jobIds.length} finished job(s) from the history`);
         return EXIT.OK;
-      } finally {
-        client.close();
-      }
+      });
     }
     case 'settings': {
-      const { values, positionals } = parse(args, { json: { type: 'boolean' } }, 2);
+      const { values, positionals } = parse(args, COMMANDS.settings);
       const [key, value] = positionals;
       if (key !== undefined && !SETTING_KEYS.includes(key as SettingKey)) {
         throw new UsageError(`Unknown setting ${quote(key)}; expected one of ${SETTING_KEYS.join(', ')}`);
       }
-      const client = await connect(cliPath);
-      try {
+      return withClient(cliPath, async (client) => {
         let settings: Settings;
         if (value !== undefined) {
           settings = (await client.request('settings.set', { settings: { [key!]: settingValue(key as SettingKey, value) } })).settings;
@@ -169,12 +144,10 @@ async function run(command: string, args: string[], cliPath: string): Promise<nu
         if (key !== undefined) out(values.json ? JSON.stringify({ [key]: settings[key as SettingKey] }) : String(settings[key as SettingKey]));
         else out(values.json ? JSON.stringify({ settings }) : Object.entries(settings).map(([k, v]) => `${k} = ${v}`).join('\n'));
         return EXIT.OK;
-      } finally {
-        client.close();
-      }
+      });
     }
     case 'stop': {
-      parse(args, {}, 0);
+      parse(args, COMMANDS.stop);
       const paths = resolvePaths();
       let socket;
       try {
@@ -184,6 +157,7 @@ async function run(command: string, args: string[], cliPath: string): Promise<nu
         return EXIT.OK;
       }
       const client = await DaemonClient.fromSocket(socket, 'cli');
+      await tellNotices(client);
       const closed = new Promise<void>((r) => client.once('close', () => r()));
       await client.request('daemon.stop', {});
       // Running downloads stop and go back to the queue; they resume at the next start.

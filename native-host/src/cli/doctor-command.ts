@@ -2,6 +2,7 @@ import type { DoctorReport } from '../../../shared/doctor';
 import { doctorReport } from '../doctor/context';
 import { resolvePaths } from '../paths';
 import { EXIT } from './exit-codes';
+import { checkExtensionIds } from './install-command';
 
 const MARK = { ok: '✓', warn: '!', fail: '✗' } as const;
 
@@ -17,9 +18,10 @@ export function formatReport(report: DoctorReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** `vidqueue doctor [--json] [--extension-id ID]…`: what works, what does not, and the fix. */
-export async function doctorCommand(o: { json: boolean; extensionIds?: string[] }): Promise<number> {
-  const report = await doctorReport(resolvePaths(), o.extensionIds);
+/** `vidqueue doctor [--json] [--extension-id ID]… [--dev]`: what works, what does not, and the fix. */
+export async function doctorCommand(o: { json: boolean; extensionIds?: string[]; dev?: boolean }): Promise<number> {
+  checkExtensionIds(o.extensionIds);
+  const report = await doctorReport(resolvePaths(), o.extensionIds, o.dev);
   process.stdout.write(o.json ? `${JSON.stringify(report)}\n` : formatReport(report));
   return report.ok ? EXIT.OK : EXIT.CHECKS_FAILED;
 }

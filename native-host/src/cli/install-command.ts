@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { quote } from '../../../shared/quote';
 import { BROWSERS, type Browser } from '../install/browsers';
-import { type InstallOptions, install, uninstall } from '../install/install';
+import { type InstallOptions, type InstallReport, extensionIdProblem, install, uninstall } from '../install/install';
 import { windowsRegistry } from '../install/registry';
 import { resolvePaths } from '../paths';
 import { EXIT } from './exit-codes';
@@ -13,6 +13,7 @@ export interface InstallFlags {
   browsers?: string[];
   userDataDir?: string;
   extensionIds?: string[];
+  dev: boolean;
   system: boolean;
   asRoot: boolean;
   json: boolean;
@@ -35,11 +36,22 @@ export function sudoInvoker(env: NodeJS.ProcessEnv, passwd: string): Account | n
   return { name, uid: Number(fields[2]), gid: Number(fields[3]), home: fields[5]! };
 }
 
+/** A malformed `--extension-id` is a usage error (exit 2), found before anything is written. */
+export function checkExtensionIds(ids: string[] = []): void {
+  for (const id of ids) {
+    const problem = extensionIdProblem(id);
+    if (problem) throw new UsageError(problem);
+  }
+}
+
 /** `vidqueue install` / `uninstall`: the launcher and the browsers' native-messaging manifests. */
 export async function installCommand(command: 'install' | 'uninstall', cliPath: string, f: InstallFlags): Promise<number> {
   for (const b of f.browsers ?? []) {
-    if (!BROWSERS.includes(b as Browser)) throw new UsageError(`Unknown browser ${quote(b)} for \`--browser\`; expected one of ${BROWSERS.join(', ')}`);
+    if (b !== 'all' && !BROWSERS.includes(b as Browser)) throw new UsageError(`Unknown browser ${quote(b)} for \`--browser\`; expected one of ${BROWSERS.join(', ')}, all`);
   }
+  // `all`: every browser VidQueue knows, whether or not it has a profile yet.
+  const browsers = f.browsers?.includes('all') ? [...BROWSERS] : (f.browsers as Browser[] | undefined);
+  checkExtensionIds(f.extensionIds);
   if (f.system && f.userDataDir) throw new UsageError('`--system` and `--user-data-dir` do not go together');
   let passwd = '';
   try {
@@ -57,22 +69,34 @@ export async function installCommand(command: 'install' | 'uninstall', cliPath: 
     dataDir: resolvePaths(env, process.platform, home).dataDir,
     nodePath: process.execPath,
     cliPath,
-    browsers: f.browsers as Browser[] | undefined,
+    browsers,
     userDataDir: f.userDataDir ? resolve(f.userDataDir) : undefined,
     extensionIds: f.extensionIds,
+    dev: f.dev,
     env: process.env,
     system: f.system,
     registry: process.platform === 'win32' ? windowsRegistry : undefined,
     owner: invoker ? { uid: invoker.uid, gid: invoker.gid } : undefined,
   };
   const report = command === 'install' ? await install(opts) : await uninstall(opts);
-  if (f.json) {
-    process.stdout.write(`${JSON.stringify(report)}\n`);
-    return EXIT.OK;
-  }
-  const out = (s: string) => process.stdout.write(`${s}\n`);
+  const shown = showReport(command, report, { json: f.json, invoker: invoker?.name });
+  if (shown.stdout) process.stdout.write(shown.stdout);
+  if (shown.stderr) process.stderr.write(shown.stderr);
+  return shown.code;
+}
+
+/** What `install`/`uninstall` print, and their exit code: failing when something could not be undone. */
+export function showReport(command: 'install' | 'uninstall', report: InstallReport, o: { json: boolean; invoker?: string }): { stdout: string; stderr: string; code: number } {
+  const errors = report.failures.map(
+    (x) => `vidqueue: could not delete registry key ${x.key}: ${x.message}\n  delete it with \`reg delete "${x.key}" /f\`${x.key.startsWith('HKLM') ? ' from an administrator prompt' : ''}\n`,
+  );
+  for (const w of report.warnings) errors.push(`vidqueue: warning: ${w.message}\n  ${w.fix}\n`);
+  const code = report.failures.length > 0 ? EXIT.ERROR : EXIT.OK;
+  if (o.json) return { stdout: `${JSON.stringify(report)}\n`, stderr: errors.join(''), code };
+  const lines: string[] = [];
+  const out = (s: string) => lines.push(s);
   const verb = command === 'install' ? 'wrote' : 'removed';
-  if (invoker) out(`Registering for ${invoker.name} (who ran sudo); use --as-root to register root instead.`);
+  if (o.invoker) out(`Registering for ${o.invoker} (who ran sudo); use --as-root to register root instead.`);
   out(`${verb} launcher ${report.launcher}`);
   for (const m of report.manifests) out(`${verb} ${m.browser} manifest ${m.path}`);
   for (const r of report.registry) out(`${command === 'install' ? 'set' : 'deleted'} registry key ${r.key}`);
@@ -81,8 +105,8 @@ export async function installCommand(command: 'install' | 'uninstall', cliPath: 
     for (const step of s.steps) out(`  ${step}`);
   }
   if (command === 'install' && report.manifests.length === 0) {
-    out(`No browser profile found; name one with --browser (${BROWSERS.join(', ')}) or --user-data-dir DIR`);
+    out(`No browser profile found; name one with --browser (${BROWSERS.join(', ')}, all) or --user-data-dir DIR`);
   }
   if (command === 'install') out('\nCheck everything with: npx vidqueue doctor');
-  return EXIT.OK;
+  return { stdout: `${lines.join('\n')}\n`, stderr: errors.join(''), code };
 }

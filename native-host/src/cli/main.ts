@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { quote } from '../../../shared/quote';
+import { COMMANDS, type CommandName, asksForHelp, commandHelp, commandNamed, overview } from './commands';
 import { EXIT } from './exit-codes';
 import { parse } from './parse';
 import { UsageError } from './usage-error';
@@ -7,26 +9,10 @@ import { UsageError } from './usage-error';
 /** The CLI entry: the same file is the browser's host, the daemon and the user's tool. */
 const CLI_PATH = fileURLToPath(import.meta.url);
 
-const USAGE = `vidqueue: download the videos you find while browsing
-
-Usage:
-  vidqueue add URL [--preset best|1080p|720p|audio] [--page-url URL] [--title T] [--wait] [--json]
-  vidqueue ls [--json]
-  vidqueue cancel ID | --all          vidqueue pause ID      vidqueue resume ID
-  vidqueue retry ID                   vidqueue top ID        (move a queued job to the front)
-  vidqueue rm ID [--delete-file]      vidqueue clear         (remove all finished jobs)
-  vidqueue settings [KEY [VALUE]] [--json]
-  vidqueue daemon [--foreground]      vidqueue stop
-  vidqueue install [--browser B]... [--user-data-dir DIR] [--extension-id ID]... [--system] [--as-root]
-  vidqueue uninstall [--browser B]... [--user-data-dir DIR]
-  vidqueue doctor [--json] [--extension-id ID]...   (check everything VidQueue needs)
-  vidqueue host                       (started by the browser: native messaging on stdio)
-
-Exit codes: 0 ok, 1 error, 2 usage, 3 refused by the daemon, 4 daemon unavailable,
-5 download failed, 6 job cancelled, 7 doctor found a problem, 130 interrupted (add --wait;
-the job was cancelled).
-`;
-
+function help(command: CommandName): number {
+  process.stdout.write(commandHelp(command));
+  return EXIT.OK;
+}
 
 export function version(): string {
   try {
@@ -40,52 +26,57 @@ export function version(): string {
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
+    // `vidqueue COMMAND --help`: that command's usage, whatever else is on the line.
+    const named = command === undefined ? null : commandNamed(command);
+    if (named && named !== 'host' && asksForHelp(rest)) return help(named);
     switch (command) {
       case 'host': {
-        // Browsers pass their own arguments (the caller's origin, a manifest path): ignored.
+        // Browsers pass their own arguments (the caller's origin, a manifest path): ignored,
+        // except a lone `--help` typed by a person.
+        if (rest.length === 1 && asksForHelp(rest)) return help('host');
         const { hostCommand } = await import('./host-command');
         return hostCommand(CLI_PATH);
       }
       case 'daemon': {
-        const { values } = parse(rest, { foreground: { type: 'boolean' }, 'no-stderr-log': { type: 'boolean' } }, 0);
+        const { values } = parse(rest, COMMANDS.daemon);
         const { daemonCommand } = await import('./daemon-command');
         return await daemonCommand(CLI_PATH, version(), { foreground: values.foreground === true, stderrLog: values['no-stderr-log'] !== true });
       }
       case 'install':
       case 'uninstall': {
-        const { values } = parse(
-          rest,
-          {
-            browser: { type: 'string', multiple: true },
-            'user-data-dir': { type: 'string' },
-            'extension-id': { type: 'string', multiple: true },
-            system: { type: 'boolean' },
-            'as-root': { type: 'boolean' },
-            json: { type: 'boolean' },
-          },
-          0,
-        );
+        const { values } = parse(rest, COMMANDS[command]);
         const { installCommand } = await import('./install-command');
         return await installCommand(command, CLI_PATH, {
           browsers: values.browser,
           userDataDir: values['user-data-dir'],
           extensionIds: values['extension-id'],
+          dev: values.dev === true,
           system: values.system === true,
           asRoot: values['as-root'] === true,
           json: values.json === true,
         });
       }
       case 'doctor': {
-        const { values } = parse(rest, { json: { type: 'boolean' }, 'extension-id': { type: 'string', multiple: true } }, 0);
+        const { values } = parse(rest, COMMANDS.doctor);
         const { doctorCommand } = await import('./doctor-command');
-        return await doctorCommand({ json: values.json === true, extensionIds: values['extension-id'] });
+        return await doctorCommand({ json: values.json === true, extensionIds: values['extension-id'], dev: values.dev === true });
       }
       case undefined:
+        process.stdout.write(overview());
+        return EXIT.USAGE;
       case 'help':
       case '--help':
-      case '-h':
-        process.stdout.write(USAGE);
-        return command === undefined ? EXIT.USAGE : EXIT.OK;
+      case '-h': {
+        const { positionals } = parse(rest, COMMANDS.help);
+        const topic = positionals[0];
+        if (topic === undefined) {
+          process.stdout.write(overview());
+          return EXIT.OK;
+        }
+        const about = commandNamed(topic);
+        if (!about) throw new UsageError(`Unknown command ${quote(topic)}; run \`vidqueue help\` for the list`);
+        return help(about);
+      }
       case '--version':
       case '-v':
       case 'version':

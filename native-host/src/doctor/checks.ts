@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { DEV_EXTENSION_ID, FIREFOX_ADDON_ID, NATIVE_HOST_NAME } from '../../../shared/identity';
+import { DEV_EXTENSION_ID, FIREFOX_ADDON_ID, NATIVE_HOST_NAME, STORE_EXTENSION_IDS } from '../../../shared/identity';
 import type { DoctorCheck, DoctorReport } from '../../../shared/doctor';
 import { formatBytes } from '../../../shared/format';
 import { findTool } from '../downloader/tools';
@@ -20,7 +20,10 @@ export interface DoctorContext {
   downloadDir: string;
   /** Is the daemon reachable? Returns its version, or throws why not. */
   pingDaemon: () => Promise<string | null>;
+  /** Extension ids the user said they use (`--extension-id`): each must be allowed. */
   extensionIds: string[];
+  /** `--dev`: the development build is in use, so its id must be allowed, and allowing it is expected. */
+  dev?: boolean;
   /** The daemon's own start-up checks (its folders, their disk, its database): `startupChecks`. */
   startup: DoctorCheck[];
 }
@@ -113,17 +116,19 @@ interface Manifest {
   allowed_extensions?: string[];
 }
 
-/** For each browser this user has: a manifest, pointing at a working launcher, allowing our extension. */
-export function checkManifests(c: Pick<DoctorContext, 'home' | 'platform' | 'extensionIds'>): DoctorCheck[] {
+/** For each browser this user has: a manifest, pointing at a working launcher, allowing our extension and no public key's. */
+export function checkManifests(c: Pick<DoctorContext, 'home' | 'platform' | 'extensionIds' | 'dev'>): DoctorCheck[] {
   if (c.platform !== 'linux' && c.platform !== 'darwin') return [];
   const checks: DoctorCheck[] = [];
+  const wanted = [...(c.dev ? [DEV_EXTENSION_ID] : []), ...c.extensionIds];
   for (const browser of BROWSERS) {
     const layout = browserLayout(browser, c.home, c.platform);
     if (!existsSync(layout.configDir)) continue;
     const id = `manifest-${browser}`;
     const title = `${browser} registration`;
     const file = join(layout.manifestDir, `${NATIVE_HOST_NAME}.json`);
-    const fix = `npx vidqueue install --browser ${browser}`;
+    const firefox = layout.family === 'firefox';
+    const fix = firefox ? `npx vidqueue install --browser ${browser}` : installFix(browser, c.extensionIds, c.dev === true);
     let manifest: Manifest;
     try {
       manifest = JSON.parse(readFileSync(file, 'utf8')) as Manifest;
@@ -138,17 +143,36 @@ export function checkManifests(c: Pick<DoctorContext, 'home' | 'platform' | 'ext
       checks.push({ id, title, status: 'fail', detail: `${file} points at a stale launcher: ${problem}`, fix });
       continue;
     }
-    const allowed =
-      layout.family === 'firefox'
-        ? (manifest.allowed_extensions ?? []).includes(FIREFOX_ADDON_ID)
-        : c.extensionIds.every((x) => (manifest.allowed_origins ?? []).includes(`chrome-extension://${x}/`));
-    if (!allowed) {
-      checks.push({ id, title, status: 'fail', detail: `${file} does not allow the VidQueue extension`, fix: `${fix}${c.extensionIds.filter((x) => x !== DEV_EXTENSION_ID).map((x) => ` --extension-id ${x}`).join('')}` });
+    if (firefox) {
+      if ((manifest.allowed_extensions ?? []).includes(FIREFOX_ADDON_ID)) checks.push({ id, title, status: 'ok', detail: `${file} → ${launcher}` });
+      else checks.push({ id, title, status: 'fail', detail: `${file} does not allow the VidQueue add-on (${FIREFOX_ADDON_ID})`, fix });
       continue;
     }
-    checks.push({ id, title, status: 'ok', detail: `${file} → ${launcher}` });
+    const allowed = (manifest.allowed_origins ?? []).map((o) => o.replace(/^chrome-extension:\/\/([^/]*)\/?$/, '$1'));
+    const missing = wanted.filter((x) => !allowed.includes(x));
+    if (missing.length > 0) {
+      checks.push({ id, title, status: 'fail', detail: `${file} does not allow the VidQueue extension ${missing.join(', ')}`, fix });
+    } else if (allowed.length === 0) {
+      checks.push({ id, title, status: 'fail', detail: `${file} allows no extension: ${browser} lets no extension start VidQueue`, fix });
+    } else if (allowed.includes(DEV_EXTENSION_ID) && !c.dev) {
+      checks.push({
+        id,
+        title,
+        status: 'warn',
+        detail: `${file} allows the development build (${DEV_EXTENSION_ID}), whose key is public: any extension built with that key could drive VidQueue. Run \`npx vidqueue doctor --dev\` if this is a development machine`,
+        fix: installFix(browser, [...new Set([...c.extensionIds, ...allowed.filter((x) => x !== DEV_EXTENSION_ID && /^[a-p]{32}$/.test(x))])], false),
+      });
+    } else {
+      checks.push({ id, title, status: 'ok', detail: `${file} → ${launcher}` });
+    }
   }
   return checks;
+}
+
+/** The install line that registers `browser` for these extensions; a placeholder when none is known. */
+function installFix(browser: string, ids: string[], dev: boolean): string {
+  const flags = `${dev ? ' --dev' : ''}${ids.map((x) => ` --extension-id ${x}`).join('')}`;
+  return `npx vidqueue install --browser ${browser}${flags || (STORE_EXTENSION_IDS.length > 0 ? '' : ' --extension-id <id from chrome://extensions>')}`;
 }
 
 /** A launcher is stale when it, or the node or the VidQueue it names, is gone. */

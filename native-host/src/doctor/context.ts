@@ -1,13 +1,12 @@
 import { homedir } from 'node:os';
 import type { DoctorReport } from '../../../shared/doctor';
-import { DEV_EXTENSION_ID } from '../../../shared/identity';
 import { DaemonClient, connectSocket } from '../daemon/client';
 import type { Paths } from '../paths';
 import { runDoctor } from './checks';
 import { startupChecks } from './startup';
 
 /** Runs every check for this user: the daemon is asked, never started. */
-export async function doctorReport(paths: Paths, extensionIds: string[] = []): Promise<DoctorReport> {
+export async function doctorReport(paths: Paths, extensionIds: string[] = [], dev = false): Promise<DoctorReport> {
   let downloadDir = paths.defaultDownloadDir;
   let daemonVersion: string | null = null;
   let daemonError: Error | null = null;
@@ -31,7 +30,8 @@ export async function doctorReport(paths: Paths, extensionIds: string[] = []): P
     nodeVersion: process.version,
     now: new Date(),
     downloadDir,
-    extensionIds: [DEV_EXTENSION_ID, ...extensionIds],
+    extensionIds,
+    dev,
     // With no daemon to ask, the database is looked at here (a running daemon holds it alone).
     startup: startupChecks(paths, { inspectDatabase: daemonVersion === null }),
     pingDaemon: async () => {

@@ -1,15 +1,13 @@
 import { existsSync, promises as fs } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { VidQueueError } from '../../../shared/errors';
-import { DEV_EXTENSION_ID, FIREFOX_ADDON_ID, NATIVE_HOST_NAME } from '../../../shared/identity';
+import { DEV_EXTENSION_ID, FIREFOX_ADDON_ID, NATIVE_HOST_NAME, STORE_EXTENSION_IDS } from '../../../shared/identity';
 import { quote } from '../../../shared/quote';
 import { BROWSERS, type Browser, SANDBOXED, WINDOWS_REGISTRY_KEYS, browserLayout, systemManifestDirs } from './browsers';
+import { cmdArg, cmdSet } from './cmd';
+import type { Registry } from './registry';
 
-/** Windows' registry, as `reg.exe` offers it: injected so the logic is tested anywhere. */
-export interface Registry {
-  setDefault(key: string, value: string): Promise<void>;
-  deleteKey(key: string): Promise<void>;
-}
+export type { Registry } from './registry';
 
 export interface InstallOptions {
   home: string;
@@ -22,8 +20,10 @@ export interface InstallOptions {
   browsers?: Browser[];
   /** Write into this Chromium profile instead (`<dir>/NativeMessagingHosts`). */
   userDataDir?: string;
-  /** More extension ids to allow, besides the development build's. */
+  /** Extension ids to allow, besides the store builds' (STORE_EXTENSION_IDS). */
   extensionIds?: string[];
+  /** Allow the development build too (DEV_EXTENSION_ID, whose key is public): tests and the demo. */
+  dev?: boolean;
   /** Environment the launcher passes on (VIDQUEUE_HOME, tool paths). */
   env?: Record<string, string | undefined>;
   /** System-wide: /etc (Linux), /Library (macOS), HKLM (Windows). */
@@ -45,26 +45,36 @@ export interface SandboxedBrowser {
 export interface InstallReport {
   launcher: string;
   manifests: { browser: Browser | 'profile'; path: string }[];
+  /** Registry keys set (install) or really deleted (uninstall). */
   registry: { key: string; value: string }[];
   sandboxed: SandboxedBrowser[];
+  /** What could not be undone (uninstall: a registry key reg.exe could not delete); the command then fails. */
+  failures: { key: string; message: string }[];
+  /** What was written but cannot work yet (a Chromium manifest that allows no extension), with the fix. */
+  warnings: { message: string; fix: string }[];
 }
 
 const EXTENSION_ID = /^[a-p]{32}$/;
 const CARRIED_ENV = ['VIDQUEUE_HOME', 'VIDQUEUE_YTDLP', 'VIDQUEUE_FFMPEG'] as const;
 
+/** Why `id` is not a Chromium extension id (to show the user), or null when it is one. */
+export function extensionIdProblem(id: string): string | null {
+  return EXTENSION_ID.test(id) ? null : `Expected \`--extension-id\` to be 32 letters a–p (the id chrome://extensions shows), got ${quote(id)}`;
+}
+
 export function checkExtensionId(id: string): string {
-  if (!EXTENSION_ID.test(id)) {
-    throw new VidQueueError('INVALID_MESSAGE', `Expected \`--extension-id\` to be 32 letters a–p (a Chromium extension id), got ${quote(id)}`, 'extensionId');
-  }
+  const problem = extensionIdProblem(id);
+  if (problem) throw new VidQueueError('INVALID_MESSAGE', problem, 'extensionId');
   return id;
 }
 
 /** The launcher script: the absolute node path, so a browser's bare PATH does not matter. */
 export function launcherScript(o: Pick<InstallOptions, 'nodePath' | 'cliPath' | 'platform' | 'env'>): string {
   if (o.platform === 'win32') {
-    const lines = ['@echo off', 'rem Written by `vidqueue install`: browsers start this to reach VidQueue.'];
-    for (const key of CARRIED_ENV) if (o.env?.[key]) lines.push(`set "${key}=${o.env[key]}"`);
-    lines.push(`"${o.nodePath}" "${o.cliPath}" host %*`, '');
+    // `!` stays literal whatever the registry's DelayedExpansion says; `%` is doubled by cmdSet and cmdArg.
+    const lines = ['@echo off', 'rem Written by `vidqueue install`: browsers start this to reach VidQueue.', 'setlocal DisableDelayedExpansion'];
+    for (const key of CARRIED_ENV) if (o.env?.[key]) lines.push(cmdSet(key, o.env[key]));
+    lines.push(`${cmdArg(o.nodePath, 'the path of node')} ${cmdArg(o.cliPath, 'the path of VidQueue')} host %*`, '');
     return lines.join('\r\n');
   }
   const lines = ['#!/bin/sh', '# Written by `vidqueue install`: browsers start this to reach VidQueue.'];
@@ -173,32 +183,44 @@ async function writeOwned(file: string, text: string, mode: number, owner?: Inst
   if (owner) await fs.chown(file, owner.uid, owner.gid);
 }
 
-async function mkdirOwned(dir: string, owner?: InstallOptions['owner']): Promise<void> {
-  // Folders made for another user (through sudo) are theirs too, from the first one created.
+/**
+ * Makes `dir` and its missing parents. The folders made here get `mode` (set after mkdir:
+ * the umask must not decide, a root umask of 077 would hide system manifests from users)
+ * and, for an install run through sudo, go to the user who ran it.
+ */
+async function makeDir(dir: string, mode: number, owner?: InstallOptions['owner']): Promise<void> {
   const made = await fs.mkdir(dir, { recursive: true });
-  if (!owner || !made) return;
-  let d = dir;
-  while (d.startsWith(made) && d.length >= made.length) {
-    await fs.chown(d, owner.uid, owner.gid);
-    const parent = join(d, '..');
-    if (parent === d) break;
-    d = parent;
+  if (!made) return;
+  for (let d = dir; ; d = dirname(d)) {
+    await fs.chmod(d, mode);
+    if (owner) await fs.chown(d, owner.uid, owner.gid);
+    if (d === made || dirname(d) === d) break;
   }
 }
 
 /** Writes the launcher and a manifest for each browser (and, on Windows, the registry keys). Idempotent. */
 export async function install(o: InstallOptions): Promise<InstallReport> {
-  const ids = [...new Set([DEV_EXTENSION_ID, ...(o.extensionIds ?? []).map(checkExtensionId)])];
+  const ids = allowedExtensionIds(o);
   const launcher = launcherPath(o);
-  await mkdirOwned(join(launcher, '..'), o.system ? undefined : o.owner);
-  await writeOwned(launcher, launcherScript(o), 0o755, o.system ? undefined : o.owner);
-  const report: InstallReport = { launcher, manifests: [], registry: [], sandboxed: [] };
+  // First: a value the launcher cannot hold is refused before anything is written.
+  const script = launcherScript(o);
+  // Per user, VidQueue's folders are the user's alone (0700); system-wide, every user's browser reads them.
+  const dirMode = o.system ? 0o755 : 0o700;
+  const owner = o.system ? undefined : o.owner;
+  await makeDir(dirname(launcher), dirMode, owner);
+  if (!o.system) {
+    // Folders an older install left open (0755) are closed too.
+    await fs.chmod(o.dataDir, 0o700);
+    await fs.chmod(dirname(launcher), 0o700);
+  }
+  await writeOwned(launcher, script, 0o755, owner);
+  const report: InstallReport = { launcher, manifests: [], registry: [], sandboxed: [], failures: [], warnings: [] };
   for (const t of targets(o)) {
     const body = `${JSON.stringify(manifestFor(t.family, launcher, ids), null, 2)}\n`;
     for (const dir of t.dirs) {
-      await mkdirOwned(dir, o.system ? undefined : o.owner);
+      await makeDir(dir, dirMode, owner);
       const path = join(dir, `${NATIVE_HOST_NAME}.json`);
-      await writeOwned(path, body, 0o644, o.system ? undefined : o.owner);
+      await writeOwned(path, body, 0o644, owner);
       report.manifests.push({ browser: t.browser, path });
       if (o.platform === 'win32' && t.browser !== 'profile') {
         const key = `${o.system ? 'HKLM' : 'HKCU'}\\${WINDOWS_REGISTRY_KEYS[t.browser]}\\${NATIVE_HOST_NAME}`;
@@ -208,13 +230,34 @@ export async function install(o: InstallOptions): Promise<InstallReport> {
       }
     }
   }
+  const closed = ids.length === 0 ? targets(o).filter((t) => t.family === 'chromium') : [];
+  if (closed.length > 0) report.warnings.push(noExtensionAllowed(o, closed));
   if (!o.userDataDir && !o.system) report.sandboxed = detectSandboxed(o, launcher);
   return report;
 }
 
+/** The Chromium extensions a manifest allows: the store builds, the ids given, and the development build only when asked. */
+export function allowedExtensionIds(o: Pick<InstallOptions, 'extensionIds' | 'dev'>): string[] {
+  return [...new Set([...(o.dev ? [DEV_EXTENSION_ID] : []), ...STORE_EXTENSION_IDS, ...(o.extensionIds ?? []).map(checkExtensionId)])];
+}
+
+/** Chromium browsers whose manifest allows nothing: written anyway (it replaces one that allowed too much), and said. */
+function noExtensionAllowed(o: InstallOptions, closed: Target[]): { message: string; fix: string } {
+  const names = closed.map((t) => (t.browser === 'profile' ? `the profile ${o.userDataDir}` : t.browser)).join(', ');
+  const scope = [
+    ...(o.browsers ? closed.map((t) => ` --browser ${t.browser}`) : []),
+    ...(o.userDataDir ? [` --user-data-dir ${shellQuote(o.userDataDir)}`] : []),
+    ...(o.system ? [' --system'] : []),
+  ].join('');
+  return {
+    message: `The manifest for ${names} allows no extension yet, so the VidQueue extension cannot reach this program there. Load the extension (\`npm run build:release\`, then "Load unpacked" in chrome://extensions), copy its id, and run install again with it:`,
+    fix: `npx vidqueue install --extension-id <id from chrome://extensions>${scope}`,
+  };
+}
+
 /** Removes what `install` wrote: our manifests (only ours), registry keys, and the launcher. */
 export async function uninstall(o: InstallOptions): Promise<InstallReport> {
-  const report: InstallReport = { launcher: launcherPath(o), manifests: [], registry: [], sandboxed: [] };
+  const report: InstallReport = { launcher: launcherPath(o), manifests: [], registry: [], sandboxed: [], failures: [], warnings: [] };
   const all = o.userDataDir || o.browsers ? targets(o) : targets({ ...o, browsers: [...BROWSERS] });
   for (const t of all) {
     for (const dir of t.dirs) {
@@ -229,8 +272,9 @@ export async function uninstall(o: InstallOptions): Promise<InstallReport> {
       }
       if (o.platform === 'win32' && t.browser !== 'profile' && o.registry) {
         const key = `${o.system ? 'HKLM' : 'HKCU'}\\${WINDOWS_REGISTRY_KEYS[t.browser]}\\${NATIVE_HOST_NAME}`;
-        await o.registry.deleteKey(key).catch(() => {});
-        report.registry.push({ key, value: '' });
+        const outcome = await o.registry.deleteKey(key);
+        if (outcome.status === 'deleted') report.registry.push({ key, value: '' });
+        if (outcome.status === 'failed') report.failures.push({ key, message: outcome.message });
       }
     }
   }
