@@ -126,6 +126,24 @@ describe('popup', () => {
     expect(screen.getByRole('alert').textContent).toBe('HTTP Error 404');
   });
 
+  it('lists the queue in the daemon order and moves a job up when the daemon says it moved to the top', async () => {
+    const f = fakeClient([makeJob({ id: 1, title: 'First', position: 2 }), makeJob({ id: 2, title: 'Second', position: 3 }), makeJob({ id: 7, title: 'Older id, later', position: 9 })]);
+    mount(f.client);
+    const rowIds = () => screen.getAllByRole('listitem').filter((li) => li.dataset.jobId).map((li) => Number(li.dataset.jobId));
+    await screen.findByText('Older id, later');
+    expect(rowIds()).toEqual([1, 2, 7]);
+    f.emit({ event: 'job.updated', data: { job: makeJob({ id: 7, title: 'Older id, later', position: 1 }) } });
+    await waitFor(() => expect(rowIds()).toEqual([7, 1, 2]));
+  });
+
+  it('offers Cancel all while a paused job is unfinished, and Clear finished for the history', async () => {
+    const f = fakeClient([makeJob({ id: 1, status: 'paused', title: 'P' }), makeJob({ id: 2, status: 'failed', title: 'F', finishedAt: 1 })]);
+    mount(f.client);
+    fireEvent.click(await screen.findByRole('button', { name: 'Cancel all' }));
+    expect(f.calls).toContainEqual({ type: 'jobs.cancelAll', params: {} });
+    expect(screen.getByRole('button', { name: 'Clear finished' })).toBeTruthy();
+  });
+
   it('shows a missing host with the command that fixes it', async () => {
     const f = fakeClient([], { state: 'problem', problem: { kind: 'not-installed', detail: 'Specified native messaging host not found.' }, retryInMs: 5000 });
     mount(f.client);

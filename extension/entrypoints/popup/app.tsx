@@ -6,7 +6,7 @@ import { JobList } from '../../components/job-list';
 import type { RowAction } from '../../components/job-row';
 import type { HostStatus } from '../../lib/host-connection';
 import { t } from '../../lib/i18n';
-import { activeCount, applyEvent, applyPage, emptyQueue, finishedCount } from '../../lib/queue-model';
+import { applyEvent, applyPage, emptyQueue, finishedCount, unfinishedCount } from '../../lib/queue-model';
 import type { ViewClient } from '../../lib/view-port';
 import type { DownloadCandidate } from '../../lib/video-url';
 
@@ -124,7 +124,7 @@ export function PopupApp({ client, loadPage, confirmAboveBytes, extensionId, lis
       .finally(() => setAdding(false));
   };
 
-  const active = activeCount(model);
+  const unfinished = unfinishedCount(model);
   const finished = finishedCount(model);
   return (
     <main class="popup">
@@ -143,7 +143,7 @@ export function PopupApp({ client, loadPage, confirmAboveBytes, extensionId, lis
         <div class="queue-head">
           <h2 id="queue-title">{t('queue')}</h2>
           <div class="queue-actions">
-            {active > 0 && (
+            {unfinished > 0 && (
               <button type="button" class="danger" onClick={() => client.request('jobs.cancelAll', {}).catch(fail)}>
                 {t('cancelAll')}
               </button>
