@@ -1,10 +1,12 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { browser } from 'wxt/browser';
 import { fakeBrowser } from 'wxt/testing';
-import { type ContextMenuInfo, type RuntimePort, createBackground } from './background-service';
-import { type FakeNativePort, createFakeNativePort, makeJob } from './fake-host';
-import { notifyOnFinish } from './preferences';
-import { VIEW_PORT } from './view-port-name';
+import { type FakeNativePort, createFakeNativePort, makeJob } from '../fake-host';
+import { notifyOnFinish } from '../preferences';
+import { VIEW_PORT } from '../view-port-name';
+import { createBackground } from './create-background';
+import type { ContextMenuInfo } from './menus';
+import type { ViewPort as RuntimePort } from './view-hub';
 
 /** A view's runtime port, as the background sees it. */
 function fakeViewPort(tabId?: number) {
@@ -55,7 +57,7 @@ function setup(idleMs?: number) {
   return { bg, natives, native, hello, connectView: (p: RuntimePort) => connectView(p), menus, menuClick: (i: ContextMenuInfo, t?: object) => menuClick(i, t) };
 }
 
-describe('background', () => {
+describe('createBackground', () => {
   beforeEach(() => fakeBrowser.reset());
 
   it('relays a view request to the host and the answer back, and tells views the host status', async () => {
