@@ -1,7 +1,6 @@
-import * as v from 'valibot';
-import { type Event, issueError, parseRequest } from '../../../shared/protocol';
+import { type Event, parseRequest } from '../../../shared/protocol';
 import { type HostConnection, type HostStatus, HostRequestError } from '../host-connection';
-import { VIEW_PORT, type ViewMessage, type ViewRequest, ViewRequestSchema } from '../view-messages';
+import { VIEW_PORT, type ViewMessage, type ViewRequest, checkViewRequest } from '../view-messages';
 import { type PortSender, isExtensionPage, pageRefusal } from './content-policy';
 import type { Downloads } from './downloads';
 
@@ -56,13 +55,13 @@ export function createViewHub(d: ViewHubDeps) {
   };
 
   const onMessage = async (view: View, raw: unknown) => {
-    const parsed = v.safeParse(ViewRequestSchema, raw);
-    if (!parsed.success) {
-      const id = (raw as { id?: unknown } | null)?.id;
-      if (typeof id === 'number') refuse(view, id, issueError('INVALID_MESSAGE', parsed.issues, 'message'));
+    // Nothing a view sends may crash the background: bounded, then validated, then answered.
+    const check = checkViewRequest(raw);
+    if (!check.ok) {
+      if (check.id !== null) refuse(view, check.id, check.error);
       return;
     }
-    const msg = parsed.output;
+    const msg = check.request;
     if (msg.kind === 'retry-host') {
       if (!view.page) d.host.retryNow();
       return;
