@@ -9,3 +9,5 @@ export const confirmCancelAboveMiB = storage.defineItem<number>('local:confirmCa
 /** Session state the background keeps across its own restarts (an MV3 worker is stopped when idle). */
 export const activeJobsHint = storage.defineItem<boolean>('session:activeJobs', { fallback: false });
 export const mediaRequestsStore = storage.defineItem<Record<string, import('./media-requests').MediaRequest[]>>('session:mediaRequests', { fallback: {} });
+/** The jobs each page's content script started (key: tab id and origin), the only ones it hears of. */
+export const pageJobsStore = storage.defineItem<Record<string, number[]>>('session:pageJobs', { fallback: {} });

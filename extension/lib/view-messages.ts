@@ -5,7 +5,7 @@
 import * as v from 'valibot';
 import { MAX_MESSAGE_DEPTH, MAX_MESSAGE_NODES, findShapeProblem } from '../../shared/envelope';
 import type { ProtocolError } from '../../shared/errors';
-import { PRESETS } from '../../shared/job';
+import { type JobStatus, PRESETS } from '../../shared/job';
 import { type Event, issueError } from '../../shared/protocol';
 import type { MediaRequest } from './media-requests';
 import type { DownloadCandidate } from './video-url';
@@ -60,10 +60,24 @@ export function checkViewRequest(raw: unknown): ViewRequestCheck {
   return { ok: true, request: parsed.output };
 }
 
+/**
+ * What a content script hears of a job it started (and all it hears): what its button
+ * shows. Replies to its download, retry, cancel and get are `{job: PageJob}`.
+ */
+export interface PageJob {
+  id: number;
+  status: JobStatus;
+  /** Whole percent, null when unknown. */
+  percent: number | null;
+}
+
 export type ViewMessage =
   | { kind: 'reply'; id: number; ok: true; result: unknown }
   | { kind: 'reply'; id: number; ok: false; error: ProtocolError }
+  /** To extension pages only. */
   | { kind: 'status'; status: HostStatus }
-  | { kind: 'event'; event: Event };
+  | { kind: 'event'; event: Event }
+  /** To a content script: a job it started changed. */
+  | { kind: 'page-job'; job: PageJob };
 
 export type CandidatesResult = { candidates: DownloadCandidate[]; mediaRequests: MediaRequest[] };

@@ -1,7 +1,8 @@
 import type { browser as Browser } from 'wxt/browser';
 import { type HostStatus, type NativePort, createHostConnection } from '../host-connection';
-import { activeJobsHint, mediaRequestsStore, notifyOnFinish } from '../preferences';
+import { activeJobsHint, mediaRequestsStore, notifyOnFinish, pageJobsStore } from '../preferences';
 import { type BadgeApi, createBadge } from './badge';
+import { createOwnership } from './content-policy';
 import { createDownloads } from './downloads';
 import { createJobStatuses } from './job-statuses';
 import { createMediaStore } from './media-store';
@@ -59,7 +60,8 @@ export function createBackground(d: BackgroundDeps) {
   });
   const downloads = createDownloads({ host, mediaFor: media.forTab });
   const menus = createMenus({ api: d.contextMenus, host, downloads, notifyError: (m) => void notifications.error(m) });
-  const hub = createViewHub({ extensionOrigin: browser.runtime.getURL('/'), host, downloads });
+  const ownership = createOwnership({ store: pageJobsStore });
+  const hub = createViewHub({ extensionOrigin: browser.runtime.getURL('/'), host, downloads, ownership });
 
   return {
     host,
@@ -73,6 +75,7 @@ export function createBackground(d: BackgroundDeps) {
       menus.listen();
       notifications.listen();
       media.listen(browser.tabs);
+      browser.tabs.onRemoved.addListener((tabId) => void ownership.forgetTab(tabId));
       void media.load();
       void menus.create();
       // Downloads may be running from before: look when the browser starts, or when this

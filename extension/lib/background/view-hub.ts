@@ -1,7 +1,9 @@
+import type { ProtocolError } from '../../../shared/errors';
+import type { Job } from '../../../shared/job';
 import { type Event, parseRequest } from '../../../shared/protocol';
 import { type HostConnection, type HostStatus, HostRequestError } from '../host-connection';
-import { VIEW_PORT, type ViewMessage, type ViewRequest, checkViewRequest } from '../view-messages';
-import { type PortSender, isExtensionPage, pageRefusal } from './content-policy';
+import { type PageJob, VIEW_PORT, type ViewMessage, type ViewRequest, checkViewRequest } from '../view-messages';
+import { type Ownership, type PortSender, classifySender, notOwned, pageRefusal, toPageJob } from './content-policy';
 import type { Downloads } from './downloads';
 
 /** The part of runtime.Port the background uses. */
@@ -18,18 +20,26 @@ export interface ViewHubDeps {
   extensionOrigin: string;
   host: Pick<HostConnection, 'request' | 'doctor' | 'hold' | 'retryNow'>;
   downloads: Downloads;
+  /** Which jobs each page started. */
+  ownership: Ownership;
 }
 
-interface View {
-  port: ViewPort;
-  /** A content script in a web page (else the popup or the options page). */
-  page: boolean;
-  tabId: number | null;
-}
+type ExtensionView = { kind: 'extension'; port: ViewPort };
+/** A content script: it hears only of the jobs its page started, reduced to what its button shows. */
+type PageView = { kind: 'page'; port: ViewPort; tabId: number | null; owner: string | null; lastSent: Map<number, string> };
+type View = ExtensionView | PageView;
+type Request = Exclude<ViewRequest, { kind: 'retry-host' }>;
+
+const toError = (err: unknown): ProtocolError =>
+  err instanceof HostRequestError
+    ? { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) }
+    : { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err) };
 
 /**
- * The views' ports (popup, options page, content scripts): each message checked and
- * answered, the host's status and events relayed.
+ * The views' ports: popup and options page (the extension's own, trusted) and content
+ * scripts (one in every tab, treated like the web page they run in). Each message is
+ * checked and answered; the host's status and events go to the extension's pages, and a
+ * content script hears only of the jobs its page started.
  */
 export function createViewHub(d: ViewHubDeps) {
   const views = new Set<View>();
@@ -43,15 +53,39 @@ export function createViewHub(d: ViewHubDeps) {
     }
   };
   const reply = (view: View, id: number, result: unknown) => post(view, { kind: 'reply', id, ok: true, result });
-  const refuse = (view: View, id: number, error: { code: HostRequestError['code']; message: string; field?: string }) => post(view, { kind: 'reply', id, ok: false, error });
+  const refuse = (view: View, id: number, error: ProtocolError) => post(view, { kind: 'reply', id, ok: false, error });
 
-  const answer = async (view: View, msg: Exclude<ViewRequest, { kind: 'retry-host' }>): Promise<unknown> => {
-    if (msg.kind === 'download') return d.downloads.download(msg.target, msg.target.tabId ?? view.tabId);
-    if (msg.kind === 'candidates') return d.downloads.candidates(msg.target, msg.target.tabId ?? view.tabId);
-    if (msg.kind === 'doctor') return d.host.doctor();
+  const hostRequest = (msg: Extract<Request, { kind: 'request' }>) => {
     const check = parseRequest({ id: msg.id, type: msg.type, params: msg.params });
     if (!check.ok) throw new HostRequestError(check.error.code, check.error.message, check.error.field);
-    return d.host.request(check.request.type, check.request.params as never);
+    return check.request;
+  };
+
+  const answerExtension = async (msg: Request): Promise<unknown> => {
+    if (msg.kind === 'download') return d.downloads.download(msg.target, msg.target.tabId ?? null);
+    if (msg.kind === 'candidates') return d.downloads.candidates(msg.target, msg.target.tabId ?? null);
+    if (msg.kind === 'doctor') return d.host.doctor();
+    const request = hostRequest(msg);
+    return d.host.request(request.type, request.params as never);
+  };
+
+  /** A page's download is for its own tab; its requests only about the jobs it started. */
+  const answerPage = async (view: PageView, owner: string, msg: Request): Promise<{ job: PageJob }> => {
+    if (msg.kind === 'download') {
+      const { job } = await d.downloads.download({ ...msg.target, tabId: view.tabId }, view.tabId);
+      await d.ownership.remember(owner, job.id);
+      return { job: toPageJob(job) };
+    }
+    if (msg.kind !== 'request') throw new Error('unreachable: refused by pageRefusal');
+    const request = hostRequest(msg);
+    const jobId = (request.params as { jobId: number }).jobId;
+    await d.ownership.ready();
+    if (!d.ownership.owns(owner, jobId)) {
+      const e = notOwned(jobId);
+      throw new HostRequestError(e.code, e.message, e.field);
+    }
+    const { job } = (await d.host.request(request.type, request.params as never)) as { job: Job };
+    return { job: toPageJob(job) };
   };
 
   const onMessage = async (view: View, raw: unknown) => {
@@ -63,38 +97,40 @@ export function createViewHub(d: ViewHubDeps) {
     }
     const msg = check.request;
     if (msg.kind === 'retry-host') {
-      if (!view.page) d.host.retryNow();
+      if (view.kind === 'extension') d.host.retryNow();
       return;
     }
-    if (view.page) {
-      const refusal = pageRefusal(msg);
-      if (refusal) return refuse(view, msg.id, { code: 'INVALID_MESSAGE', message: refusal });
-      // A page speaks for its own tab only.
-      if (msg.kind === 'download' || msg.kind === 'candidates') msg.target.tabId = view.tabId;
-    }
     try {
-      reply(view, msg.id, await answer(view, msg));
+      if (view.kind === 'extension') return reply(view, msg.id, await answerExtension(msg));
+      const refusal = pageRefusal(msg, view.owner);
+      if (refusal) return refuse(view, msg.id, refusal);
+      reply(view, msg.id, await answerPage(view, view.owner!, msg));
     } catch (err) {
-      refuse(
-        view,
-        msg.id,
-        err instanceof HostRequestError
-          ? { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) }
-          : { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err) },
-      );
+      refuse(view, msg.id, toError(err));
     }
+  };
+
+  /** A job a page started changed: its button's part, when that part changed. */
+  const relayToPage = (view: PageView, event: Event) => {
+    if (event.event !== 'job.updated' || view.owner === null || !d.ownership.owns(view.owner, event.data.job.id)) return;
+    const job = toPageJob(event.data.job);
+    const text = JSON.stringify(job);
+    if (view.lastSent.get(job.id) === text) return;
+    view.lastSent.set(job.id, text);
+    post(view, { kind: 'page-job', job });
   };
 
   return {
     /** runtime.onConnect. */
     connect(port: ViewPort): void {
       if (port.name !== VIEW_PORT) return;
-      const view: View = { port, page: !isExtensionPage(port.sender, d.extensionOrigin), tabId: port.sender?.tab?.id ?? null };
+      const who = classifySender(port.sender, d.extensionOrigin);
+      const view: View = who.kind === 'extension' ? { kind: 'extension', port } : { ...who, port, lastSent: new Map() };
       views.add(view);
-      // Extension pages (popup, options) keep the host connected while open; content
-      // scripts, one in every tab, do not: they only hear events while something runs.
-      const release = view.page ? () => {} : d.host.hold();
-      post(view, { kind: 'status', status });
+      // Extension pages keep the host connected while open; content scripts, one in every
+      // tab, do not: they hear of their jobs while something runs.
+      const release = view.kind === 'extension' ? d.host.hold() : () => {};
+      if (view.kind === 'extension') post(view, { kind: 'status', status });
       port.onMessage.addListener((m) => void onMessage(view, m));
       port.onDisconnect.addListener(() => {
         views.delete(view);
@@ -103,10 +139,14 @@ export function createViewHub(d: ViewHubDeps) {
     },
     status(next: HostStatus): void {
       status = next;
-      for (const view of views) post(view, { kind: 'status', status });
+      for (const view of views) if (view.kind === 'extension') post(view, { kind: 'status', status });
     },
     relay(event: Event): void {
-      for (const view of views) post(view, { kind: 'event', event });
+      if (event.event === 'jobs.removed') void d.ownership.forgetJobs(event.data.jobIds);
+      for (const view of views) {
+        if (view.kind === 'extension') post(view, { kind: 'event', event });
+        else relayToPage(view, event);
+      }
     },
   };
 }
