@@ -6,7 +6,7 @@ import * as v from 'valibot';
 import { MAX_MESSAGE_DEPTH, MAX_MESSAGE_NODES, findShapeProblem } from '../../shared/envelope';
 import type { ProtocolError } from '../../shared/errors';
 import { type JobStatus, PRESETS } from '../../shared/job';
-import { type Event, issueError } from '../../shared/protocol';
+import { type Event, type Notice, issueError } from '../../shared/protocol';
 import type { MediaRequest } from './media-requests';
 import type { DownloadCandidate } from './video-url';
 import type { HostStatus } from './host-connection';
@@ -33,6 +33,8 @@ export const ViewRequestSchema = v.variant('kind', [
   v.strictObject({ kind: v.literal('candidates'), id: Id, target: DownloadTargetSchema }),
   v.strictObject({ kind: v.literal('retry-host') }),
   v.strictObject({ kind: v.literal('doctor'), id: Id }),
+  /** The user dismissed a notice: no view shows it again. */
+  v.strictObject({ kind: v.literal('dismiss-notice'), id: Id, noticeId: Id }),
 ]);
 export type ViewRequest = v.InferOutput<typeof ViewRequestSchema>;
 
@@ -77,6 +79,8 @@ export type ViewMessage =
   /** To extension pages only. */
   | { kind: 'status'; status: HostStatus }
   | { kind: 'event'; event: Event }
+  /** To extension pages only: the daemon's notices not dismissed yet. */
+  | { kind: 'notices'; notices: Notice[] }
   /** To a content script: a job it started changed. */
   | { kind: 'page-job'; job: PageJob };
 

@@ -1,5 +1,5 @@
 import type { DoctorReport } from '../../shared/doctor';
-import type { Event, ParamsOf, RequestType, ResultOf } from '../../shared/protocol';
+import type { Event, Notice, ParamsOf, RequestType, ResultOf } from '../../shared/protocol';
 import type { HostStatus } from './host-connection';
 import { HostRequestError } from './host-connection';
 import type { CandidatesResult, DownloadTarget, PageJob, ViewMessage } from './view-messages';
@@ -96,6 +96,9 @@ export interface ViewClient {
   doctor(): Promise<DoctorReport>;
   onStatus(fn: (status: HostStatus) => void): () => void;
   onEvent(fn: (event: Event) => void): () => void;
+  /** The daemon's notices not dismissed yet (the whole list, each time it changes). */
+  onNotices(fn: (notices: Notice[]) => void): () => void;
+  dismissNotice(noticeId: number): Promise<unknown>;
   close(): void;
 }
 
@@ -106,13 +109,19 @@ export interface ViewClient {
 export function createViewClient(connect: Connect): ViewClient {
   const statusListeners = new Set<(s: HostStatus) => void>();
   const eventListeners = new Set<(e: Event) => void>();
-  // The background says the host's status as soon as the port opens, maybe before a view listens.
+  const noticeListeners = new Set<(n: Notice[]) => void>();
+  // The background says the host's status (and the notices) as soon as the port opens, maybe before a view listens.
   let lastStatus: HostStatus | null = null;
+  let lastNotices: Notice[] | null = null;
   const channel = openChannel(connect, (msg) => {
     if (msg.kind === 'status') {
       lastStatus = msg.status;
       for (const fn of statusListeners) fn(msg.status);
     } else if (msg.kind === 'event') for (const fn of eventListeners) fn(msg.event);
+    else if (msg.kind === 'notices') {
+      lastNotices = msg.notices;
+      for (const fn of noticeListeners) fn(msg.notices);
+    }
   });
   return {
     request: (type, params) => channel.send({ kind: 'request', type, params }),
@@ -131,6 +140,11 @@ export function createViewClient(connect: Connect): ViewClient {
       return listen(statusListeners, fn);
     },
     onEvent: (fn) => listen(eventListeners, fn),
+    onNotices: (fn) => {
+      if (lastNotices) fn(lastNotices);
+      return listen(noticeListeners, fn);
+    },
+    dismissNotice: (noticeId) => channel.send({ kind: 'dismiss-notice', noticeId }),
     close: channel.close,
   };
 }

@@ -1,15 +1,16 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Job } from '../../../shared/job';
-import type { Event } from '../../../shared/protocol';
+import type { Event, Notice } from '../../../shared/protocol';
 import type { PageInfo } from '../../components/current-page';
 import { makeJob } from '../../lib/fake-host';
 import type { HostStatus } from '../../lib/host-connection';
 import type { ViewClient } from '../../lib/view-port';
 import { PopupApp } from './app';
 
-function fakeClient(jobs: Job[], status: HostStatus = { state: 'connected', daemonVersion: '0.1.0' }) {
+function fakeClient(jobs: Job[], status: HostStatus = { state: 'connected', daemonVersion: '0.1.0' }, notices: Notice[] = []) {
   const events: ((e: Event) => void)[] = [];
+  const noticeListeners: ((n: Notice[]) => void)[] = [];
   const statuses: ((s: HostStatus) => void)[] = [];
   const calls: { type: string; params: any }[] = [];
   let resolveCancel: (v: unknown) => void = () => {};
@@ -46,10 +47,17 @@ function fakeClient(jobs: Job[], status: HostStatus = { state: 'connected', daem
       events.push(fn);
       return () => {};
     },
+    onNotices: (fn: (n: Notice[]) => void) => {
+      noticeListeners.push(fn);
+      fn(notices);
+      return () => {};
+    },
+    dismissNotice: vi.fn(() => Promise.resolve({})),
     close: vi.fn(),
   };
   return {
-    client: client as unknown as ViewClient,
+    client: client as unknown as ViewClient & { dismissNotice: typeof client.dismissNotice },
+    setNotices: (n: Notice[]) => noticeListeners.forEach((fn) => fn(n)),
     calls,
     emit: (e: Event) => events.forEach((fn) => fn(e)),
     setStatus: (s: HostStatus) => statuses.forEach((fn) => fn(s)),
@@ -142,6 +150,18 @@ describe('popup', () => {
     fireEvent.click(await screen.findByRole('button', { name: 'Cancel all' }));
     expect(f.calls).toContainEqual({ type: 'jobs.cancelAll', params: {} });
     expect(screen.getByRole('button', { name: 'Clear finished' })).toBeTruthy();
+  });
+
+  it('shows the daemon notices as a banner; dismissing one tells the background', async () => {
+    const f = fakeClient([], undefined, [{ id: 4, code: 'DATABASE_RESET', message: 'The queue database was damaged and set aside', createdAt: 1 }]);
+    mount(f.client);
+    const banner = await screen.findByRole('region', { name: 'Notices from VidQueue' });
+    expect(within(banner).getByText('The queue database was damaged and set aside')).toBeTruthy();
+    fireEvent.click(within(banner).getByRole('button', { name: 'Dismiss the notice: The queue database was damaged and set aside' }));
+    expect(f.client.dismissNotice).toHaveBeenCalledWith(4);
+    expect(screen.queryByRole('region', { name: 'Notices from VidQueue' })).toBeNull();
+    f.setNotices([{ id: 5, code: 'X', message: 'Another one', createdAt: 2 }]);
+    await screen.findByText('Another one');
   });
 
   it('shows a missing host with the command that fixes it', async () => {

@@ -236,5 +236,24 @@ describe('createBackground', () => {
     popup.send({ kind: 'request', id: 2, type: 'jobs.get', params: { jobId: 3 } });
     await until(() => native().sent.some((m) => m.type === 'jobs.get'));
   });
+
+  it('asks the host for its notices once per connection and shows each as a notification and to the popup', async () => {
+    const { native, natives, hello, connectView } = setup();
+    const popup = fakeViewPort();
+    connectView(popup.port);
+    hello();
+    await until(() => native().sent.some((m) => m.type === 'notices.take'));
+    const take = native().sent.find((m) => m.type === 'notices.take')!;
+    native().reply(take.id!, { notices: [{ id: 7, code: 'DATABASE_RESET', message: 'The queue database was damaged; it was set aside as jobs.db.broken', createdAt: 1 }] });
+    await until(() => popup.received.some((m) => m.kind === 'notices' && m.notices.length === 1));
+    await until(async () => Object.keys(await browser.notifications.getAll()).length === 1);
+    const all = (await browser.notifications.getAll()) as unknown as Record<string, { message: string }>;
+    expect(all['vidqueue-notice-7']!.message).toContain('set aside as jobs.db.broken');
+    // One request per connection: a second connection asks again, events do not.
+    native().push({ event: 'jobs.removed', data: { jobIds: [1] } });
+    expect(natives.flatMap((n) => n.sent).filter((m) => m.type === 'notices.take')).toHaveLength(1);
+    native().push({ event: 'daemon.reconnected', data: {} });
+    await until(() => native().sent.filter((m) => m.type === 'notices.take').length === 2);
+  });
 });
 

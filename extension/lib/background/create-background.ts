@@ -1,12 +1,13 @@
 import type { browser as Browser } from 'wxt/browser';
 import { type HostStatus, type NativePort, createHostConnection } from '../host-connection';
-import { activeJobsHint, mediaRequestsStore, notifyOnFinish, pageJobsStore } from '../preferences';
+import { activeJobsHint, mediaRequestsStore, noticesStore, notifyOnFinish, pageJobsStore } from '../preferences';
 import { type BadgeApi, createBadge } from './badge';
 import { createOwnership } from './content-policy';
 import { createDownloads } from './downloads';
 import { createJobStatuses } from './job-statuses';
 import { createMediaStore } from './media-store';
 import { type ContextMenusApi, createMenus } from './menus';
+import { createNotices } from './notices';
 import { type NotificationsApi, createNotifications } from './notifications';
 import { type ViewPort, createViewHub } from './view-hub';
 
@@ -38,13 +39,19 @@ export function createBackground(d: BackgroundDeps) {
     idleMs: d.idleMs,
     onStatus: (status: HostStatus) => {
       hub.status(status);
-      if (status.state === 'connected') void badge.sync();
+      if (status.state !== 'connected') return;
+      void badge.sync();
+      void notices.take();
     },
     onEvent: (event) => {
       const change = statuses.apply(event);
       if (change) void notifications.jobChanged(change);
       badge.refresh();
-      if (event.event === 'daemon.reconnected') void badge.sync();
+      if (event.event === 'daemon.reconnected') {
+        // A new daemon behind the bridge: a new connection, maybe with notices of its start.
+        void badge.sync();
+        void notices.take();
+      }
       hub.relay(event);
     },
   });
@@ -60,8 +67,14 @@ export function createBackground(d: BackgroundDeps) {
   });
   const downloads = createDownloads({ host, mediaFor: media.forTab });
   const menus = createMenus({ api: d.contextMenus, host, downloads, notifyError: (m) => void notifications.error(m) });
+  const notices = createNotices({
+    host,
+    store: noticesStore,
+    show: (n) => void notifications.notice(n),
+    onChange: (list) => hub.notices(list),
+  });
   const ownership = createOwnership({ store: pageJobsStore });
-  const hub = createViewHub({ extensionOrigin: browser.runtime.getURL('/'), host, downloads, ownership });
+  const hub = createViewHub({ extensionOrigin: browser.runtime.getURL('/'), host, downloads, ownership, notices });
 
   return {
     host,

@@ -28,7 +28,7 @@ export type FakeViewPort = ReturnType<typeof fakeViewPort>;
 /** Polls until `check` holds, with a deadline. */
 export async function until(check: () => unknown, timeoutMs = 2000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 2));
   }

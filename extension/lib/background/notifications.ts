@@ -1,3 +1,4 @@
+import type { Notice } from '../../../shared/protocol';
 import type { HostConnection } from '../host-connection';
 import { t } from '../i18n';
 import type { StatusChange } from './job-statuses';
@@ -32,6 +33,11 @@ export function createNotifications(d: NotificationsDeps) {
       const name = job.title ?? job.url;
       if (job.status === 'completed') await show(`vidqueue-job-${job.id}`, t('notifyCompletedTitle'), t('notifyCompletedBody', name));
       else await show(`vidqueue-job-${job.id}`, t('notifyFailedTitle'), t('notifyFailedBody', name, job.error?.message ?? ''));
+    },
+
+    /** Something the daemon must tell the user once; shown whatever the download option says. */
+    async notice(notice: Notice): Promise<void> {
+      await show(`vidqueue-notice-${notice.id}`, t('noticeTitle'), notice.message);
     },
 
     /** A right-click has no view to show an error in: say it here. */

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Job } from '../../../shared/job';
+import type { Notice } from '../../../shared/protocol';
 import { makeJob } from '../fake-host';
 import { createOwnership } from './content-policy';
 import { createDownloads } from './downloads';
@@ -28,12 +29,14 @@ function setup(store = memoryStore()) {
   });
   const host = { request: request as never, doctor: vi.fn(), hold: vi.fn(() => () => {}), retryNow: vi.fn() };
   const ownership = createOwnership({ store });
-  const hub = createViewHub({ extensionOrigin: EXTENSION, host, downloads: createDownloads({ host, mediaFor: () => [] }), ownership });
+  let noticeList: Notice[] = [{ id: 1, code: 'DATABASE_RESET', message: 'The queue database was damaged and set aside', createdAt: 1 }];
+  const notices = { current: () => noticeList, dismiss: vi.fn(async (id: number) => void (noticeList = noticeList.filter((n) => n.id !== id))) };
+  const hub = createViewHub({ extensionOrigin: EXTENSION, host, downloads: createDownloads({ host, mediaFor: () => [] }), ownership, notices });
   const update = (job: Job) => {
     jobs.set(job.id, job);
     hub.relay({ event: 'job.updated', data: { job } });
   };
-  return { hub, host, request, requests, store, ownership, update };
+  return { hub, host, request, requests, store, ownership, update, notices };
 }
 
 /** An array nested `depth` deep: [[[…]]]. */
@@ -243,11 +246,30 @@ describe('view hub: content scripts are treated like the page they run in', () =
     page.send({ kind: 'candidates', id: 2, target: { pageUrl: 'https://a.test/watch', pageTitle: null } });
     page.send({ kind: 'doctor', id: 3 });
     page.send({ kind: 'retry-host' });
-    await until(() => page.replies().length === 3);
-    expect(page.replies().map((r) => r.error.code)).toEqual(['INVALID_MESSAGE', 'INVALID_MESSAGE', 'INVALID_MESSAGE']);
+    page.send({ kind: 'dismiss-notice', id: 4, noticeId: 1 });
+    await until(() => page.replies().length === 4);
+    expect(page.replies().map((r) => r.error.code)).toEqual(['INVALID_MESSAGE', 'INVALID_MESSAGE', 'INVALID_MESSAGE', 'INVALID_MESSAGE']);
     expect(requests).toEqual([]);
     expect(host.retryNow).not.toHaveBeenCalled();
     expect(host.hold).not.toHaveBeenCalled();
-    expect(page.received.some((m) => m.kind === 'status')).toBe(false);
+    expect(page.received.some((m) => m.kind === 'status' || m.kind === 'notices')).toBe(false);
+  });
+});
+
+describe('view hub: notices', () => {
+  it('gives the notices to the extension pages as they open and change, never to content scripts', async () => {
+    const { hub, notices } = setup();
+    const popup = fakeViewPort({ url: `${EXTENSION}popup.html` });
+    const page = fakeViewPort({ tabId: 3, url: 'https://a.test/watch' });
+    hub.connect(popup.port);
+    hub.connect(page.port);
+    expect(popup.received.find((m) => m.kind === 'notices').notices.map((n: Notice) => n.id)).toEqual([1]);
+    popup.send({ kind: 'dismiss-notice', id: 5, noticeId: 1 });
+    await until(() => popup.reply(5));
+    expect(popup.reply(5)).toMatchObject({ ok: true });
+    expect(notices.dismiss).toHaveBeenCalledWith(1);
+    hub.notices([]);
+    expect(popup.received.filter((m) => m.kind === 'notices').at(-1)).toEqual({ kind: 'notices', notices: [] });
+    expect(page.received).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import type { ProtocolError } from '../../../shared/errors';
 import type { Job } from '../../../shared/job';
-import { type Event, parseRequest } from '../../../shared/protocol';
+import { type Event, type Notice, parseRequest } from '../../../shared/protocol';
 import { type HostConnection, type HostStatus, HostRequestError } from '../host-connection';
 import { type PageJob, VIEW_PORT, type ViewMessage, type ViewRequest, checkViewRequest } from '../view-messages';
 import { type Ownership, type PortSender, classifySender, notOwned, pageRefusal, toPageJob } from './content-policy';
@@ -22,6 +22,7 @@ export interface ViewHubDeps {
   downloads: Downloads;
   /** Which jobs each page started. */
   ownership: Ownership;
+  notices: { current(): Notice[]; dismiss(id: number): Promise<void> };
 }
 
 type ExtensionView = { kind: 'extension'; port: ViewPort };
@@ -65,6 +66,7 @@ export function createViewHub(d: ViewHubDeps) {
     if (msg.kind === 'download') return d.downloads.download(msg.target, msg.target.tabId ?? null);
     if (msg.kind === 'candidates') return d.downloads.candidates(msg.target, msg.target.tabId ?? null);
     if (msg.kind === 'doctor') return d.host.doctor();
+    if (msg.kind === 'dismiss-notice') return d.notices.dismiss(msg.noticeId).then(() => ({}));
     const request = hostRequest(msg);
     return d.host.request(request.type, request.params as never);
   };
@@ -130,7 +132,10 @@ export function createViewHub(d: ViewHubDeps) {
       // Extension pages keep the host connected while open; content scripts, one in every
       // tab, do not: they hear of their jobs while something runs.
       const release = view.kind === 'extension' ? d.host.hold() : () => {};
-      if (view.kind === 'extension') post(view, { kind: 'status', status });
+      if (view.kind === 'extension') {
+        post(view, { kind: 'status', status });
+        post(view, { kind: 'notices', notices: d.notices.current() });
+      }
       port.onMessage.addListener((m) => void onMessage(view, m));
       port.onDisconnect.addListener(() => {
         views.delete(view);
@@ -140,6 +145,9 @@ export function createViewHub(d: ViewHubDeps) {
     status(next: HostStatus): void {
       status = next;
       for (const view of views) if (view.kind === 'extension') post(view, { kind: 'status', status });
+    },
+    notices(notices: Notice[]): void {
+      for (const view of views) if (view.kind === 'extension') post(view, { kind: 'notices', notices });
     },
     relay(event: Event): void {
       if (event.event === 'jobs.removed') void d.ownership.forgetJobs(event.data.jobIds);
