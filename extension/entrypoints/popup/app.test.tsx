@@ -164,6 +164,21 @@ describe('popup', () => {
     await screen.findByText('Another one');
   });
 
+  it('shows a failed job sentence with the tool raw output behind it, and a job note as a quiet line', async () => {
+    const f = fakeClient([
+      makeJob({ id: 1, status: 'completed', title: 'C', filePath: '/dl/c.mp4', finishedAt: 3, note: 'ffmpeg is missing: downloaded a single-file format instead' }),
+      makeJob({ id: 2, status: 'failed', title: 'F', finishedAt: 2, error: { code: 'HTTP_404', message: 'The site says this video does not exist (HTTP 404).', detail: 'ERROR: [generic] Unable to download webpage: HTTP Error 404: Not Found' } }),
+      makeJob({ id: 3, status: 'cancelled', title: 'X', finishedAt: 1, note: 'Cancelled by the CLI' }),
+    ]);
+    mount(f.client);
+    const row = async (id: number) => (await screen.findAllByRole('listitem')).find((li) => li.dataset.jobId === String(id))!;
+    const error = within(await row(2)).getByRole('alert');
+    expect(error.textContent).toBe('The site says this video does not exist (HTTP 404).');
+    expect(error.getAttribute('title')).toBe('ERROR: [generic] Unable to download webpage: HTTP Error 404: Not Found');
+    expect(within(await row(1)).getByText('ffmpeg is missing: downloaded a single-file format instead').className).toBe('job-note');
+    expect(within(await row(3)).getByText('Cancelled by the CLI')).toBeTruthy();
+  });
+
   it('shows a missing host with the command that fixes it', async () => {
     const f = fakeClient([], { state: 'problem', problem: { kind: 'not-installed', detail: 'Specified native messaging host not found.' }, retryInMs: 5000 });
     mount(f.client);
