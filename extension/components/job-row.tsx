@@ -1,7 +1,7 @@
 import { memo } from 'preact/compat';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { formatBytes } from '../../shared/format';
-import { type Job, type JobStatus, allowedActions } from '../../shared/job';
+import { type Job, type JobStatus, allowedActions, isFinished } from '../../shared/job';
 import { type MessageKey, t } from '../lib/i18n';
 import { JobNote } from './job-note';
 import { ProgressBar } from './progress-bar';
@@ -36,7 +36,7 @@ export function rowActions(job: Job): RowAction[] {
   if (allowed.includes('retry')) out.push('retry');
   if (job.status === 'completed' && job.filePath) out.push('open', 'reveal');
   if (allowed.includes('cancel')) out.push('cancel');
-  if (job.status === 'completed' || job.status === 'failed' || job.status === 'cancelled') out.push('remove');
+  if (isFinished(job.status)) out.push('remove');
   return out;
 }
 

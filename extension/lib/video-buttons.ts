@@ -1,3 +1,4 @@
+import { allowedActions } from '../../shared/job';
 import { t } from './i18n';
 import { findVideos } from './find-videos';
 import type { PageJob } from './view-messages';
@@ -90,7 +91,7 @@ export function createVideoButtons(client: PageClient, doc: Document = document,
     e.stopPropagation();
     // Only a person's click: a page cannot start downloads by scripting the button.
     if (!e.isTrusted || o.state.kind === 'busy') return;
-    if (o.state.kind === 'job' && (o.state.job.status === 'failed' || o.state.job.status === 'cancelled')) {
+    if (o.state.kind === 'job' && allowedActions(o.state.job.status).includes('retry')) {
       const jobId = o.state.job.id;
       o.state = { kind: 'busy' };
       render(o);
