@@ -25,8 +25,10 @@ export interface BackgroundDeps {
 }
 
 /**
- * The background: the one port to the native host, and the modules around it (views,
- * badge, notifications, menus, media requests), each given what it depends on.
+ * The background: the one port to the native host, and the modules around it (the view
+ * hub and what content scripts may do, badge, notifications, notices, menus, media
+ * requests), each given what it depends on. Host events flow one way: statuses, then
+ * badge and notifications, then every view.
  */
 export function createBackground(d: BackgroundDeps) {
   const { browser } = d;
