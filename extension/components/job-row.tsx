@@ -1,8 +1,9 @@
 import { memo } from 'preact/compat';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { formatBytes } from '../../shared/format';
-import { type Job, type JobStatus, allowedActions } from '../../shared/job';
+import { type Job, type JobStatus, allowedActions, isFinished } from '../../shared/job';
 import { type MessageKey, t } from '../lib/i18n';
+import { JobNote } from './job-note';
 import { ProgressBar } from './progress-bar';
 
 export type RowAction = 'cancel' | 'pause' | 'resume' | 'retry' | 'remove' | 'open' | 'reveal';
@@ -35,7 +36,7 @@ export function rowActions(job: Job): RowAction[] {
   if (allowed.includes('retry')) out.push('retry');
   if (job.status === 'completed' && job.filePath) out.push('open', 'reveal');
   if (allowed.includes('cancel')) out.push('cancel');
-  if (job.status === 'completed' || job.status === 'failed' || job.status === 'cancelled') out.push('remove');
+  if (isFinished(job.status)) out.push('remove');
   return out;
 }
 
@@ -86,11 +87,15 @@ export const JobRow = memo(function JobRow({ job, pending, confirmAbove, onActio
           {status}
         </span>
       </div>
-      {(job.status === 'downloading' || job.status === 'paused' || job.status === 'queued' || job.status === 'completed') && (
-        <ProgressBar job={job} label={t('progressLabel', name)} />
+      {job.status !== 'failed' && job.status !== 'cancelled' ? (
+        // A note (a fallback format…) shares the line under the bar: every row has the same height.
+        <ProgressBar job={job} label={t('progressLabel', name)} note={job.note} />
+      ) : (
+        job.note && <JobNote note={job.note} />
       )}
       {job.status === 'failed' && job.error && (
-        <div class="job-error" role="alert">
+        // The sentence for the user; the tool's own output behind it, as a tooltip.
+        <div class="job-error" role="alert" title={job.error.detail || undefined}>
           {job.error.message.split('\n')[0]}
         </div>
       )}

@@ -1,6 +1,7 @@
 import { formatBytes, formatEta } from '../../shared/format';
 import type { Job } from '../../shared/job';
 import { t } from '../lib/i18n';
+import { JobNote } from './job-note';
 
 /** What a screen reader says of a job's progress, and what the row shows under its bar. */
 export function progressText(job: Job): string {
@@ -14,7 +15,7 @@ export function progressText(job: Job): string {
   return parts.join(' · ');
 }
 
-export function ProgressBar({ job, label }: { job: Job; label: string }) {
+export function ProgressBar({ job, label, note }: { job: Job; label: string; note?: string | null }) {
   const percent = job.status === 'completed' ? 100 : job.progress.percent;
   const text = progressText(job);
   return (
@@ -33,6 +34,7 @@ export function ProgressBar({ job, label }: { job: Job; label: string }) {
       <div class="progress-text">
         {percent !== null && <span class="percent">{percent.toFixed(1)}%</span>}
         <span>{text}</span>
+        {note && <JobNote note={note} />}
       </div>
     </div>
   );

@@ -1,6 +1,7 @@
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
-import { type ContextMenusApi, createBackground } from '../lib/background-service';
+import { createBackground } from '../lib/background/create-background';
+import type { ContextMenusApi } from '../lib/background/menus';
 import type { NativePort } from '../lib/host-connection';
 
 export default defineBackground(() => {

@@ -3,7 +3,7 @@ import { defineContentScript } from 'wxt/utils/define-content-script';
 import { findVideos } from '../lib/find-videos';
 import { showPageButton } from '../lib/preferences';
 import { createVideoButtons } from '../lib/video-buttons';
-import { type PortLike, createViewClient } from '../lib/view-port';
+import { type PortLike, createPageClient } from '../lib/view-port';
 
 export default defineContentScript({
   matches: ['http://*/*', 'https://*/*'],
@@ -16,7 +16,7 @@ export default defineContentScript({
     });
 
     let buttons: ReturnType<typeof createVideoButtons> | null = null;
-    const client = createViewClient((info) => browser.runtime.connect(info) as unknown as PortLike);
+    const client = createPageClient((info) => browser.runtime.connect(info) as unknown as PortLike);
     const apply = (enabled: boolean) => {
       if (enabled && !buttons) {
         buttons = createVideoButtons(client);

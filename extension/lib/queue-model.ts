@@ -1,10 +1,10 @@
-import { FINISHED_STATUSES, type Job, type JobStatus } from '../../shared/job';
+import { type Job, compareJobs, isFinished } from '../../shared/job';
 import type { Event, JobPage } from '../../shared/protocol';
 
 /** What the popup shows of the queue: the daemon's jobs as pages and events brought them. */
 export interface QueueModel {
   jobs: Map<number, Job>;
-  /** Ids in display order; recomputed only when a job appears, leaves or changes status. */
+  /** Ids in the daemon's order (`compareJobs`); recomputed only when a job appears, leaves or moves. */
   order: number[];
   total: number;
   nextCursor: number | null;
@@ -12,18 +12,17 @@ export interface QueueModel {
 
 export const emptyQueue = (): QueueModel => ({ jobs: new Map(), order: [], total: 0, nextCursor: 0 });
 
-const RANK: Record<JobStatus, number> = { downloading: 0, queued: 1, paused: 2, completed: 3, failed: 3, cancelled: 3 };
-
-/** Downloads first, then queued and paused in the order they were added, then the history, newest first. */
-export function compareJobs(a: Job, b: Job): number {
-  const r = RANK[a.status] - RANK[b.status];
-  if (r !== 0) return r;
-  if (FINISHED_STATUSES.includes(a.status)) return (b.finishedAt ?? 0) - (a.finishedAt ?? 0) || b.id - a.id;
-  return a.id - b.id;
-}
-
+/** The daemon's own order, carried on the wire (position, then the history newest first). */
 function reorder(jobs: Map<number, Job>): number[] {
   return [...jobs.values()].sort(compareJobs).map((j) => j.id);
+}
+
+/** Whether `order` is still sorted around the job at `index` once it has changed: no full sort for a progress tick. */
+function stillInPlace(jobs: Map<number, Job>, order: number[], index: number): boolean {
+  const job = jobs.get(order[index]!)!;
+  const prev = index > 0 ? jobs.get(order[index - 1]!) : undefined;
+  const next = index < order.length - 1 ? jobs.get(order[index + 1]!) : undefined;
+  return (!prev || compareJobs(prev, job) <= 0) && (!next || compareJobs(job, next) <= 0);
 }
 
 export function applyPage(model: QueueModel, page: JobPage, fresh: boolean): QueueModel {
@@ -39,11 +38,10 @@ export function applyEvent(model: QueueModel, event: Event): QueueModel {
     const before = model.jobs.get(job.id);
     const jobs = new Map(model.jobs);
     jobs.set(job.id, job);
-    const reorderNeeded = !before || before.status !== job.status || before.finishedAt !== job.finishedAt;
     return {
       ...model,
       jobs,
-      order: reorderNeeded ? reorder(jobs) : model.order,
+      order: before && stillInPlace(jobs, model.order, model.order.indexOf(job.id)) ? model.order : reorder(jobs),
       total: before ? model.total : model.total + 1,
       // A job that was not on a loaded page shifts the daemon's offsets by one.
       nextCursor: before || model.nextCursor === null ? model.nextCursor : model.nextCursor + 1,
@@ -65,14 +63,15 @@ export function applyEvent(model: QueueModel, event: Event): QueueModel {
   return model;
 }
 
-export function activeCount(model: QueueModel): number {
+/** Jobs not finished yet (queued, downloading or paused): what "Cancel all" acts on. */
+export function unfinishedCount(model: QueueModel): number {
   let n = 0;
-  for (const j of model.jobs.values()) if (j.status === 'queued' || j.status === 'downloading' || j.status === 'paused') n++;
+  for (const j of model.jobs.values()) if (!isFinished(j.status)) n++;
   return n;
 }
 
 export function finishedCount(model: QueueModel): number {
   let n = 0;
-  for (const j of model.jobs.values()) if (FINISHED_STATUSES.includes(j.status)) n++;
+  for (const j of model.jobs.values()) if (isFinished(j.status)) n++;
   return n;
 }

@@ -1,9 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { Event } from '../../shared/protocol';
 import { makeJob } from './fake-host';
 import { findVideos } from './find-videos';
+import { toPageJob } from './background/content-policy';
+import type { PageJob } from './view-messages';
 import { buttonLabel, createVideoButtons } from './video-buttons';
-import type { ViewClient } from './view-port';
+import type { PageClient } from './view-port';
 
 function page(html: string): Document {
   document.body.innerHTML = html;
@@ -16,20 +17,18 @@ function page(html: string): Document {
 }
 
 function fakeClient() {
-  const listeners: ((e: Event) => void)[] = [];
+  const listeners: ((job: PageJob) => void)[] = [];
   const client = {
-    download: vi.fn(async () => ({ job: makeJob({ id: 42, status: 'queued' }) })),
-    request: vi.fn(),
-    candidates: vi.fn(),
-    retryHost: vi.fn(),
-    onStatus: () => () => {},
-    onEvent: (fn: (e: Event) => void) => {
+    download: vi.fn(async () => ({ id: 42, status: 'queued', percent: null }) as PageJob),
+    retry: vi.fn(),
+    cancel: vi.fn(),
+    onJob: (fn: (job: PageJob) => void) => {
       listeners.push(fn);
       return () => {};
     },
     close: vi.fn(),
   };
-  return { client: client as unknown as ViewClient & typeof client, emit: (e: Event) => listeners.forEach((fn) => fn(e)) };
+  return { client: client as PageClient & typeof client, emit: (job: PageJob) => listeners.forEach((fn) => fn(job)) };
 }
 
 describe('findVideos', () => {
@@ -73,9 +72,10 @@ describe('video buttons', () => {
 
   it('labels each state for the eye and the screen reader', () => {
     expect(buttonLabel({ kind: 'idle' })).toEqual({ text: '⬇', label: 'Download video with VidQueue' });
-    expect(buttonLabel({ kind: 'job', job: makeJob({ id: 1, status: 'queued' }) }).text).toBe('Queued');
-    expect(buttonLabel({ kind: 'job', job: makeJob({ id: 1, status: 'downloading', progress: { ...makeJob({ id: 1 }).progress, percent: 42.7 } }) }).text).toBe('42%');
-    expect(buttonLabel({ kind: 'job', job: makeJob({ id: 1, status: 'completed' }) })).toEqual({ text: '✓', label: 'Downloaded' });
-    expect(buttonLabel({ kind: 'job', job: makeJob({ id: 1, status: 'failed' }) }).label).toBe('Failed — click to retry');
+    const job = (over: Parameters<typeof makeJob>[0]) => toPageJob(makeJob(over));
+    expect(buttonLabel({ kind: 'job', job: job({ id: 1, status: 'queued' }) }).text).toBe('Queued');
+    expect(buttonLabel({ kind: 'job', job: job({ id: 1, status: 'downloading', progress: { ...makeJob({ id: 1 }).progress, percent: 42.7 } }) })).toEqual({ text: '42%', label: 'Downloading with VidQueue: 42%' });
+    expect(buttonLabel({ kind: 'job', job: job({ id: 1, status: 'completed' }) })).toEqual({ text: '✓', label: 'Downloaded' });
+    expect(buttonLabel({ kind: 'job', job: job({ id: 1, status: 'failed' }) }).label).toBe('Failed — click to retry');
   });
 });

@@ -1,9 +1,10 @@
-import type { Job } from '../../shared/job';
+import { allowedActions } from '../../shared/job';
 import { t } from './i18n';
 import { findVideos } from './find-videos';
-import type { ViewClient } from './view-port';
+import type { PageJob } from './view-messages';
+import type { PageClient } from './view-port';
 
-export type ButtonState = { kind: 'idle' } | { kind: 'busy' } | { kind: 'job'; job: Job } | { kind: 'error'; message: string };
+export type ButtonState = { kind: 'idle' } | { kind: 'busy' } | { kind: 'job'; job: PageJob } | { kind: 'error'; message: string };
 
 /** The label a button shows for its video's state: ⬇, Queued, 42 %, Downloaded, Failed. */
 export function buttonLabel(state: ButtonState): { text: string; label: string } {
@@ -15,8 +16,8 @@ export function buttonLabel(state: ButtonState): { text: string; label: string }
       return { text: t('buttonQueued'), label: t('buttonQueued') };
     case 'downloading':
     case 'paused': {
-      const pct = `${Math.floor(job.progress.percent ?? 0)}%`;
-      return { text: pct, label: `${t('progressLabel', job.title ?? '')}: ${pct}` };
+      const pct = `${Math.floor(job.percent ?? 0)}%`;
+      return { text: pct, label: t('buttonProgress', pct) };
     }
     case 'completed':
       return { text: '✓', label: t('buttonDone') };
@@ -53,7 +54,7 @@ interface Overlay {
  * page's layout and styles are untouched. It shows its video's download and starts one
  * on a real click only.
  */
-export function createVideoButtons(client: ViewClient, doc: Document = document, shadowMode: ShadowRootMode = 'closed') {
+export function createVideoButtons(client: PageClient, doc: Document = document, shadowMode: ShadowRootMode = 'closed') {
   const overlays = new Map<HTMLVideoElement, Overlay>();
   const byJob = new Map<number, Overlay>();
   let frame = 0;
@@ -90,12 +91,12 @@ export function createVideoButtons(client: ViewClient, doc: Document = document,
     e.stopPropagation();
     // Only a person's click: a page cannot start downloads by scripting the button.
     if (!e.isTrusted || o.state.kind === 'busy') return;
-    if (o.state.kind === 'job' && (o.state.job.status === 'failed' || o.state.job.status === 'cancelled')) {
+    if (o.state.kind === 'job' && allowedActions(o.state.job.status).includes('retry')) {
       const jobId = o.state.job.id;
       o.state = { kind: 'busy' };
       render(o);
       try {
-        o.state = { kind: 'job', job: (await client.request('jobs.retry', { jobId })).job };
+        o.state = { kind: 'job', job: await client.retry(jobId) };
       } catch (err) {
         o.state = { kind: 'error', message: err instanceof Error ? err.message : String(err) };
       }
@@ -108,7 +109,7 @@ export function createVideoButtons(client: ViewClient, doc: Document = document,
     try {
       // Only http(s) sources are worth sending (the background finds blob: players' streams).
       const src = o.video.currentSrc || o.video.src || '';
-      const { job } = await client.download({
+      const job = await client.download({
         pageUrl: doc.location?.href ?? null,
         pageTitle: doc.title ? doc.title.slice(0, 1000) : null,
         videoSrc: /^https?:/i.test(src) && src.length <= 8192 ? src : null,
@@ -158,11 +159,11 @@ export function createVideoButtons(client: ViewClient, doc: Document = document,
     });
   };
 
-  const offEvent = client.onEvent((e) => {
-    if (e.event !== 'job.updated') return;
-    const o = byJob.get(e.data.job.id);
+  // The background tells this page only of the jobs it started.
+  const offJob = client.onJob((job) => {
+    const o = byJob.get(job.id);
     if (!o) return;
-    o.state = { kind: 'job', job: e.data.job };
+    o.state = { kind: 'job', job };
     render(o);
     place(o);
   });
@@ -187,7 +188,7 @@ export function createVideoButtons(client: ViewClient, doc: Document = document,
       win?.removeEventListener('scroll', schedule, { capture: true });
       win?.removeEventListener('resize', schedule);
       doc.removeEventListener('loadedmetadata', schedule, true);
-      offEvent();
+      offJob();
       for (const o of [...overlays.values()]) detach(o);
     },
     get count() {

@@ -1,8 +1,8 @@
 import type { DoctorReport } from '../../shared/doctor';
-import type { Event, ParamsOf, RequestType, ResultOf } from '../../shared/protocol';
+import type { Event, Notice, ParamsOf, RequestType, ResultOf } from '../../shared/protocol';
 import type { HostStatus } from './host-connection';
 import { HostRequestError } from './host-connection';
-import type { CandidatesResult, DownloadTarget, ViewMessage } from './view-messages';
+import type { CandidatesResult, DownloadTarget, PageJob, ViewMessage } from './view-messages';
 import { VIEW_PORT } from './view-port-name';
 
 /** The part of runtime.Port a view uses. */
@@ -13,52 +13,31 @@ export interface PortLike {
   onDisconnect: { addListener(fn: () => void): void };
 }
 
-export interface ViewClient {
-  request<T extends RequestType>(type: T, params: ParamsOf<T>): Promise<ResultOf[T]>;
-  download(target: DownloadTarget): Promise<ResultOf['jobs.add']>;
-  candidates(target: DownloadTarget): Promise<CandidatesResult>;
-  retryHost(): void;
-  doctor(): Promise<DoctorReport>;
-  onStatus(fn: (status: HostStatus) => void): () => void;
-  onEvent(fn: (event: Event) => void): () => void;
-  close(): void;
-}
+type Connect = (info: { name: string }) => PortLike;
 
 /**
- * A view's link to the background (popup, options page, content script): typed requests
- * and the daemon's events. `connect` is the runtime's, passed in for tests.
+ * A port to the background with requests and their replies. The port is opened again if
+ * it was lost: an MV3 background is stopped when idle, that closes every port, and the
+ * next message wakes it. Messages that are not replies go to `onPush`.
  */
-export function createViewClient(connect: (info: { name: string }) => PortLike): ViewClient {
+function openChannel(connect: Connect, onPush: (message: ViewMessage) => void) {
   let nextId = 1;
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  const statusListeners = new Set<(s: HostStatus) => void>();
-  const eventListeners = new Set<(e: Event) => void>();
-  // The background says the host's status as soon as the port opens, maybe before a view listens.
-  let lastStatus: HostStatus | null = null;
   let port: PortLike | null = null;
   let closedByUs = false;
 
-  /**
-   * The port, opened again if it was lost: an MV3 background is stopped when idle, and
-   * that closes every port; the next message wakes it.
-   */
   const open = (): PortLike => {
     if (port) return port;
     const p = connect({ name: VIEW_PORT });
     port = p;
     p.onMessage.addListener((raw) => {
       const msg = raw as ViewMessage;
-      if (msg.kind === 'status') {
-        lastStatus = msg.status;
-        for (const fn of statusListeners) fn(msg.status);
-      } else if (msg.kind === 'event') for (const fn of eventListeners) fn(msg.event);
-      else if (msg.kind === 'reply') {
-        const w = pending.get(msg.id);
-        if (!w) return;
-        pending.delete(msg.id);
-        if (msg.ok) w.resolve(msg.result);
-        else w.reject(new HostRequestError(msg.error.code, msg.error.message, msg.error.field));
-      }
+      if (msg.kind !== 'reply') return onPush(msg);
+      const w = pending.get(msg.id);
+      if (!w) return;
+      pending.delete(msg.id);
+      if (msg.ok) w.resolve(msg.result);
+      else w.reject(new HostRequestError(msg.error.code, msg.error.message, msg.error.field));
     });
     p.onDisconnect.addListener(() => {
       if (port === p) port = null;
@@ -92,20 +71,66 @@ export function createViewClient(connect: (info: { name: string }) => PortLike):
     });
   };
 
-  const listen = <T>(set: Set<T>, fn: T) => {
-    set.add(fn);
-    return () => void set.delete(fn);
-  };
-
   open();
   return {
-    request: (type, params) => send({ kind: 'request', type, params }),
-    download: (target) => send({ kind: 'download', target }),
-    candidates: (target) => send({ kind: 'candidates', target }),
-    doctor: () => send({ kind: 'doctor' }),
+    send,
+    post,
+    close: () => {
+      closedByUs = true;
+      port?.disconnect();
+      port = null;
+    },
+  };
+}
+
+const listen = <T>(set: Set<T>, fn: T) => {
+  set.add(fn);
+  return () => void set.delete(fn);
+};
+
+export interface ViewClient {
+  request<T extends RequestType>(type: T, params: ParamsOf<T>): Promise<ResultOf[T]>;
+  download(target: DownloadTarget): Promise<ResultOf['jobs.add']>;
+  candidates(target: DownloadTarget): Promise<CandidatesResult>;
+  retryHost(): void;
+  doctor(): Promise<DoctorReport>;
+  onStatus(fn: (status: HostStatus) => void): () => void;
+  onEvent(fn: (event: Event) => void): () => void;
+  /** The daemon's notices not dismissed yet (the whole list, each time it changes). */
+  onNotices(fn: (notices: Notice[]) => void): () => void;
+  dismissNotice(noticeId: number): Promise<unknown>;
+  close(): void;
+}
+
+/**
+ * The popup's and the options page's link to the background: typed requests, the host's
+ * status and the daemon's events. `connect` is the runtime's, passed in for tests.
+ */
+export function createViewClient(connect: Connect): ViewClient {
+  const statusListeners = new Set<(s: HostStatus) => void>();
+  const eventListeners = new Set<(e: Event) => void>();
+  const noticeListeners = new Set<(n: Notice[]) => void>();
+  // The background says the host's status (and the notices) as soon as the port opens, maybe before a view listens.
+  let lastStatus: HostStatus | null = null;
+  let lastNotices: Notice[] | null = null;
+  const channel = openChannel(connect, (msg) => {
+    if (msg.kind === 'status') {
+      lastStatus = msg.status;
+      for (const fn of statusListeners) fn(msg.status);
+    } else if (msg.kind === 'event') for (const fn of eventListeners) fn(msg.event);
+    else if (msg.kind === 'notices') {
+      lastNotices = msg.notices;
+      for (const fn of noticeListeners) fn(msg.notices);
+    }
+  });
+  return {
+    request: (type, params) => channel.send({ kind: 'request', type, params }),
+    download: (target) => channel.send({ kind: 'download', target }),
+    candidates: (target) => channel.send({ kind: 'candidates', target }),
+    doctor: () => channel.send({ kind: 'doctor' }),
     retryHost: () => {
       try {
-        post({ kind: 'retry-host' });
+        channel.post({ kind: 'retry-host' });
       } catch {
         // nothing to retry with
       }
@@ -115,10 +140,39 @@ export function createViewClient(connect: (info: { name: string }) => PortLike):
       return listen(statusListeners, fn);
     },
     onEvent: (fn) => listen(eventListeners, fn),
-    close: () => {
-      closedByUs = true;
-      port?.disconnect();
-      port = null;
+    onNotices: (fn) => {
+      if (lastNotices) fn(lastNotices);
+      return listen(noticeListeners, fn);
     },
+    dismissNotice: (noticeId) => channel.send({ kind: 'dismiss-notice', noticeId }),
+    close: channel.close,
+  };
+}
+
+/**
+ * A content script's link to the background. It is treated like the web page it runs
+ * in: it starts downloads for its own tab, retries or cancels the jobs it started, and
+ * hears only of those, as much as its button shows.
+ */
+export interface PageClient {
+  download(target: DownloadTarget): Promise<PageJob>;
+  retry(jobId: number): Promise<PageJob>;
+  cancel(jobId: number): Promise<PageJob>;
+  onJob(fn: (job: PageJob) => void): () => void;
+  close(): void;
+}
+
+export function createPageClient(connect: Connect): PageClient {
+  const jobListeners = new Set<(job: PageJob) => void>();
+  const channel = openChannel(connect, (msg) => {
+    if (msg.kind === 'page-job') for (const fn of jobListeners) fn(msg.job);
+  });
+  const job = (p: Promise<{ job: PageJob }>) => p.then((r) => r.job);
+  return {
+    download: (target) => job(channel.send({ kind: 'download', target })),
+    retry: (jobId) => job(channel.send({ kind: 'request', type: 'jobs.retry', params: { jobId } })),
+    cancel: (jobId) => job(channel.send({ kind: 'request', type: 'jobs.cancel', params: { jobId } })),
+    onJob: (fn) => listen(jobListeners, fn),
+    close: channel.close,
   };
 }

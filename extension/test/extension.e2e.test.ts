@@ -5,6 +5,7 @@ import { REPO, type TestEnv, createEnv, finished, waitForJob } from '../../nativ
 import { FIXTURES, FIXTURE_DIR } from '../../native-host/test/helpers/fixtures';
 import { type MediaServer, startMediaServer } from '../../native-host/test/helpers/media-server';
 import { sha256 } from '../../native-host/test/helpers/probe';
+import { VIEW_PORT } from '../lib/view-port-name';
 import { DEV_EXTENSION_ID, type TestBrowser, launchBrowser } from './browser';
 
 const SHOTS = join(REPO, 'test-output');
@@ -95,6 +96,32 @@ describe('the extension with the real host', () => {
     expect(resumed.status).toBe('completed');
     expect(sha256(resumed.filePath!)).toBe(sha256(join(FIXTURE_DIR, FIXTURES.progressive)));
     await popup.screenshot({ path: join(SHOTS, 'popup-completed.png') });
+  });
+
+  it('answers a message nested 4,000 deep from an extension page with an error naming the field, and keeps answering', async () => {
+    const popup = await browser.openPopup();
+    await popup.getByRole('heading', { name: 'Downloads' }).waitFor();
+    // What the popup's port could send if it were compromised: a view message, straight to the background.
+    const ask = (deep: boolean) =>
+      popup.evaluate(
+        ({ deep, port: name }) =>
+          new Promise((resolve, reject) => {
+            const api = (globalThis as unknown as { chrome: { runtime: { connect(i: object): any } } }).chrome;
+            const port = api.runtime.connect({ name });
+            let value: unknown = [];
+            for (let i = 0; i < 4000; i++) value = [value];
+            setTimeout(() => reject(new Error('no reply within 10 s')), 10_000);
+            port.onMessage.addListener((m: { kind: string }) => m.kind === 'reply' && resolve(m));
+            port.postMessage(deep ? { kind: 'candidates', id: 1, target: { pageUrl: value, pageTitle: null } } : { kind: 'request', id: 2, type: 'jobs.list', params: {} });
+          }),
+        { deep, port: VIEW_PORT },
+      );
+    expect(await ask(true)).toMatchObject({
+      id: 1,
+      ok: false,
+      error: { code: 'INVALID_MESSAGE', field: expect.stringMatching(/^message\.target\.pageUrl\[0\]/), message: expect.stringContaining('nested more than 32 levels') },
+    });
+    expect(await ask(false)).toMatchObject({ id: 2, ok: true, result: { jobs: [] } });
   });
 });
 

@@ -1,15 +1,16 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Job } from '../../../shared/job';
-import type { Event } from '../../../shared/protocol';
+import type { Event, Notice } from '../../../shared/protocol';
 import type { PageInfo } from '../../components/current-page';
 import { makeJob } from '../../lib/fake-host';
 import type { HostStatus } from '../../lib/host-connection';
 import type { ViewClient } from '../../lib/view-port';
 import { PopupApp } from './app';
 
-function fakeClient(jobs: Job[], status: HostStatus = { state: 'connected', daemonVersion: '0.1.0' }) {
+function fakeClient(jobs: Job[], status: HostStatus = { state: 'connected', daemonVersion: '0.1.0' }, notices: Notice[] = []) {
   const events: ((e: Event) => void)[] = [];
+  const noticeListeners: ((n: Notice[]) => void)[] = [];
   const statuses: ((s: HostStatus) => void)[] = [];
   const calls: { type: string; params: any }[] = [];
   let resolveCancel: (v: unknown) => void = () => {};
@@ -46,10 +47,17 @@ function fakeClient(jobs: Job[], status: HostStatus = { state: 'connected', daem
       events.push(fn);
       return () => {};
     },
+    onNotices: (fn: (n: Notice[]) => void) => {
+      noticeListeners.push(fn);
+      fn(notices);
+      return () => {};
+    },
+    dismissNotice: vi.fn(() => Promise.resolve({})),
     close: vi.fn(),
   };
   return {
-    client: client as unknown as ViewClient,
+    client: client as unknown as ViewClient & { dismissNotice: typeof client.dismissNotice },
+    setNotices: (n: Notice[]) => noticeListeners.forEach((fn) => fn(n)),
     calls,
     emit: (e: Event) => events.forEach((fn) => fn(e)),
     setStatus: (s: HostStatus) => statuses.forEach((fn) => fn(s)),
@@ -124,6 +132,51 @@ describe('popup', () => {
     expect(await names(2)).toEqual(['Open file', 'Show in folder', 'Remove']);
     expect(await names(3)).toEqual(['Retry', 'Remove']);
     expect(screen.getByRole('alert').textContent).toBe('HTTP Error 404');
+  });
+
+  it('lists the queue in the daemon order and moves a job up when the daemon says it moved to the top', async () => {
+    const f = fakeClient([makeJob({ id: 1, title: 'First', position: 2 }), makeJob({ id: 2, title: 'Second', position: 3 }), makeJob({ id: 7, title: 'Older id, later', position: 9 })]);
+    mount(f.client);
+    const rowIds = () => screen.getAllByRole('listitem').filter((li) => li.dataset.jobId).map((li) => Number(li.dataset.jobId));
+    await screen.findByText('Older id, later');
+    expect(rowIds()).toEqual([1, 2, 7]);
+    f.emit({ event: 'job.updated', data: { job: makeJob({ id: 7, title: 'Older id, later', position: 1 }) } });
+    await waitFor(() => expect(rowIds()).toEqual([7, 1, 2]));
+  });
+
+  it('offers Cancel all while a paused job is unfinished, and Clear finished for the history', async () => {
+    const f = fakeClient([makeJob({ id: 1, status: 'paused', title: 'P' }), makeJob({ id: 2, status: 'failed', title: 'F', finishedAt: 1 })]);
+    mount(f.client);
+    fireEvent.click(await screen.findByRole('button', { name: 'Cancel all' }));
+    expect(f.calls).toContainEqual({ type: 'jobs.cancelAll', params: {} });
+    expect(screen.getByRole('button', { name: 'Clear finished' })).toBeTruthy();
+  });
+
+  it('shows the daemon notices as a banner; dismissing one tells the background', async () => {
+    const f = fakeClient([], undefined, [{ id: 4, code: 'DATABASE_RESET', message: 'The queue database was damaged and set aside', createdAt: 1 }]);
+    mount(f.client);
+    const banner = await screen.findByRole('region', { name: 'Notices from VidQueue' });
+    expect(within(banner).getByText('The queue database was damaged and set aside')).toBeTruthy();
+    fireEvent.click(within(banner).getByRole('button', { name: 'Dismiss the notice: The queue database was damaged and set aside' }));
+    expect(f.client.dismissNotice).toHaveBeenCalledWith(4);
+    expect(screen.queryByRole('region', { name: 'Notices from VidQueue' })).toBeNull();
+    f.setNotices([{ id: 5, code: 'X', message: 'Another one', createdAt: 2 }]);
+    await screen.findByText('Another one');
+  });
+
+  it('shows a failed job sentence with the tool raw output behind it, and a job note as a quiet line', async () => {
+    const f = fakeClient([
+      makeJob({ id: 1, status: 'completed', title: 'C', filePath: '/dl/c.mp4', finishedAt: 3, note: 'ffmpeg is missing: downloaded a single-file format instead' }),
+      makeJob({ id: 2, status: 'failed', title: 'F', finishedAt: 2, error: { code: 'HTTP_404', message: 'The site says this video does not exist (HTTP 404).', detail: 'ERROR: [generic] Unable to download webpage: HTTP Error 404: Not Found' } }),
+      makeJob({ id: 3, status: 'cancelled', title: 'X', finishedAt: 1, note: 'Cancelled by the CLI' }),
+    ]);
+    mount(f.client);
+    const row = async (id: number) => (await screen.findAllByRole('listitem')).find((li) => li.dataset.jobId === String(id))!;
+    const error = within(await row(2)).getByRole('alert');
+    expect(error.textContent).toBe('The site says this video does not exist (HTTP 404).');
+    expect(error.getAttribute('title')).toBe('ERROR: [generic] Unable to download webpage: HTTP Error 404: Not Found');
+    expect(within(await row(1)).getByText('ffmpeg is missing: downloaded a single-file format instead').className).toBe('job-note');
+    expect(within(await row(3)).getByText('Cancelled by the CLI')).toBeTruthy();
   });
 
   it('shows a missing host with the command that fixes it', async () => {

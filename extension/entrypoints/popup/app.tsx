@@ -1,12 +1,14 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { Job, Preset } from '../../../shared/job';
+import type { Notice } from '../../../shared/protocol';
 import { CurrentPage, type PageInfo } from '../../components/current-page';
 import { HostProblem } from '../../components/host-problem';
 import { JobList } from '../../components/job-list';
+import { Notices } from '../../components/notices';
 import type { RowAction } from '../../components/job-row';
 import type { HostStatus } from '../../lib/host-connection';
 import { t } from '../../lib/i18n';
-import { activeCount, applyEvent, applyPage, emptyQueue, finishedCount } from '../../lib/queue-model';
+import { applyEvent, applyPage, emptyQueue, finishedCount, unfinishedCount } from '../../lib/queue-model';
 import type { ViewClient } from '../../lib/view-port';
 import type { DownloadCandidate } from '../../lib/video-url';
 
@@ -32,6 +34,7 @@ export function PopupApp({ client, loadPage, confirmAboveBytes, extensionId, lis
   const [defaultPreset, setDefaultPreset] = useState<Preset>('best');
   const [error, setError] = useState<string | null>(null);
   const [adding, setAdding] = useState(false);
+  const [notices, setNotices] = useState<Notice[]>([]);
   const loading = useRef(false);
   /** Bumped by each fresh fetch: a page asked for before it is dropped, not merged. */
   const generation = useRef(0);
@@ -77,6 +80,7 @@ export function PopupApp({ client, loadPage, confirmAboveBytes, extensionId, lis
       if (e.event === 'daemon.reconnected') fetchFirstPage();
       else setModel((m) => applyEvent(m, e));
     });
+    const offNotices = client.onNotices(setNotices);
     fetchFirstPage();
     loadPage()
       .then(async (p) => {
@@ -88,6 +92,7 @@ export function PopupApp({ client, loadPage, confirmAboveBytes, extensionId, lis
     return () => {
       offStatus();
       offEvent();
+      offNotices();
     };
   }, [client]);
 
@@ -124,7 +129,7 @@ export function PopupApp({ client, loadPage, confirmAboveBytes, extensionId, lis
       .finally(() => setAdding(false));
   };
 
-  const active = activeCount(model);
+  const unfinished = unfinishedCount(model);
   const finished = finishedCount(model);
   return (
     <main class="popup">
@@ -132,6 +137,13 @@ export function PopupApp({ client, loadPage, confirmAboveBytes, extensionId, lis
         <h1>{t('popupTitle')}</h1>
         {status.state === 'connecting' && <span class="connecting">{t('hostConnecting')}</span>}
       </header>
+      <Notices
+        notices={notices}
+        onDismiss={(id) => {
+          setNotices((list) => list.filter((n) => n.id !== id));
+          client.dismissNotice(id).catch(fail);
+        }}
+      />
       <HostProblem status={status} extensionId={extensionId} onRetry={() => client.retryHost()} loadReport={() => client.doctor()} />
       <CurrentPage page={page} candidates={candidates} defaultPreset={defaultPreset} busy={adding || status.state === 'problem'} onDownload={download} />
       {error && (
@@ -143,7 +155,7 @@ export function PopupApp({ client, loadPage, confirmAboveBytes, extensionId, lis
         <div class="queue-head">
           <h2 id="queue-title">{t('queue')}</h2>
           <div class="queue-actions">
-            {active > 0 && (
+            {unfinished > 0 && (
               <button type="button" class="danger" onClick={() => client.request('jobs.cancelAll', {}).catch(fail)}>
                 {t('cancelAll')}
               </button>

@@ -1,30 +1,17 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { browser } from 'wxt/browser';
 import { fakeBrowser } from 'wxt/testing';
-import { type ContextMenuInfo, type RuntimePort, createBackground } from './background-service';
-import { type FakeNativePort, createFakeNativePort, makeJob } from './fake-host';
-import { notifyOnFinish } from './preferences';
-import { VIEW_PORT } from './view-port-name';
+import { type FakeNativePort, createFakeNativePort, makeJob } from '../fake-host';
+import { notifyOnFinish } from '../preferences';
+import { VIEW_PORT } from '../view-port-name';
+import { createBackground } from './create-background';
+import type { ContextMenuInfo } from './menus';
+import { fakeViewPort as fakeViewPortWith, until } from './fake-view-port';
+import type { ViewPort as RuntimePort } from './view-hub';
 
-/** A view's runtime port, as the background sees it. */
 function fakeViewPort(tabId?: number) {
-  const toBackground: ((m: unknown) => void)[] = [];
-  const onDisconnect: (() => void)[] = [];
-  const received: any[] = [];
-  const port = {
-    name: VIEW_PORT,
-    sender: tabId === undefined ? {} : { tab: { id: tabId } },
-    postMessage: (m: unknown) => void received.push(m),
-    onMessage: { addListener: (fn: (m: unknown) => void) => void toBackground.push(fn) },
-    onDisconnect: { addListener: (fn: () => void) => void onDisconnect.push(fn) },
-    disconnect() {},
-  };
-  return {
-    port: port as unknown as RuntimePort,
-    received,
-    send: (m: unknown) => toBackground.forEach((fn) => fn(m)),
-    close: () => onDisconnect.forEach((fn) => fn()),
-  };
+  const v = fakeViewPortWith(tabId === undefined ? {} : { tabId });
+  return { ...v, port: v.port as RuntimePort };
 }
 
 const flush = () => new Promise((r) => setTimeout(r, 0));
@@ -55,7 +42,7 @@ function setup(idleMs?: number) {
   return { bg, natives, native, hello, connectView: (p: RuntimePort) => connectView(p), menus, menuClick: (i: ContextMenuInfo, t?: object) => menuClick(i, t) };
 }
 
-describe('background', () => {
+describe('createBackground', () => {
   beforeEach(() => fakeBrowser.reset());
 
   it('relays a view request to the host and the answer back, and tells views the host status', async () => {
@@ -206,4 +193,67 @@ describe('background', () => {
     expect(natives.flatMap((n) => n.sent).some((m) => m.type === 'jobs.add')).toBe(false);
     expect(view.received).toContainEqual(expect.objectContaining({ id: 3, ok: false, error: expect.objectContaining({ code: 'INVALID_URL' }) }));
   });
+
+  it('tells a content script only of the job its page started, without paths or other pages URLs', async () => {
+    const { native, hello, connectView } = setup();
+    const popup = fakeViewPort();
+    const mine = fakeViewPortWith({ tabId: 3, url: 'https://a.test/watch' });
+    const other = fakeViewPortWith({ tabId: 4, url: 'https://b.test/page' });
+    for (const v of [popup.port, mine.port, other.port]) connectView(v as RuntimePort);
+    hello();
+    mine.send({ kind: 'download', id: 1, target: { pageUrl: 'https://a.test/watch', pageTitle: 'A', videoSrc: 'https://cdn.test/a.mp4' } });
+    await until(() => native().sent.some((m) => m.type === 'jobs.add'));
+    const add = native().sent.find((m) => m.type === 'jobs.add')!;
+    native().reply(add.id!, { job: makeJob({ id: 50, url: 'https://cdn.test/a.mp4', pageUrl: 'https://a.test/watch' }) });
+    await until(() => mine.reply(1));
+    const secret = { filePath: '/home/alice/Downloads/x.mp4', pageUrl: 'https://private.test/inbox' };
+    native().push({ event: 'job.updated', data: { job: makeJob({ id: 50, status: 'completed', ...secret, url: 'https://cdn.test/a.mp4' }) } });
+    native().push({ event: 'job.updated', data: { job: makeJob({ id: 51, status: 'downloading', ...secret }) } });
+    await until(() => popup.received.filter((m) => m.kind === 'event').length === 2);
+    expect(mine.received.filter((m) => m.kind !== 'reply')).toEqual([{ kind: 'page-job', job: { id: 50, status: 'completed', percent: null } }]);
+    expect(JSON.stringify(mine.received)).not.toMatch(/alice|private\.test|cdn\.test/);
+    expect(other.received).toEqual([]);
+    other.send({ kind: 'request', id: 2, type: 'jobs.get', params: { jobId: 50 } });
+    await until(() => other.reply(2));
+    expect(other.reply(2).error.code).toBe('NOT_FOUND');
+    expect(native().sent.some((m) => m.type === 'jobs.get')).toBe(false);
+  });
+
+  it('answers a 4,000-deep array from a content script or the popup, and keeps working', async () => {
+    const { native, hello, connectView } = setup();
+    const popup = fakeViewPort();
+    const page = fakeViewPortWith({ tabId: 3, url: 'https://a.test/watch' });
+    connectView(popup.port);
+    connectView(page.port as RuntimePort);
+    hello();
+    let deep: unknown = [];
+    for (let i = 0; i < 4000; i++) deep = [deep];
+    page.send({ kind: 'download', id: 1, target: { pageUrl: 'https://a.test/watch', pageTitle: deep } });
+    popup.send({ kind: 'candidates', id: 1, target: { pageUrl: deep, pageTitle: null } });
+    await until(() => page.reply(1) && popup.reply(1));
+    expect(page.reply(1).error).toMatchObject({ code: 'INVALID_MESSAGE', field: expect.stringMatching(/^message\.target\.pageTitle\[0\]/), message: expect.stringContaining('nested more than 32 levels') });
+    expect(popup.reply(1).error).toMatchObject({ code: 'INVALID_MESSAGE', field: expect.stringMatching(/^message\.target\.pageUrl\[0\]/) });
+    popup.send({ kind: 'request', id: 2, type: 'jobs.get', params: { jobId: 3 } });
+    await until(() => native().sent.some((m) => m.type === 'jobs.get'));
+  });
+
+  it('asks the host for its notices once per connection and shows each as a notification and to the popup', async () => {
+    const { native, natives, hello, connectView } = setup();
+    const popup = fakeViewPort();
+    connectView(popup.port);
+    hello();
+    await until(() => native().sent.some((m) => m.type === 'notices.take'));
+    const take = native().sent.find((m) => m.type === 'notices.take')!;
+    native().reply(take.id!, { notices: [{ id: 7, code: 'DATABASE_RESET', message: 'The queue database was damaged; it was set aside as jobs.db.broken', createdAt: 1 }] });
+    await until(() => popup.received.some((m) => m.kind === 'notices' && m.notices.length === 1));
+    await until(async () => Object.keys(await browser.notifications.getAll()).length === 1);
+    const all = (await browser.notifications.getAll()) as unknown as Record<string, { message: string }>;
+    expect(all['vidqueue-notice-7']!.message).toContain('set aside as jobs.db.broken');
+    // One request per connection: a second connection asks again, events do not.
+    native().push({ event: 'jobs.removed', data: { jobIds: [1] } });
+    expect(natives.flatMap((n) => n.sent).filter((m) => m.type === 'notices.take')).toHaveLength(1);
+    native().push({ event: 'daemon.reconnected', data: {} });
+    await until(() => native().sent.filter((m) => m.type === 'notices.take').length === 2);
+  });
 });
+

@@ -1,0 +1,162 @@
+import type { ProtocolError } from '../../../shared/errors';
+import type { Job } from '../../../shared/job';
+import { type Event, type Notice, parseRequest } from '../../../shared/protocol';
+import { type HostConnection, type HostStatus, HostRequestError } from '../host-connection';
+import { type PageJob, VIEW_PORT, type ViewMessage, type ViewRequest, checkViewRequest } from '../view-messages';
+import { type Ownership, type PortSender, classifySender, notOwned, pageRefusal, toPageJob } from './content-policy';
+import type { Downloads } from './downloads';
+
+/** The part of runtime.Port the background uses. */
+export interface ViewPort {
+  name: string;
+  sender?: PortSender;
+  postMessage(message: unknown): void;
+  onMessage: { addListener(fn: (message: unknown) => void): void };
+  onDisconnect: { addListener(fn: () => void): void };
+}
+
+export interface ViewHubDeps {
+  /** `runtime.getURL('/')`: ports from pages under it are the extension's own. */
+  extensionOrigin: string;
+  host: Pick<HostConnection, 'request' | 'doctor' | 'hold' | 'retryNow'>;
+  downloads: Downloads;
+  /** Which jobs each page started. */
+  ownership: Ownership;
+  notices: { current(): Notice[]; dismiss(id: number): Promise<void> };
+}
+
+type ExtensionView = { kind: 'extension'; port: ViewPort };
+/** A content script: it hears only of the jobs its page started, reduced to what its button shows. */
+type PageView = { kind: 'page'; port: ViewPort; tabId: number | null; owner: string | null; lastSent: Map<number, string> };
+type View = ExtensionView | PageView;
+type Request = Exclude<ViewRequest, { kind: 'retry-host' }>;
+
+const toError = (err: unknown): ProtocolError =>
+  err instanceof HostRequestError
+    ? { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) }
+    : { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err) };
+
+/**
+ * The views' ports: popup and options page (the extension's own, trusted) and content
+ * scripts (one in every tab, treated like the web page they run in). Each message is
+ * checked and answered; the host's status and events go to the extension's pages, and a
+ * content script hears only of the jobs its page started.
+ */
+export function createViewHub(d: ViewHubDeps) {
+  const views = new Set<View>();
+  let status: HostStatus = { state: 'idle' };
+
+  const post = (view: View, message: ViewMessage) => {
+    try {
+      view.port.postMessage(message);
+    } catch {
+      views.delete(view);
+    }
+  };
+  const reply = (view: View, id: number, result: unknown) => post(view, { kind: 'reply', id, ok: true, result });
+  const refuse = (view: View, id: number, error: ProtocolError) => post(view, { kind: 'reply', id, ok: false, error });
+
+  const hostRequest = (msg: Extract<Request, { kind: 'request' }>) => {
+    const check = parseRequest({ id: msg.id, type: msg.type, params: msg.params });
+    if (!check.ok) throw new HostRequestError(check.error.code, check.error.message, check.error.field);
+    return check.request;
+  };
+
+  const answerExtension = async (msg: Request): Promise<unknown> => {
+    if (msg.kind === 'download') return d.downloads.download(msg.target, msg.target.tabId ?? null);
+    if (msg.kind === 'candidates') return d.downloads.candidates(msg.target, msg.target.tabId ?? null);
+    if (msg.kind === 'doctor') return d.host.doctor();
+    if (msg.kind === 'dismiss-notice') return d.notices.dismiss(msg.noticeId).then(() => ({}));
+    const request = hostRequest(msg);
+    return d.host.request(request.type, request.params as never);
+  };
+
+  /** A page's download is for its own tab; its requests only about the jobs it started. */
+  const answerPage = async (view: PageView, owner: string, msg: Request): Promise<{ job: PageJob }> => {
+    if (msg.kind === 'download') {
+      const { job } = await d.downloads.download({ ...msg.target, tabId: view.tabId }, view.tabId);
+      await d.ownership.remember(owner, job.id);
+      return { job: toPageJob(job) };
+    }
+    if (msg.kind !== 'request') throw new Error('unreachable: refused by pageRefusal');
+    const request = hostRequest(msg);
+    const jobId = (request.params as { jobId: number }).jobId;
+    await d.ownership.ready();
+    if (!d.ownership.owns(owner, jobId)) {
+      const e = notOwned(jobId);
+      throw new HostRequestError(e.code, e.message, e.field);
+    }
+    const { job } = (await d.host.request(request.type, request.params as never)) as { job: Job };
+    return { job: toPageJob(job) };
+  };
+
+  const onMessage = async (view: View, raw: unknown) => {
+    // Nothing a view sends may crash the background: bounded, then validated, then answered.
+    const check = checkViewRequest(raw);
+    if (!check.ok) {
+      if (check.id !== null) refuse(view, check.id, check.error);
+      return;
+    }
+    const msg = check.request;
+    if (msg.kind === 'retry-host') {
+      if (view.kind === 'extension') d.host.retryNow();
+      return;
+    }
+    try {
+      if (view.kind === 'extension') return reply(view, msg.id, await answerExtension(msg));
+      const refusal = pageRefusal(msg, view.owner);
+      if (refusal) return refuse(view, msg.id, refusal);
+      reply(view, msg.id, await answerPage(view, view.owner!, msg));
+    } catch (err) {
+      refuse(view, msg.id, toError(err));
+    }
+  };
+
+  /** A job a page started changed: its button's part, when that part changed. */
+  const relayToPage = (view: PageView, event: Event) => {
+    if (event.event !== 'job.updated' || view.owner === null || !d.ownership.owns(view.owner, event.data.job.id)) return;
+    const job = toPageJob(event.data.job);
+    const text = JSON.stringify(job);
+    if (view.lastSent.get(job.id) === text) return;
+    view.lastSent.set(job.id, text);
+    post(view, { kind: 'page-job', job });
+  };
+
+  return {
+    /** runtime.onConnect. */
+    connect(port: ViewPort): void {
+      if (port.name !== VIEW_PORT) return;
+      const who = classifySender(port.sender, d.extensionOrigin);
+      const view: View = who.kind === 'extension' ? { kind: 'extension', port } : { ...who, port, lastSent: new Map() };
+      views.add(view);
+      // Extension pages keep the host connected while open; content scripts, one in every
+      // tab, do not: they hear of their jobs while something runs.
+      const release = view.kind === 'extension' ? d.host.hold() : () => {};
+      if (view.kind === 'extension') {
+        post(view, { kind: 'status', status });
+        post(view, { kind: 'notices', notices: d.notices.current() });
+      }
+      port.onMessage.addListener((m) => void onMessage(view, m));
+      port.onDisconnect.addListener(() => {
+        views.delete(view);
+        release();
+      });
+    },
+    status(next: HostStatus): void {
+      status = next;
+      for (const view of views) if (view.kind === 'extension') post(view, { kind: 'status', status });
+    },
+    notices(notices: Notice[]): void {
+      for (const view of views) if (view.kind === 'extension') post(view, { kind: 'notices', notices });
+    },
+    relay(event: Event): void {
+      if (event.event === 'jobs.removed') void d.ownership.forgetJobs(event.data.jobIds);
+      for (const view of views) {
+        if (view.kind === 'extension') post(view, { kind: 'event', event });
+        else relayToPage(view, event);
+      }
+    },
+  };
+}
+
+export type ViewHub = ReturnType<typeof createViewHub>;
