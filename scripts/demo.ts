@@ -97,16 +97,21 @@ async function scripted(
     const bar = popup.getByRole('progressbar').first();
     say(`2. popup: ${await bar.getAttribute('aria-valuetext').catch(() => '…')}`);
   }
-  const second = (await client.request('jobs.add', { url: server.url(FIXTURES.progressive, { rate: 300_000, copy: 2 }), title: 'A second video, to cancel' })).job;
+  const second = (await client.request('jobs.add', { url: server.url(FIXTURES.progressive, { rate: 300_000, copy: 2 }), title: 'A second video, to cancel' }))
+    .job;
   await waitForJob(client, second.id, (j) => (j.progress.percent ?? 0) > 5);
   await popup.getByRole('button', { name: 'Cancel A second video, to cancel' }).click();
   say(`3. cancelled the second download from the popup at ${(await client.request('jobs.get', { jobId: second.id })).job.progress.percent?.toFixed(1)}%`);
   const cancelled = await waitForJob(client, second.id, finished);
   const leftovers = env.processes().filter((p) => /yt-dlp|ffmpeg/.test(p.cmdline) && p.cmdline.includes(`job-${second.id}`));
-  say(`   → ${cancelled.status}; processes left: ${leftovers.length}; partial files left: ${env.stagingFiles().filter((f) => f.includes(`job-${second.id}`)).length}`);
+  say(
+    `   → ${cancelled.status}; processes left: ${leftovers.length}; partial files left: ${env.stagingFiles().filter((f) => f.includes(`job-${second.id}`)).length}`,
+  );
   const done = await waitForJob(client, first, finished, 60_000);
   const identical = done.filePath ? sha256(done.filePath) === sha256(join(fixtureDir, FIXTURES.progressive)) : false;
-  say(`4. first download ${done.status}: ${done.filePath} (${formatBytes(done.progress.totalBytes)}, ${identical ? 'identical to the demo video' : 'DIFFERENT from the demo video'})`);
+  say(
+    `4. first download ${done.status}: ${done.filePath} (${formatBytes(done.progress.totalBytes)}, ${identical ? 'identical to the demo video' : 'DIFFERENT from the demo video'})`,
+  );
   const shots = join(REPO, 'test-output');
   mkdirSync(shots, { recursive: true });
   const shot = join(shots, 'demo-popup.png');

@@ -54,7 +54,11 @@ describe('parseRequest with deeply nested values', () => {
     ['a settings value', (deep: unknown) => ({ id: 1, type: 'settings.set', params: { settings: { concurrency: deep } } }), 'params.settings.concurrency'],
   ])('answers a %s nested 4,000 deep with a clear error that keeps the id', (_name, make, field) => {
     const r = parseRequest(make(nested(4000)));
-    expect(r).toMatchObject({ ok: false, id: 1, error: { code: 'INVALID_MESSAGE', field: expect.stringContaining(field), message: expect.stringContaining('nested more than 32 levels') } });
+    expect(r).toMatchObject({
+      ok: false,
+      id: 1,
+      error: { code: 'INVALID_MESSAGE', field: expect.stringContaining(field), message: expect.stringContaining('nested more than 32 levels') },
+    });
   });
 
   it('names a moderately nested wrong value without crashing', () => {

@@ -65,9 +65,7 @@ export function isRequestId(id: unknown): id is RequestId {
   return (typeof id === 'string' && id.length <= MAX_ID_LENGTH) || (typeof id === 'number' && Number.isSafeInteger(id));
 }
 
-export type EnvelopeCheck =
-  | { ok: true; id: RequestId; type: string; params: unknown }
-  | { ok: false; id: RequestId | null; error: ProtocolError };
+export type EnvelopeCheck = { ok: true; id: RequestId; type: string; params: unknown } | { ok: false; id: RequestId | null; error: ProtocolError };
 
 /**
  * Checks the outside of a request. The error names what is wrong and the value given; the
@@ -83,7 +81,11 @@ export function checkEnvelope(input: unknown): EnvelopeCheck {
   if (shape) {
     const field = shape.path || 'message';
     return shape.reason === 'depth'
-      ? invalid(id, field, `Invalid \`${field}\`: nested more than ${MAX_MESSAGE_DEPTH} levels deep (arrays or objects inside each other); no request needs that`)
+      ? invalid(
+          id,
+          field,
+          `Invalid \`${field}\`: nested more than ${MAX_MESSAGE_DEPTH} levels deep (arrays or objects inside each other); no request needs that`,
+        )
       : invalid(id, field, `Invalid message: it holds more than ${MAX_MESSAGE_NODES} values; no request needs that`);
   }
   if (id === null) {
@@ -91,7 +93,8 @@ export function checkEnvelope(input: unknown): EnvelopeCheck {
   }
   if (typeof msg.type !== 'string') return invalid(id, 'type', `Invalid \`type\`: expected a string, got ${quote(msg.type)}`);
   for (const key of Object.keys(msg)) {
-    if (key !== 'id' && key !== 'type' && key !== 'params') return invalid(id, key, `Unexpected field \`${key}\` with value ${quote(msg[key])}: a request has only id, type and params`);
+    if (key !== 'id' && key !== 'type' && key !== 'params')
+      return invalid(id, key, `Unexpected field \`${key}\` with value ${quote(msg[key])}: a request has only id, type and params`);
   }
   return { ok: true, id, type: msg.type, params: msg.params };
 }

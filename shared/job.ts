@@ -35,9 +35,7 @@ const TRANSITIONS: Record<JobStatus, Partial<Record<JobAction, JobStatus>>> = {
   cancelled: { retry: 'queued' },
 };
 
-export type TransitionResult =
-  | { ok: true; from: JobStatus; to: JobStatus }
-  | { ok: false; from: JobStatus; action: JobAction; message: string };
+export type TransitionResult = { ok: true; from: JobStatus; to: JobStatus } | { ok: false; from: JobStatus; action: JobAction; message: string };
 
 /** Decides whether `action` may be applied to a job in `from`; never throws. */
 export function transition(from: JobStatus, action: JobAction): TransitionResult {

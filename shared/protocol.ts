@@ -136,9 +136,7 @@ export type Message = Reply | Event;
 
 export type ParsedRequest = { [T in RequestType]: { id: string | number; type: T; params: ParsedParamsOf<T> } }[RequestType];
 
-export type RequestCheck =
-  | { ok: true; request: ParsedRequest }
-  | { ok: false; id: string | number | null; error: ProtocolError };
+export type RequestCheck = { ok: true; request: ParsedRequest } | { ok: false; id: string | number | null; error: ProtocolError };
 
 /**
  * Validates a decoded JSON value as a request; the error names the refused field and value.

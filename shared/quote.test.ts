@@ -39,7 +39,14 @@ describe('quote', () => {
   });
 
   it('never calls a value’s own toString or toJSON', () => {
-    const hostile = { toString: () => { throw new Error('boom'); }, toJSON: () => { throw new Error('boom'); } };
+    const hostile = {
+      toString: () => {
+        throw new Error('boom');
+      },
+      toJSON: () => {
+        throw new Error('boom');
+      },
+    };
     expect(() => quote(hostile)).not.toThrow();
   });
 });

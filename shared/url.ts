@@ -31,7 +31,10 @@ export function checkDownloadUrl(input: unknown, field = 'url'): UrlCheck {
   const bad = input.search(/[\s\u0000-\u001f\u007f-\u009f\u2028\u2029]/u);
   if (bad !== -1) {
     const code = input.codePointAt(bad) ?? 0;
-    return fail('INVALID_URL', `${quote(input)} contains whitespace or a control character (U+${code.toString(16).toUpperCase().padStart(4, '0')}) at position ${bad}`);
+    return fail(
+      'INVALID_URL',
+      `${quote(input)} contains whitespace or a control character (U+${code.toString(16).toUpperCase().padStart(4, '0')}) at position ${bad}`,
+    );
   }
   let parsed: URL;
   try {

@@ -24,7 +24,17 @@ export function fixCommand(kind: string, extensionId: string): string {
  * Shown in every view when the native host is missing or broken: what is wrong, and the
  * fix. When the host runs but something behind it fails, its doctor report says what.
  */
-export function HostProblem({ status, extensionId, onRetry, loadReport }: { status: HostStatus; extensionId: string; onRetry: () => void; loadReport?: () => Promise<DoctorReport> }) {
+export function HostProblem({
+  status,
+  extensionId,
+  onRetry,
+  loadReport,
+}: {
+  status: HostStatus;
+  extensionId: string;
+  onRetry: () => void;
+  loadReport?: () => Promise<DoctorReport>;
+}) {
   const [copied, setCopied] = useState(false);
   const [report, setReport] = useState<DoctorReport | null>(null);
   const kindNow = status.state === 'problem' ? status.problem.kind : null;

@@ -51,7 +51,9 @@ export function JobList({ jobs, order, pending, confirmAbove, onAction, hasMore,
       <li aria-hidden="true" class="spacer" style={{ height: `${first * ROW_HEIGHT}px` }} />
       {order.slice(first, last).map((id) => {
         const job = jobs.get(id)!;
-        return <JobRow key={id} job={job} pending={pending.get(id) ?? null} confirmAbove={confirmAbove} onAction={onAction} style={{ height: `${ROW_HEIGHT}px` }} />;
+        return (
+          <JobRow key={id} job={job} pending={pending.get(id) ?? null} confirmAbove={confirmAbove} onAction={onAction} style={{ height: `${ROW_HEIGHT}px` }} />
+        );
       })}
       <li aria-hidden="true" class="spacer" style={{ height: `${(order.length - last) * ROW_HEIGHT}px` }} />
     </ul>

@@ -6,4 +6,3 @@ export function JobNote({ note }: { note: string }) {
     </span>
   );
 }
-

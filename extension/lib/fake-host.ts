@@ -7,7 +7,14 @@ export function createFakeNativePort() {
   const messageListeners: ((m: unknown) => void)[] = [];
   const disconnectListeners: ((p: NativePort) => void)[] = [];
   const sent: { id?: number; type?: string; params?: unknown }[] = [];
-  const port: NativePort & { sent: typeof sent; reply(id: number, result: unknown): void; fail(id: number, code: string, message: string): void; push(m: unknown): void; drop(error?: string): void; disconnected: boolean } = {
+  const port: NativePort & {
+    sent: typeof sent;
+    reply(id: number, result: unknown): void;
+    fail(id: number, code: string, message: string): void;
+    push(m: unknown): void;
+    drop(error?: string): void;
+    disconnected: boolean;
+  } = {
     sent,
     disconnected: false,
     error: null,

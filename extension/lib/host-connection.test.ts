@@ -47,7 +47,11 @@ describe('createHostConnection', () => {
     const { host, ports, statuses } = setup();
     const release = host.hold();
     ports[0]!.drop('Specified native messaging host not found.');
-    expect(statuses.at(-1)).toEqual({ state: 'problem', problem: { kind: 'not-installed', detail: 'Specified native messaging host not found.' }, retryInMs: 1000 });
+    expect(statuses.at(-1)).toEqual({
+      state: 'problem',
+      problem: { kind: 'not-installed', detail: 'Specified native messaging host not found.' },
+      retryInMs: 1000,
+    });
     vi.advanceTimersByTime(1000);
     expect(ports).toHaveLength(2);
     ports[1]!.drop('Specified native messaging host not found.');

@@ -24,13 +24,22 @@ describe('queue model', () => {
 
   it('orders exactly as the shared compareJobs does (the daemon list order)', () => {
     const jobs = Array.from({ length: 40 }, (_, i) =>
-      makeJob({ id: i + 1, status: (['queued', 'downloading', 'paused', 'completed', 'failed', 'cancelled'] as const)[i % 6]!, position: (i * 7) % 40, finishedAt: i % 6 >= 3 ? (i * 13) % 50 : null }),
+      makeJob({
+        id: i + 1,
+        status: (['queued', 'downloading', 'paused', 'completed', 'failed', 'cancelled'] as const)[i % 6]!,
+        position: (i * 7) % 40,
+        finishedAt: i % 6 >= 3 ? (i * 13) % 50 : null,
+      }),
     );
     expect(applyPage(emptyQueue(), { jobs, nextCursor: null, total: 40 }, true).order).toEqual([...jobs].sort(compareJobs).map((j) => j.id));
   });
 
   it('keeps the order on progress events and reorders on a status change', () => {
-    let m = applyPage(emptyQueue(), { jobs: [makeJob({ id: 1, status: 'downloading' }), makeJob({ id: 2, status: 'queued' })], nextCursor: null, total: 2 }, true);
+    let m = applyPage(
+      emptyQueue(),
+      { jobs: [makeJob({ id: 1, status: 'downloading' }), makeJob({ id: 2, status: 'queued' })], nextCursor: null, total: 2 },
+      true,
+    );
     const order = m.order;
     m = applyEvent(m, updated(makeJob({ id: 1, status: 'downloading', progress: { ...makeJob({ id: 1 }).progress, percent: 50 } })));
     expect(m.order).toBe(order);
@@ -49,7 +58,11 @@ describe('queue model', () => {
   it('puts a retried job at the back of the queue, where the daemon will run it', () => {
     let m = applyPage(
       emptyQueue(),
-      { jobs: [makeJob({ id: 1, position: 1 }), makeJob({ id: 2, position: 2 }), makeJob({ id: 3, status: 'failed', position: 0, finishedAt: 9 })], nextCursor: null, total: 3 },
+      {
+        jobs: [makeJob({ id: 1, position: 1 }), makeJob({ id: 2, position: 2 }), makeJob({ id: 3, status: 'failed', position: 0, finishedAt: 9 })],
+        nextCursor: null,
+        total: 3,
+      },
       true,
     );
     expect(m.order).toEqual([1, 2, 3]);
@@ -63,7 +76,15 @@ describe('queue model', () => {
   it('counts paused jobs as unfinished and the history as finished', () => {
     const m = applyPage(
       emptyQueue(),
-      { jobs: [makeJob({ id: 1, status: 'paused' }), makeJob({ id: 2, status: 'completed', finishedAt: 1 }), makeJob({ id: 3, status: 'cancelled', finishedAt: 2 })], nextCursor: null, total: 3 },
+      {
+        jobs: [
+          makeJob({ id: 1, status: 'paused' }),
+          makeJob({ id: 2, status: 'completed', finishedAt: 1 }),
+          makeJob({ id: 3, status: 'cancelled', finishedAt: 2 }),
+        ],
+        nextCursor: null,
+        total: 3,
+      },
       true,
     );
     expect([unfinishedCount(m), finishedCount(m)]).toEqual([1, 2]);

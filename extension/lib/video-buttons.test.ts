@@ -44,7 +44,9 @@ describe('findVideos', () => {
 
 describe('video buttons', () => {
   it('puts one button on each video, outside the page layout', () => {
-    const doc = page('<video width="640" height="360" src="https://cdn.test/a.mp4"></video><video width="640" height="360" src="https://cdn.test/b.mp4"></video>');
+    const doc = page(
+      '<video width="640" height="360" src="https://cdn.test/a.mp4"></video><video width="640" height="360" src="https://cdn.test/b.mp4"></video>',
+    );
     const { client } = fakeClient();
     const buttons = createVideoButtons(client, doc, 'open');
     buttons.start();
@@ -74,7 +76,10 @@ describe('video buttons', () => {
     expect(buttonLabel({ kind: 'idle' })).toEqual({ text: '⬇', label: 'Download video with VidQueue' });
     const job = (over: Parameters<typeof makeJob>[0]) => toPageJob(makeJob(over));
     expect(buttonLabel({ kind: 'job', job: job({ id: 1, status: 'queued' }) }).text).toBe('Queued');
-    expect(buttonLabel({ kind: 'job', job: job({ id: 1, status: 'downloading', progress: { ...makeJob({ id: 1 }).progress, percent: 42.7 } }) })).toEqual({ text: '42%', label: 'Downloading with VidQueue: 42%' });
+    expect(buttonLabel({ kind: 'job', job: job({ id: 1, status: 'downloading', progress: { ...makeJob({ id: 1 }).progress, percent: 42.7 } }) })).toEqual({
+      text: '42%',
+      label: 'Downloading with VidQueue: 42%',
+    });
     expect(buttonLabel({ kind: 'job', job: job({ id: 1, status: 'completed' }) })).toEqual({ text: '✓', label: 'Downloaded' });
     expect(buttonLabel({ kind: 'job', job: job({ id: 1, status: 'failed' }) }).label).toBe('Failed — click to retry');
   });

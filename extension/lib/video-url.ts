@@ -10,9 +10,28 @@ export interface DownloadCandidate {
 
 /** Sites yt-dlp has an extractor for: the page URL gets the best formats and the real title. */
 const EXTRACTOR_SITES = [
-  'youtube.com', 'youtu.be', 'vimeo.com', 'dailymotion.com', 'twitch.tv', 'twitter.com', 'x.com', 'tiktok.com',
-  'instagram.com', 'facebook.com', 'reddit.com', 'soundcloud.com', 'bilibili.com', 'streamable.com', 'ted.com',
-  'nicovideo.jp', 'bandcamp.com', 'rumble.com', 'odysee.com', 'archive.org', 'bitchute.com', 'peertube.tv',
+  'youtube.com',
+  'youtu.be',
+  'vimeo.com',
+  'dailymotion.com',
+  'twitch.tv',
+  'twitter.com',
+  'x.com',
+  'tiktok.com',
+  'instagram.com',
+  'facebook.com',
+  'reddit.com',
+  'soundcloud.com',
+  'bilibili.com',
+  'streamable.com',
+  'ted.com',
+  'nicovideo.jp',
+  'bandcamp.com',
+  'rumble.com',
+  'odysee.com',
+  'archive.org',
+  'bitchute.com',
+  'peertube.tv',
 ];
 
 export function hasExtractor(pageUrl: string): boolean {

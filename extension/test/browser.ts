@@ -21,10 +21,7 @@ export interface TestBrowser {
  * Debian's Chromium, headless, with the built extension loaded into a fresh profile.
  * `beforeLaunch` gets the profile folder first: the native host is registered there.
  */
-export async function launchBrowser(
-  beforeLaunch: (profile: string) => Promise<void>,
-  o: { headless?: boolean; profile?: string } = {},
-): Promise<TestBrowser> {
+export async function launchBrowser(beforeLaunch: (profile: string) => Promise<void>, o: { headless?: boolean; profile?: string } = {}): Promise<TestBrowser> {
   const profile = o.profile ?? mkdtempSync(join(tmpdir(), 'vq-chromium-'));
   await beforeLaunch(profile);
   const context = await chromium.launchPersistentContext(profile, {

@@ -112,14 +112,20 @@ describe('the extension with the real host', () => {
             for (let i = 0; i < 4000; i++) value = [value];
             setTimeout(() => reject(new Error('no reply within 10 s')), 10_000);
             port.onMessage.addListener((m: { kind: string }) => m.kind === 'reply' && resolve(m));
-            port.postMessage(deep ? { kind: 'candidates', id: 1, target: { pageUrl: value, pageTitle: null } } : { kind: 'request', id: 2, type: 'jobs.list', params: {} });
+            port.postMessage(
+              deep ? { kind: 'candidates', id: 1, target: { pageUrl: value, pageTitle: null } } : { kind: 'request', id: 2, type: 'jobs.list', params: {} },
+            );
           }),
         { deep, port: VIEW_PORT },
       );
     expect(await ask(true)).toMatchObject({
       id: 1,
       ok: false,
-      error: { code: 'INVALID_MESSAGE', field: expect.stringMatching(/^message\.target\.pageUrl\[0\]/), message: expect.stringContaining('nested more than 32 levels') },
+      error: {
+        code: 'INVALID_MESSAGE',
+        field: expect.stringMatching(/^message\.target\.pageUrl\[0\]/),
+        message: expect.stringContaining('nested more than 32 levels'),
+      },
     });
     expect(await ask(false)).toMatchObject({ id: 2, ok: true, result: { jobs: [] } });
   });

@@ -20,7 +20,9 @@ describe('the Firefox build', () => {
   it('has a fixed add-on id and passes web-ext lint with no errors', async () => {
     const manifest = JSON.parse(readFileSync(join(SOURCE, 'manifest.json'), 'utf8')) as { browser_specific_settings: { gecko: { id: string } } };
     expect(manifest.browser_specific_settings.gecko.id).toBe(FIREFOX_ADDON_ID);
-    const lint = await execa(join(REPO, 'node_modules/.bin/web-ext'), ['lint', '--source-dir', SOURCE, '--output', 'json', '--no-config-discovery'], { reject: false });
+    const lint = await execa(join(REPO, 'node_modules/.bin/web-ext'), ['lint', '--source-dir', SOURCE, '--output', 'json', '--no-config-discovery'], {
+      reject: false,
+    });
     const report = JSON.parse(lint.stdout) as { errors: { code: string; message: string }[] };
     expect(report.errors).toEqual([]);
   });

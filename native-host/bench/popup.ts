@@ -33,7 +33,16 @@ export async function popupFirstRender(row: Row, runs = Number(process.env.BENCH
   );
   const now = Date.now();
   db.transaction(() => {
-    for (let i = 1; i <= 10_000; i++) insert.run(`https://example.com/v/${i}`, `History video ${i}`, i, `/home/u/Downloads/video ${i}.mp4`, now - i * 60_000, now - i * 60_000, now - i * 60_000 + 5000);
+    for (let i = 1; i <= 10_000; i++)
+      insert.run(
+        `https://example.com/v/${i}`,
+        `History video ${i}`,
+        i,
+        `/home/u/Downloads/video ${i}.mp4`,
+        now - i * 60_000,
+        now - i * 60_000,
+        now - i * 60_000 + 5000,
+      );
   })();
   db.close();
   const browser = await launchBrowser(async (profile) => void (await env.cli(['install', '--dev', '--user-data-dir', profile])));

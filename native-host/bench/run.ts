@@ -37,7 +37,7 @@ async function makeBigFile(dir: string): Promise<string> {
   if (existsSync(file) && statSync(file).size === BIG_MB * 1024 * 1024) return file;
   mkdirSync(dir, { recursive: true });
   const out = createWriteStream(file);
-  for (let i = 0; i < BIG_MB; i++) if (!out.write(randomBytes(1024 * 1024))) await new Promise<void>((r) => out.once("drain", () => r()));
+  for (let i = 0; i < BIG_MB; i++) if (!out.write(randomBytes(1024 * 1024))) await new Promise<void>((r) => out.once('drain', () => r()));
   await new Promise<void>((r) => out.end(() => r()));
   return file;
 }
@@ -178,7 +178,10 @@ async function memory(): Promise<void> {
       await sleep(200);
     }
     const cpu = ((readCpu(pid) - cpuBefore) / 100 / ((performance.now() - t) / 1000)) * 100;
-    const ytdlp = env.processes().filter((p) => /yt-dlp/.test(p.cmdline)).reduce((a, p) => a + rssKiB(p.pid), 0);
+    const ytdlp = env
+      .processes()
+      .filter((p) => /yt-dlp/.test(p.cmdline))
+      .reduce((a, p) => a + rssKiB(p.pid), 0);
     row('daemon RSS idle', `${(idle / 1024).toFixed(1)} MiB`);
     row('daemon RSS with 8 downloads (max of 10 samples)', `${(Math.max(...samples) / 1024).toFixed(1)} MiB`);
     row('daemon CPU with 8 downloads', `${cpu.toFixed(1)} % of one core`);

@@ -88,10 +88,7 @@ describe('cancel', () => {
     const client = await env.client();
     const { job } = await client.request('jobs.add', { url: slow() });
     await waitForJob(client, job.id, atLeast(5));
-    const [first, second] = await Promise.allSettled([
-      client.request('jobs.cancel', { jobId: job.id }),
-      client.request('jobs.cancel', { jobId: job.id }),
-    ]);
+    const [first, second] = await Promise.allSettled([client.request('jobs.cancel', { jobId: job.id }), client.request('jobs.cancel', { jobId: job.id })]);
     expect(first).toMatchObject({ status: 'fulfilled', value: { job: { status: 'cancelled' } } });
     expect(second).toMatchObject({ status: 'fulfilled', value: { job: { status: 'cancelled' } } });
     const before = (await client.request('jobs.get', { jobId: job.id })).job;

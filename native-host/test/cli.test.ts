@@ -18,7 +18,6 @@ import { env, jobProcesses, server, useServerAndEnv } from './helpers/suite';
 
 useServerAndEnv();
 
-
 describe('vidqueue CLI', () => {
   it('add --wait --json downloads and prints the finished job', async () => {
     const r = await env.cli(['add', server.url(FIXTURES.progressive), '--wait', '--json']);
@@ -78,7 +77,7 @@ describe('vidqueue CLI', () => {
     expect(r.stdout).toBe('');
   });
 
-  it('tells the daemon\'s notices once, on stderr, and keeps stdout pure JSON', async () => {
+  it("tells the daemon's notices once, on stderr, and keeps stdout pure JSON", async () => {
     const db = openDatabase(resolvePaths(env.env).database);
     new NoticeStore(db).add('DATABASE_RESET', 'The database was damaged; it was set aside as vidqueue.db.broken');
     db.close();
@@ -90,24 +89,27 @@ describe('vidqueue CLI', () => {
     expect(second.stderr).toBe('');
   });
 
-  it.each([...Object.keys(COMMANDS), 'list'])('vidqueue %s --help (and -h, and help COMMAND) prints its usage and options, exits 0 and does nothing else', async (command) => {
-    const home = join(env.home, 'user');
-    mkdirSync(join(home, '.config/chromium'), { recursive: true });
-    const opts = { env: { ...env.env, HOME: home } };
-    const [flag, named, short] = await Promise.all([env.cli([command, '--help'], opts), env.cli(['help', command], opts), env.cli([command, '-h'], opts)]);
-    const spec = COMMANDS[command === 'list' ? 'ls' : (command as keyof typeof COMMANDS)];
-    for (const r of [flag, named, short]) {
-      expect(r.exitCode, r.stderr).toBe(0);
-      expect(r.stderr).toBe('');
-      expect(r.stdout.split('\n')[0]).toBe(`Usage: vidqueue ${spec.usage}`);
-      for (const [name, o] of Object.entries(spec.options)) if (!('hidden' in o)) expect(r.stdout).toContain(`--${name}`);
-      expect(r.stdout).toBe(flag.stdout);
-    }
-    // Nothing started, nothing written.
-    expect(env.processes()).toEqual([]);
-    expect(existsSync(join(home, '.config/chromium/NativeMessagingHosts'))).toBe(false);
-    expect(existsSync(join(env.home, 'data'))).toBe(false);
-  });
+  it.each([...Object.keys(COMMANDS), 'list'])(
+    'vidqueue %s --help (and -h, and help COMMAND) prints its usage and options, exits 0 and does nothing else',
+    async (command) => {
+      const home = join(env.home, 'user');
+      mkdirSync(join(home, '.config/chromium'), { recursive: true });
+      const opts = { env: { ...env.env, HOME: home } };
+      const [flag, named, short] = await Promise.all([env.cli([command, '--help'], opts), env.cli(['help', command], opts), env.cli([command, '-h'], opts)]);
+      const spec = COMMANDS[command === 'list' ? 'ls' : (command as keyof typeof COMMANDS)];
+      for (const r of [flag, named, short]) {
+        expect(r.exitCode, r.stderr).toBe(0);
+        expect(r.stderr).toBe('');
+        expect(r.stdout.split('\n')[0]).toBe(`Usage: vidqueue ${spec.usage}`);
+        for (const [name, o] of Object.entries(spec.options)) if (!('hidden' in o)) expect(r.stdout).toContain(`--${name}`);
+        expect(r.stdout).toBe(flag.stdout);
+      }
+      // Nothing started, nothing written.
+      expect(env.processes()).toEqual([]);
+      expect(existsSync(join(home, '.config/chromium/NativeMessagingHosts'))).toBe(false);
+      expect(existsSync(join(env.home, 'data'))).toBe(false);
+    },
+  );
 
   it('`vidqueue help` lists every command; an unknown one is a usage error', async () => {
     const all = await env.cli(['help']);
@@ -164,7 +166,14 @@ describe('vidqueue CLI', () => {
 
   it('install registers every browser found in HOME, lists what it wrote, and uninstall removes it', async () => {
     const home = join(env.home, 'user');
-    for (const dir of ['.config/google-chrome', '.config/chromium', '.config/BraveSoftware/Brave-Browser', '.config/microsoft-edge', '.config/vivaldi', '.mozilla']) {
+    for (const dir of [
+      '.config/google-chrome',
+      '.config/chromium',
+      '.config/BraveSoftware/Brave-Browser',
+      '.config/microsoft-edge',
+      '.config/vivaldi',
+      '.mozilla',
+    ]) {
       mkdirSync(join(home, dir), { recursive: true });
     }
     const r = await env.cli(['install', '--dev'], { env: { ...env.env, HOME: home } });
@@ -174,7 +183,12 @@ describe('vidqueue CLI', () => {
     const again = await env.cli(['install', '--dev', '--json'], { env: { ...env.env, HOME: home } });
     const report = JSON.parse(again.stdout) as { launcher: string; manifests: { path: string }[] };
     expect(report.manifests).toHaveLength(6);
-    const child = execa(report.launcher, [], { env: { PATH: '/usr/bin:/bin' }, extendEnv: false, encoding: 'buffer', input: encodeFrame({ id: 'x', type: 'hello', params: { protocolVersion: 1 } }) });
+    const child = execa(report.launcher, [], {
+      env: { PATH: '/usr/bin:/bin' },
+      extendEnv: false,
+      encoding: 'buffer',
+      input: encodeFrame({ id: 'x', type: 'hello', params: { protocolVersion: 1 } }),
+    });
     const [frame] = new FrameDecoder(1 << 20).push(Buffer.from((await child).stdout));
     expect(frame?.kind === 'frame' && decodeJson(frame.body)).toMatchObject({ ok: true, value: { id: 'x', ok: true } });
     const un = await env.cli(['uninstall'], { env: { ...env.env, HOME: home } });
@@ -225,9 +239,19 @@ describe('vidqueue CLI', () => {
     expect(r.exitCode, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout) as { launcher: string; manifests: { path: string }[] };
     const manifest = JSON.parse(readFileSync(join(profile, 'NativeMessagingHosts', `${NATIVE_HOST_NAME}.json`), 'utf8'));
-    expect(manifest).toMatchObject({ name: NATIVE_HOST_NAME, type: 'stdio', path: report.launcher, allowed_origins: [`chrome-extension://${DEV_EXTENSION_ID}/`] });
+    expect(manifest).toMatchObject({
+      name: NATIVE_HOST_NAME,
+      type: 'stdio',
+      path: report.launcher,
+      allowed_origins: [`chrome-extension://${DEV_EXTENSION_ID}/`],
+    });
     // Start the launcher the way Chromium does: bare environment, the origin as argument.
-    const child = execa(report.launcher, [`chrome-extension://${DEV_EXTENSION_ID}/`], { env: { PATH: '/usr/bin:/bin' }, extendEnv: false, encoding: 'buffer', input: encodeFrame({ id: 1, type: 'hello', params: { protocolVersion: 1 } }) });
+    const child = execa(report.launcher, [`chrome-extension://${DEV_EXTENSION_ID}/`], {
+      env: { PATH: '/usr/bin:/bin' },
+      extendEnv: false,
+      encoding: 'buffer',
+      input: encodeFrame({ id: 1, type: 'hello', params: { protocolVersion: 1 } }),
+    });
     const out = await child;
     const [frame] = new FrameDecoder(1 << 20).push(Buffer.from(out.stdout));
     expect(frame?.kind === 'frame' && decodeJson(frame.body)).toMatchObject({ ok: true, value: { id: 1, ok: true, result: { protocolVersion: 1 } } });

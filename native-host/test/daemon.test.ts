@@ -18,7 +18,11 @@ import { env, jobProcesses, server, useServerAndEnv } from './helpers/suite';
 useServerAndEnv();
 
 const slow = () => server.url(FIXTURES.progressive, { rate: 1_000_000 });
-const daemonPids = () => env.processes().filter((p) => /vidqueue\.js daemon/.test(p.cmdline)).map((p) => p.pid);
+const daemonPids = () =>
+  env
+    .processes()
+    .filter((p) => /vidqueue\.js daemon/.test(p.cmdline))
+    .map((p) => p.pid);
 
 describe('the daemon', () => {
   it('keeps its socket in a folder only the user can read', async () => {

@@ -21,7 +21,11 @@ afterEach(async () => {
 });
 
 const jobProcesses = () => env.processes().filter((p) => /yt-dlp|ffmpeg/.test(p.cmdline));
-const daemonPids = () => env.processes().filter((p) => /vidqueue\.js daemon/.test(p.cmdline)).map((p) => p.pid);
+const daemonPids = () =>
+  env
+    .processes()
+    .filter((p) => /vidqueue\.js daemon/.test(p.cmdline))
+    .map((p) => p.pid);
 
 describe('a full disk (database, logs and downloads on one 12 MiB disk)', () => {
   it('fails the running download with DISK_FULL naming the free space, leaves nothing, and the daemon stays up and answers', async () => {
@@ -72,7 +76,7 @@ describe('a full disk (database, logs and downloads on one 12 MiB disk)', () => 
     expect((await env.cli(['ls', '--json'])).exitCode).toBe(0);
   });
 
-  it('is reported by doctor, for the download folder and for VidQueue\'s own folder', async () => {
+  it("is reported by doctor, for the download folder and for VidQueue's own folder", async () => {
     disk = await mountSmallDisk(12);
     env = await createEnv({}, disk.dir);
     disk.fill(200_000);

@@ -31,33 +31,50 @@ describe('vidqueue doctor', () => {
 
   it('finds a missing yt-dlp and says what to install', async () => {
     const { code, report } = await doctor({ VIDQUEUE_YTDLP: '/nonexistent/yt-dlp' });
-    expect(check(report, 'yt-dlp')).toMatchObject({ status: 'fail', detail: expect.stringContaining('/nonexistent/yt-dlp'), fix: expect.stringContaining('apt install yt-dlp') });
+    expect(check(report, 'yt-dlp')).toMatchObject({
+      status: 'fail',
+      detail: expect.stringContaining('/nonexistent/yt-dlp'),
+      fix: expect.stringContaining('apt install yt-dlp'),
+    });
     expect(code).toBe(7);
   });
 
   it('finds a download folder that cannot be written', async () => {
     writeFileSync(join(env.home, 'downloads'), 'a file where the folder should be');
     const { report } = await doctor();
-    expect(check(report, 'download-dir')).toMatchObject({ status: 'fail', detail: expect.stringContaining('not writable'), fix: expect.stringContaining('vidqueue settings downloadDir') });
+    expect(check(report, 'download-dir')).toMatchObject({
+      status: 'fail',
+      detail: expect.stringContaining('not writable'),
+      fix: expect.stringContaining('vidqueue settings downloadDir'),
+    });
   });
 
   it('finds a browser with no manifest, and names the command for that browser', async () => {
     mkdirSync(join(env.home, 'user/.config/google-chrome'), { recursive: true });
     mkdirSync(join(env.home, 'user/.mozilla'), { recursive: true });
     const { report } = await doctor();
-    expect(check(report, 'manifest-chrome')).toMatchObject({ status: 'fail', fix: 'npx vidqueue install --browser chrome --extension-id <id from chrome://extensions>' });
+    expect(check(report, 'manifest-chrome')).toMatchObject({
+      status: 'fail',
+      fix: 'npx vidqueue install --browser chrome --extension-id <id from chrome://extensions>',
+    });
     expect(check(report, 'manifest-firefox')).toMatchObject({ status: 'fail', fix: 'npx vidqueue install --browser firefox' });
   });
 
   it('finds a stale launcher (node moved away, as nvm does)', async () => {
     mkdirSync(join(env.home, 'user/.config/chromium'), { recursive: true });
     await cli(['install', '--dev']);
-    const manifest = JSON.parse(readFileSync(join(env.home, `user/.config/chromium/NativeMessagingHosts/${NATIVE_HOST_NAME}.json`), 'utf8')) as { path: string };
+    const manifest = JSON.parse(readFileSync(join(env.home, `user/.config/chromium/NativeMessagingHosts/${NATIVE_HOST_NAME}.json`), 'utf8')) as {
+      path: string;
+    };
     const script = readFileSync(manifest.path, 'utf8').replace(process.execPath, '/home/gone/.nvm/versions/node/v20.0.0/bin/node');
     writeFileSync(manifest.path, script);
     chmodSync(manifest.path, 0o755);
     const { report } = await doctor({}, ['--dev']);
-    expect(check(report, 'manifest-chromium')).toMatchObject({ status: 'fail', detail: expect.stringContaining('stale launcher'), fix: 'npx vidqueue install --browser chromium --dev' });
+    expect(check(report, 'manifest-chromium')).toMatchObject({
+      status: 'fail',
+      detail: expect.stringContaining('stale launcher'),
+      fix: 'npx vidqueue install --browser chromium --dev',
+    });
   });
 
   it('finds a manifest that does not allow this extension id', async () => {
@@ -67,14 +84,21 @@ describe('vidqueue doctor', () => {
     expect(check(report, 'manifest-chromium')!.status).toBe('ok');
     const r = await cli(['doctor', '--json', '--extension-id', 'abcdefghijklmnopabcdefghijklmnop']);
     const other = JSON.parse(r.stdout) as DoctorReport;
-    expect(check(other, 'manifest-chromium')).toMatchObject({ status: 'fail', fix: 'npx vidqueue install --browser chromium --extension-id abcdefghijklmnopabcdefghijklmnop' });
+    expect(check(other, 'manifest-chromium')).toMatchObject({
+      status: 'fail',
+      fix: 'npx vidqueue install --browser chromium --extension-id abcdefghijklmnopabcdefghijklmnop',
+    });
   });
 
   it('fails a manifest that allows no extension, and warns about one that allows the public development id unless asked with --dev', async () => {
     mkdirSync(join(env.home, 'user/.config/chromium'), { recursive: true });
     await cli(['install']);
     const none = await doctor();
-    expect(check(none.report, 'manifest-chromium')).toMatchObject({ status: 'fail', detail: expect.stringContaining('allows no extension'), fix: 'npx vidqueue install --browser chromium --extension-id <id from chrome://extensions>' });
+    expect(check(none.report, 'manifest-chromium')).toMatchObject({
+      status: 'fail',
+      detail: expect.stringContaining('allows no extension'),
+      fix: 'npx vidqueue install --browser chromium --extension-id <id from chrome://extensions>',
+    });
     expect(none.code).toBe(7);
 
     await cli(['install', '--dev']);

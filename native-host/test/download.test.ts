@@ -109,7 +109,7 @@ describe('downloads with real yt-dlp', () => {
     expect(server.requests.some((r) => r.referer === 'http://127.0.0.1/source-page')).toBe(true);
   });
 
-  it('fails a URL the server does not have with HTTP_404, yt-dlp\'s text as detail, and cleans up', async () => {
+  it("fails a URL the server does not have with HTTP_404, yt-dlp's text as detail, and cleans up", async () => {
     const client = await env.client();
     const { job } = await client.request('jobs.add', { url: server.url('/missing.mp4') });
     const done = await waitForJob(client, job.id, finished);
@@ -149,7 +149,7 @@ describe('missing tools', () => {
 });
 
 describe('errors that say what happened', () => {
-  it('keeps yt-dlp\'s final error when the connection keeps dropping, as NETWORK with its text', async () => {
+  it("keeps yt-dlp's final error when the connection keeps dropping, as NETWORK with its text", async () => {
     const client = await env.client();
     const { job } = await client.request('jobs.add', { url: server.url(FIXTURES.progressive, { drop: 200_000 }) });
     const done = await waitForJob(client, job.id, finished, 60_000);
@@ -165,7 +165,11 @@ describe('errors that say what happened', () => {
     const client = await env.client();
     const { job } = await client.request('jobs.add', { url: server.url(FIXTURES.progressive, { status: 403 }) });
     const done = await waitForJob(client, job.id, finished);
-    expect(done.error).toMatchObject({ code: 'HTTP_403', message: expect.stringContaining('refused the download (HTTP 403)'), detail: expect.stringContaining('403') });
+    expect(done.error).toMatchObject({
+      code: 'HTTP_403',
+      message: expect.stringContaining('refused the download (HTTP 403)'),
+      detail: expect.stringContaining('403'),
+    });
   });
 });
 

@@ -23,7 +23,10 @@ function outside(): { dir: string; file: string; unchanged(): boolean } {
 }
 
 /** Every regular file and symlink in the download folder, the staging folder left aside. */
-const downloadedEntries = () => readdirSync(env.downloads).filter((f) => f !== '.vidqueue-staging').map((f) => ({ f, link: lstatSync(join(env.downloads, f)).isSymbolicLink() }));
+const downloadedEntries = () =>
+  readdirSync(env.downloads)
+    .filter((f) => f !== '.vidqueue-staging')
+    .map((f) => ({ f, link: lstatSync(join(env.downloads, f)).isSymbolicLink() }));
 
 describe('staging folders are trusted only because the daemon made them', () => {
   it.each([
@@ -53,7 +56,9 @@ describe('staging folders are trusted only because the daemon made them', () => 
     // While it downloads: nothing outside, and the folder it writes in is a real one.
     await waitForJob(client, job.id, (j) => (j.progress.percent ?? 0) > 10);
     expect(o.unchanged()).toBe(true);
-    expect(lstatSync(staging()).isDirectory() && lstatSync(join(staging(), 'job-1')).isDirectory() && lstatSync(join(staging(), 'job-1', 'part')).isDirectory()).toBe(true);
+    expect(
+      lstatSync(staging()).isDirectory() && lstatSync(join(staging(), 'job-1')).isDirectory() && lstatSync(join(staging(), 'job-1', 'part')).isDirectory(),
+    ).toBe(true);
     const done = await waitForJob(client, job.id, finished);
     expect(done.status, JSON.stringify(done.error)).toBe('completed');
     expect(sha256(done.filePath!)).toBe(clip);
@@ -71,16 +76,25 @@ describe('staging folders are trusted only because the daemon made them', () => 
   });
 
   it.each([
-    ['.part file is replaced by a symlink to a file outside', (dir: string, o: ReturnType<typeof outside>) => {
-      const part = listFiles(dir).find((f) => f.endsWith('.part'))!;
-      rmSync(part);
-      symlinkSync(o.file, part);
-    }],
-    ['folder gets a symlink planted under the final name', (dir: string, o: ReturnType<typeof outside>) => symlinkSync(o.file, join(dir, 'progressive [progressive].mp4'))],
-    ['folder is swapped for a symlink', (dir: string, o: ReturnType<typeof outside>) => {
-      renameSync(dir, `${dir}.moved`);
-      symlinkSync(o.dir, dir);
-    }],
+    [
+      '.part file is replaced by a symlink to a file outside',
+      (dir: string, o: ReturnType<typeof outside>) => {
+        const part = listFiles(dir).find((f) => f.endsWith('.part'))!;
+        rmSync(part);
+        symlinkSync(o.file, part);
+      },
+    ],
+    [
+      'folder gets a symlink planted under the final name',
+      (dir: string, o: ReturnType<typeof outside>) => symlinkSync(o.file, join(dir, 'progressive [progressive].mp4')),
+    ],
+    [
+      'folder is swapped for a symlink',
+      (dir: string, o: ReturnType<typeof outside>) => {
+        renameSync(dir, `${dir}.moved`);
+        symlinkSync(o.dir, dir);
+      },
+    ],
   ])('a paused job whose %s is checked on resume, started afresh, and completes with the real file', async (_what, tamper) => {
     const client = await env.client();
     const { job } = await client.request('jobs.add', { url: server.url(FIXTURES.progressive, { rate: 1_000_000 }) });
@@ -130,7 +144,10 @@ describe('the server does not pick what kind of file is kept', () => {
       // Another file took its name: not opened.
       rmSync(done.filePath!);
       writeFileSync(done.filePath!, 'not the download');
-      await expect(client.request('jobs.open', { jobId: job.id })).rejects.toMatchObject({ code: 'UNSAFE_FILE_TYPE', message: expect.stringContaining('no longer the file') });
+      await expect(client.request('jobs.open', { jobId: job.id })).rejects.toMatchObject({
+        code: 'UNSAFE_FILE_TYPE',
+        message: expect.stringContaining('no longer the file'),
+      });
 
       // A job on record whose file is a .desktop (an older VidQueue kept it): never opened.
       const desktop = join(e.downloads, 'evil [evil].desktop');
@@ -141,7 +158,10 @@ describe('the server does not pick what kind of file is kept', () => {
       db.prepare('UPDATE jobs SET file_path = ?, file_ino = NULL WHERE id = ?').run(desktop, job.id);
       db.close();
       const again = await e.client();
-      await expect(again.request('jobs.open', { jobId: job.id })).rejects.toMatchObject({ code: 'UNSAFE_FILE_TYPE', message: expect.stringContaining('".desktop"') });
+      await expect(again.request('jobs.open', { jobId: job.id })).rejects.toMatchObject({
+        code: 'UNSAFE_FILE_TYPE',
+        message: expect.stringContaining('".desktop"'),
+      });
       expect(readFileSync(opened, 'utf8').trim().split('\n')).toHaveLength(1);
     } finally {
       await e.close();

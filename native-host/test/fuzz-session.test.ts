@@ -16,16 +16,47 @@ useServerAndEnv();
 const loopbackUrl = fc.webPath().map((p) => `http://127.0.0.1:9${p.startsWith('/') ? p : `/${p}`}`);
 const params = fc.oneof(
   fc.anything({ maxDepth: 4 }),
-  fc.record({ url: fc.oneof(loopbackUrl, fc.string(), fc.anything({ maxDepth: 3 })), title: fc.oneof(fc.string(), fc.anything({ maxDepth: 2 })), preset: fc.constantFrom('best', 'audio', '4k', 7) }, { requiredKeys: [] }),
+  fc.record(
+    {
+      url: fc.oneof(loopbackUrl, fc.string(), fc.anything({ maxDepth: 3 })),
+      title: fc.oneof(fc.string(), fc.anything({ maxDepth: 2 })),
+      preset: fc.constantFrom('best', 'audio', '4k', 7),
+    },
+    { requiredKeys: [] },
+  ),
   fc.record({ jobId: fc.oneof(fc.integer({ min: -2, max: 5 }), fc.anything({ maxDepth: 2 })) }, { requiredKeys: [] }),
   fc.record({ settings: fc.dictionary(fc.constantFrom('concurrency', 'historyRetentionDays', 'defaultPreset', 'colour'), fc.anything({ maxDepth: 3 })) }),
   fc.record({ cursor: fc.anything({ maxDepth: 1 }), limit: fc.integer({ min: -5, max: 600 }) }, { requiredKeys: [] }),
 );
-const TYPES = ['hello', 'subscribe', 'jobs.add', 'jobs.list', 'jobs.get', 'jobs.cancel', 'jobs.pause', 'jobs.resume', 'jobs.retry', 'jobs.moveToTop', 'jobs.remove', 'jobs.clear', 'jobs.cancelAll', 'settings.get', 'settings.set', 'notices.take', 'nope'];
+const TYPES = [
+  'hello',
+  'subscribe',
+  'jobs.add',
+  'jobs.list',
+  'jobs.get',
+  'jobs.cancel',
+  'jobs.pause',
+  'jobs.resume',
+  'jobs.retry',
+  'jobs.moveToTop',
+  'jobs.remove',
+  'jobs.clear',
+  'jobs.cancelAll',
+  'settings.get',
+  'settings.set',
+  'notices.take',
+  'nope',
+];
 /** Requests that are mostly right, so that state changes happen between the wrong ones. */
 const plausible = fc.oneof(
-  fc.record({ type: fc.constant('jobs.add'), params: fc.record({ url: loopbackUrl, preset: fc.constantFrom('best', 'audio', '720p') }, { requiredKeys: ['url'] }) }),
-  fc.record({ type: fc.constantFrom('jobs.get', 'jobs.cancel', 'jobs.pause', 'jobs.resume', 'jobs.retry', 'jobs.moveToTop', 'jobs.remove'), params: fc.record({ jobId: fc.integer({ min: 1, max: 12 }) }) }),
+  fc.record({
+    type: fc.constant('jobs.add'),
+    params: fc.record({ url: loopbackUrl, preset: fc.constantFrom('best', 'audio', '720p') }, { requiredKeys: ['url'] }),
+  }),
+  fc.record({
+    type: fc.constantFrom('jobs.get', 'jobs.cancel', 'jobs.pause', 'jobs.resume', 'jobs.retry', 'jobs.moveToTop', 'jobs.remove'),
+    params: fc.record({ jobId: fc.integer({ min: 1, max: 12 }) }),
+  }),
   fc.record({ type: fc.constant('settings.set'), params: fc.record({ settings: fc.record({ concurrency: fc.integer({ min: 0, max: 17 }) }) }) }),
   fc.record({ type: fc.constantFrom('jobs.list', 'jobs.clear', 'settings.get', 'subscribe'), params: fc.constant({}) }),
 );
@@ -65,7 +96,9 @@ describe('a random session against the real daemon', () => {
       }
     });
     // Structured requests get unique ids, so each reply can be tied to what it answers.
-    const messages = fc.sample(message, { numRuns: 400, seed: 20261122 }).map((m, i) => ((m as { kind?: string }).kind ? m : { id: `m${i}`, ...(m as object) }));
+    const messages = fc
+      .sample(message, { numRuns: 400, seed: 20261122 })
+      .map((m, i) => ((m as { kind?: string }).kind ? m : { id: `m${i}`, ...(m as object) }));
     const sent = messages.map(toFrame);
     const typeOf = new Map(messages.map((m) => [(m as { id?: unknown }).id, (m as { type?: string }).type]));
     for (const s of sent) socket.write(s.frame);

@@ -59,7 +59,11 @@ describe('nothing a client sends crashes the daemon', () => {
     const d = await rawDaemon();
     d.socket.write(frame('[]'));
     const [reply] = await d.next(1);
-    expect(reply).toEqual({ id: null, ok: false, error: { code: 'INVALID_MESSAGE', field: 'message', message: 'Invalid message: expected an object {id, type, params}, got `[]` (array)' } });
+    expect(reply).toEqual({
+      id: null,
+      ok: false,
+      error: { code: 'INVALID_MESSAGE', field: 'message', message: 'Invalid message: expected an object {id, type, params}, got `[]` (array)' },
+    });
     d.socket.destroy();
   });
 
@@ -87,7 +91,7 @@ describe('nothing a browser sends crashes the bridge', () => {
     }
   });
 
-  it('answers a client whose ids look like the bridge\'s own', async () => {
+  it("answers a client whose ids look like the bridge's own", async () => {
     const host = new HostProcess(env.env);
     try {
       for (const id of ['vidqueue-bridge:hello', 'vidqueue-bridge:subscribe', 0, -1]) {
@@ -107,7 +111,10 @@ describe('DaemonClient', () => {
     await env.cli(['stop']);
     await closed;
     const start = Date.now();
-    await expect(client.request('jobs.list', {})).rejects.toMatchObject({ code: 'DAEMON_UNAVAILABLE', message: expect.stringContaining('jobs.list was not sent') });
+    await expect(client.request('jobs.list', {})).rejects.toMatchObject({
+      code: 'DAEMON_UNAVAILABLE',
+      message: expect.stringContaining('jobs.list was not sent'),
+    });
     expect(Date.now() - start).toBeLessThan(100);
   });
 });

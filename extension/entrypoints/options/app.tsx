@@ -28,7 +28,11 @@ export function OptionsApp({ client, extensionId }: { client: ViewClient; extens
   const [message, setMessage] = useState<{ ok: boolean; text: string; field?: string } | null>(null);
 
   useEffect(() => {
-    const load = () => client.request('settings.get', {}).then((r) => setSettings(r.settings)).catch(() => {});
+    const load = () =>
+      client
+        .request('settings.get', {})
+        .then((r) => setSettings(r.settings))
+        .catch(() => {});
     // Asked again when the host comes back (after Retry, or once it is installed).
     let previous: HostStatus['state'] | null = null;
     const offStatus = client.onStatus((s) => {
@@ -124,11 +128,21 @@ export function OptionsApp({ client, extensionId }: { client: ViewClient; extens
         <fieldset>
           <legend>{t('optionsExtension')}</legend>
           <label class="check">
-            <input name="pageButton" type="checkbox" checked={localShown('pageButton')} onChange={(e) => editLocal('pageButton', (e.currentTarget as HTMLInputElement).checked)} />
+            <input
+              name="pageButton"
+              type="checkbox"
+              checked={localShown('pageButton')}
+              onChange={(e) => editLocal('pageButton', (e.currentTarget as HTMLInputElement).checked)}
+            />
             {t('optionsPageButton')}
           </label>
           <label class="check">
-            <input name="notifications" type="checkbox" checked={localShown('notify')} onChange={(e) => editLocal('notify', (e.currentTarget as HTMLInputElement).checked)} />
+            <input
+              name="notifications"
+              type="checkbox"
+              checked={localShown('notify')}
+              onChange={(e) => editLocal('notify', (e.currentTarget as HTMLInputElement).checked)}
+            />
             {t('optionsNotifications')}
           </label>
           <label>

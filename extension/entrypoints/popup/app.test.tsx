@@ -27,7 +27,9 @@ function fakeClient(jobs: Job[], status: HostStatus = { state: 'connected', daem
       return Promise.resolve({});
     }),
     download: vi.fn(() => Promise.resolve({ job: makeJob({ id: 99 }) })),
-    candidates: vi.fn(() => Promise.resolve({ candidates: [{ url: 'https://cdn.test/v.mp4', pageUrl: 'https://blog.test/p', kind: 'video-src' }], mediaRequests: [] })),
+    candidates: vi.fn(() =>
+      Promise.resolve({ candidates: [{ url: 'https://cdn.test/v.mp4', pageUrl: 'https://blog.test/p', kind: 'video-src' }], mediaRequests: [] }),
+    ),
     retryHost: vi.fn(),
     doctor: vi.fn(() =>
       Promise.resolve({
@@ -67,10 +69,26 @@ function fakeClient(jobs: Job[], status: HostStatus = { state: 'connected', daem
 
 const page: PageInfo = { tabId: 3, url: 'https://blog.test/p', title: 'A blog post', videos: [{ src: 'https://cdn.test/v.mp4', width: 640, height: 360 }] };
 const mount = (client: ViewClient, confirmAboveBytes = 0) =>
-  render(<PopupApp client={client} loadPage={() => Promise.resolve(page)} confirmAboveBytes={confirmAboveBytes} extensionId="jmbanghbfkaamlnhdlipdknhfpnimkjc" />);
+  render(
+    <PopupApp client={client} loadPage={() => Promise.resolve(page)} confirmAboveBytes={confirmAboveBytes} extensionId="jmbanghbfkaamlnhdlipdknhfpnimkjc" />,
+  );
 
 const downloading = (id: number, percent: number, total = 10 * 1024 * 1024) =>
-  makeJob({ id, status: 'downloading', title: `Video ${id}`, progress: { downloadedBytes: (total * percent) / 100, totalBytes: total, totalIsEstimate: false, speed: 1024 * 1024, eta: 5, fragmentIndex: null, fragmentCount: null, percent } });
+  makeJob({
+    id,
+    status: 'downloading',
+    title: `Video ${id}`,
+    progress: {
+      downloadedBytes: (total * percent) / 100,
+      totalBytes: total,
+      totalIsEstimate: false,
+      speed: 1024 * 1024,
+      eta: 5,
+      fragmentIndex: null,
+      fragmentCount: null,
+      percent,
+    },
+  });
 
 afterEach(cleanup);
 
@@ -127,7 +145,10 @@ describe('popup', () => {
       makeJob({ id: 3, status: 'failed', title: 'F', finishedAt: 2, error: { code: 'DOWNLOAD_FAILED', message: 'HTTP Error 404' } }),
     ]);
     mount(f.client);
-    const names = async (id: number) => within((await screen.findAllByRole('listitem')).find((li) => li.dataset.jobId === String(id))!).getAllByRole('button').map((b) => b.textContent);
+    const names = async (id: number) =>
+      within((await screen.findAllByRole('listitem')).find((li) => li.dataset.jobId === String(id))!)
+        .getAllByRole('button')
+        .map((b) => b.textContent);
     expect(await names(1)).toEqual(['Resume', 'Cancel']);
     expect(await names(2)).toEqual(['Open file', 'Show in folder', 'Remove']);
     expect(await names(3)).toEqual(['Retry', 'Remove']);
@@ -135,9 +156,17 @@ describe('popup', () => {
   });
 
   it('lists the queue in the daemon order and moves a job up when the daemon says it moved to the top', async () => {
-    const f = fakeClient([makeJob({ id: 1, title: 'First', position: 2 }), makeJob({ id: 2, title: 'Second', position: 3 }), makeJob({ id: 7, title: 'Older id, later', position: 9 })]);
+    const f = fakeClient([
+      makeJob({ id: 1, title: 'First', position: 2 }),
+      makeJob({ id: 2, title: 'Second', position: 3 }),
+      makeJob({ id: 7, title: 'Older id, later', position: 9 }),
+    ]);
     mount(f.client);
-    const rowIds = () => screen.getAllByRole('listitem').filter((li) => li.dataset.jobId).map((li) => Number(li.dataset.jobId));
+    const rowIds = () =>
+      screen
+        .getAllByRole('listitem')
+        .filter((li) => li.dataset.jobId)
+        .map((li) => Number(li.dataset.jobId));
     await screen.findByText('Older id, later');
     expect(rowIds()).toEqual([1, 2, 7]);
     f.emit({ event: 'job.updated', data: { job: makeJob({ id: 7, title: 'Older id, later', position: 1 }) } });
@@ -166,8 +195,25 @@ describe('popup', () => {
 
   it('shows a failed job sentence with the tool raw output behind it, and a job note as a quiet line', async () => {
     const f = fakeClient([
-      makeJob({ id: 1, status: 'completed', title: 'C', filePath: '/dl/c.mp4', finishedAt: 3, note: 'ffmpeg is missing: downloaded a single-file format instead' }),
-      makeJob({ id: 2, status: 'failed', title: 'F', finishedAt: 2, error: { code: 'HTTP_404', message: 'The site says this video does not exist (HTTP 404).', detail: 'ERROR: [generic] Unable to download webpage: HTTP Error 404: Not Found' } }),
+      makeJob({
+        id: 1,
+        status: 'completed',
+        title: 'C',
+        filePath: '/dl/c.mp4',
+        finishedAt: 3,
+        note: 'ffmpeg is missing: downloaded a single-file format instead',
+      }),
+      makeJob({
+        id: 2,
+        status: 'failed',
+        title: 'F',
+        finishedAt: 2,
+        error: {
+          code: 'HTTP_404',
+          message: 'The site says this video does not exist (HTTP 404).',
+          detail: 'ERROR: [generic] Unable to download webpage: HTTP Error 404: Not Found',
+        },
+      }),
       makeJob({ id: 3, status: 'cancelled', title: 'X', finishedAt: 1, note: 'Cancelled by the CLI' }),
     ]);
     mount(f.client);

@@ -124,7 +124,14 @@ export function PopupApp({ client, loadPage, confirmAboveBytes, extensionId, lis
     setError(null);
     setAdding(true);
     client
-      .download({ pageUrl: page?.url ?? null, pageTitle: page?.title ?? null, videoSrc: page?.videos[0]?.src ?? null, url: candidate.url, preset, tabId: page?.tabId ?? null })
+      .download({
+        pageUrl: page?.url ?? null,
+        pageTitle: page?.title ?? null,
+        videoSrc: page?.videos[0]?.src ?? null,
+        url: candidate.url,
+        preset,
+        tabId: page?.tabId ?? null,
+      })
       .catch(fail)
       .finally(() => setAdding(false));
   };

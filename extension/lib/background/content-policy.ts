@@ -57,7 +57,11 @@ export function pageRefusal(msg: ViewRequest & { id: number }, owner: string | n
 }
 
 /** The answer to a page asking about a job it did not start: the same whether the job exists or not. */
-export const notOwned = (jobId: number): ProtocolError => ({ code: 'NOT_FOUND', message: `This page started no download with id ${jobId}`, field: 'params.jobId' });
+export const notOwned = (jobId: number): ProtocolError => ({
+  code: 'NOT_FOUND',
+  message: `This page started no download with id ${jobId}`,
+  field: 'params.jobId',
+});
 
 type Saved = Record<string, number[]>;
 

@@ -68,7 +68,14 @@ describe('createBackground', () => {
     view.send({ kind: 'request', id: 8, type: 'jobs.add', params: { url: 'javascript:alert(1)' } });
     await flush();
     expect(native().sent.some((m) => m.type === 'jobs.add')).toBe(false);
-    expect(view.received).toContainEqual(expect.objectContaining({ kind: 'reply', id: 8, ok: false, error: expect.objectContaining({ code: 'INVALID_URL', message: expect.stringContaining('javascript:alert(1)') }) }));
+    expect(view.received).toContainEqual(
+      expect.objectContaining({
+        kind: 'reply',
+        id: 8,
+        ok: false,
+        error: expect.objectContaining({ code: 'INVALID_URL', message: expect.stringContaining('javascript:alert(1)') }),
+      }),
+    );
   });
 
   it('downloads a video from a content script: the http source, with the page as referer', async () => {
@@ -78,7 +85,11 @@ describe('createBackground', () => {
     view.send({ kind: 'download', id: 1, target: { pageUrl: 'https://blog.test/p', pageTitle: 'A post', videoSrc: 'https://cdn.test/v.mp4' } });
     await flush();
     hello();
-    expect(native().sent.find((m) => m.type === 'jobs.add')!.params).toEqual({ url: 'https://cdn.test/v.mp4', pageUrl: 'https://blog.test/p', title: 'A post' });
+    expect(native().sent.find((m) => m.type === 'jobs.add')!.params).toEqual({
+      url: 'https://cdn.test/v.mp4',
+      pageUrl: 'https://blog.test/p',
+      title: 'A post',
+    });
   });
 
   it('uses the media requests of the sender tab for a blob: video', async () => {
@@ -89,7 +100,10 @@ describe('createBackground', () => {
     view.send({ kind: 'download', id: 1, target: { pageUrl: 'https://site.test/w', pageTitle: null, videoSrc: 'blob:https://site.test/x' } });
     await flush();
     hello();
-    expect(native().sent.find((m) => m.type === 'jobs.add')!.params).toMatchObject({ url: 'https://cdn.test/live/master.m3u8', pageUrl: 'https://site.test/w' });
+    expect(native().sent.find((m) => m.type === 'jobs.add')!.params).toMatchObject({
+      url: 'https://cdn.test/live/master.m3u8',
+      pageUrl: 'https://site.test/w',
+    });
   });
 
   it('lets a page ask for its own downloads only, and answers what it refuses', async () => {
@@ -130,7 +144,11 @@ describe('createBackground', () => {
     connectView(fakeViewPort().port);
     hello();
     const list = native().sent.find((m) => m.type === 'jobs.list')!;
-    native().reply(list.id!, { jobs: [makeJob({ id: 1, status: 'downloading' }), makeJob({ id: 2, status: 'queued' }), makeJob({ id: 3, status: 'completed' })], nextCursor: null, total: 3 });
+    native().reply(list.id!, {
+      jobs: [makeJob({ id: 1, status: 'downloading' }), makeJob({ id: 2, status: 'queued' }), makeJob({ id: 3, status: 'completed' })],
+      nextCursor: null,
+      total: 3,
+    });
     await flush();
     expect(await browser.action.getBadgeText({})).toBe('2');
     native().push({ event: 'job.updated', data: { job: makeJob({ id: 1, status: 'completed', title: 'My video' }) } });
@@ -231,7 +249,11 @@ describe('createBackground', () => {
     page.send({ kind: 'download', id: 1, target: { pageUrl: 'https://a.test/watch', pageTitle: deep } });
     popup.send({ kind: 'candidates', id: 1, target: { pageUrl: deep, pageTitle: null } });
     await until(() => page.reply(1) && popup.reply(1));
-    expect(page.reply(1).error).toMatchObject({ code: 'INVALID_MESSAGE', field: expect.stringMatching(/^message\.target\.pageTitle\[0\]/), message: expect.stringContaining('nested more than 32 levels') });
+    expect(page.reply(1).error).toMatchObject({
+      code: 'INVALID_MESSAGE',
+      field: expect.stringMatching(/^message\.target\.pageTitle\[0\]/),
+      message: expect.stringContaining('nested more than 32 levels'),
+    });
     expect(popup.reply(1).error).toMatchObject({ code: 'INVALID_MESSAGE', field: expect.stringMatching(/^message\.target\.pageUrl\[0\]/) });
     popup.send({ kind: 'request', id: 2, type: 'jobs.get', params: { jobId: 3 } });
     await until(() => native().sent.some((m) => m.type === 'jobs.get'));
@@ -244,7 +266,9 @@ describe('createBackground', () => {
     hello();
     await until(() => native().sent.some((m) => m.type === 'notices.take'));
     const take = native().sent.find((m) => m.type === 'notices.take')!;
-    native().reply(take.id!, { notices: [{ id: 7, code: 'DATABASE_RESET', message: 'The queue database was damaged; it was set aside as jobs.db.broken', createdAt: 1 }] });
+    native().reply(take.id!, {
+      notices: [{ id: 7, code: 'DATABASE_RESET', message: 'The queue database was damaged; it was set aside as jobs.db.broken', createdAt: 1 }],
+    });
     await until(() => popup.received.some((m) => m.kind === 'notices' && m.notices.length === 1));
     await until(async () => Object.keys(await browser.notifications.getAll()).length === 1);
     const all = (await browser.notifications.getAll()) as unknown as Record<string, { message: string }>;
@@ -256,4 +280,3 @@ describe('createBackground', () => {
     await until(() => native().sent.filter((m) => m.type === 'notices.take').length === 2);
   });
 });
-

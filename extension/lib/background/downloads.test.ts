@@ -20,7 +20,10 @@ describe('downloads', () => {
 
   it('refuses a picked URL that is not one of the candidates, naming it', async () => {
     const { downloads, request } = setup();
-    await expect(downloads.download({ pageUrl: 'https://site.test/w', pageTitle: null, url: 'https://evil.test/x' }, 3)).rejects.toMatchObject({ code: 'INVALID_URL', message: expect.stringContaining('https://evil.test/x') });
+    await expect(downloads.download({ pageUrl: 'https://site.test/w', pageTitle: null, url: 'https://evil.test/x' }, 3)).rejects.toMatchObject({
+      code: 'INVALID_URL',
+      message: expect.stringContaining('https://evil.test/x'),
+    });
     await expect(downloads.download({ pageUrl: 'file:///etc/passwd', pageTitle: null }, null)).rejects.toMatchObject({ code: 'INVALID_URL' });
     expect(request).not.toHaveBeenCalled();
   });

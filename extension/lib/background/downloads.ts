@@ -27,7 +27,11 @@ export function createDownloads(d: DownloadsDeps) {
       const chosen = target.url ? found.find((c) => c.url === target.url) : found[0];
       if (!chosen) {
         if (target.url) throw new HostRequestError('INVALID_URL', `${quote(target.url)} is not one of the URLs found for this page`, 'url');
-        throw new HostRequestError('INVALID_URL', `Nothing to download on ${quote(target.pageUrl)}: only http and https pages and videos can be downloaded`, 'url');
+        throw new HostRequestError(
+          'INVALID_URL',
+          `Nothing to download on ${quote(target.pageUrl)}: only http and https pages and videos can be downloaded`,
+          'url',
+        );
       }
       return d.host.request('jobs.add', {
         url: chosen.url,

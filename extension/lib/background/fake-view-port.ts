@@ -8,7 +8,12 @@ export function fakeViewPort(sender: { tabId?: number; url?: string } = {}) {
   const received: any[] = [];
   const port: ViewPort = {
     name: VIEW_PORT,
-    sender: sender.tabId === undefined ? (sender.url ? { url: sender.url } : {}) : { tab: { id: sender.tabId }, url: sender.url ?? `https://site-${sender.tabId}.test/page` },
+    sender:
+      sender.tabId === undefined
+        ? sender.url
+          ? { url: sender.url }
+          : {}
+        : { tab: { id: sender.tabId }, url: sender.url ?? `https://site-${sender.tabId}.test/page` },
     postMessage: (m: unknown) => void received.push(m),
     onMessage: { addListener: (fn) => void toBackground.push(fn) },
     onDisconnect: { addListener: (fn) => void onDisconnect.push(fn) },

@@ -28,7 +28,10 @@ describe('notifications', () => {
   it('says when a download completes or fails, and nothing for other changes', async () => {
     const { notifications, shown } = setup();
     await notifications.jobChanged({ from: 'downloading', job: makeJob({ id: 1, status: 'completed', title: 'Clip' }) });
-    await notifications.jobChanged({ from: 'downloading', job: makeJob({ id: 2, status: 'failed', title: 'Other', error: { code: 'HTTP_404', message: 'Not found' } }) });
+    await notifications.jobChanged({
+      from: 'downloading',
+      job: makeJob({ id: 2, status: 'failed', title: 'Other', error: { code: 'HTTP_404', message: 'Not found' } }),
+    });
     await notifications.jobChanged({ from: 'queued', job: makeJob({ id: 3, status: 'downloading' }) });
     expect(shown).toEqual([
       { id: 'vidqueue-job-1', title: 'Download complete', message: 'Clip — click to open it' },

@@ -57,7 +57,11 @@ describe('view hub: what a view sends', () => {
       kind: 'reply',
       id: 5,
       ok: false,
-      error: { code: 'INVALID_MESSAGE', field: expect.stringMatching(/^message\.target\.pageUrl\[0\]/), message: expect.stringContaining('nested more than 32 levels deep') },
+      error: {
+        code: 'INVALID_MESSAGE',
+        field: expect.stringMatching(/^message\.target\.pageUrl\[0\]/),
+        message: expect.stringContaining('nested more than 32 levels deep'),
+      },
     });
     page.send({ kind: 'download', id: 6, target: { pageUrl: 'https://site-3.test/page', pageTitle: null } });
     await until(() => page.reply(6));
@@ -72,7 +76,11 @@ describe('view hub: what a view sends', () => {
     popup.send({ kind: 'request', id: 1, type: 'jobs.list', params: {}, extra: deepArray(4000) });
     popup.send({ kind: 'candidates', id: 2, target: { pageUrl: null, pageTitle: null, videoSrc: deepArray(4000) } });
     await until(() => popup.replies().length === 2);
-    expect(popup.reply(1).error).toMatchObject({ code: 'INVALID_MESSAGE', field: expect.stringMatching(/^message\.extra\[0\]\[0\]/), message: expect.stringContaining('nested more than 32 levels deep') });
+    expect(popup.reply(1).error).toMatchObject({
+      code: 'INVALID_MESSAGE',
+      field: expect.stringMatching(/^message\.extra\[0\]\[0\]/),
+      message: expect.stringContaining('nested more than 32 levels deep'),
+    });
     expect(popup.reply(2).error).toMatchObject({ code: 'INVALID_MESSAGE', field: expect.stringMatching(/^message\.target\.videoSrc\[0\]/) });
     popup.send({ kind: 'request', id: 3, type: 'jobs.list', params: {} });
     await until(() => popup.reply(3));
@@ -116,7 +124,15 @@ describe('view hub: what a view sends', () => {
 
 /** A job as the daemon has it: a file on disk, the URLs it came from. */
 const running = (id: number, percent: number, over: Partial<Job> = {}) =>
-  makeJob({ id, status: 'downloading', url: `https://cdn.test/${id}.mp4`, pageUrl: 'https://private.test/inbox', filePath: `/home/alice/Downloads/.vidqueue-staging/job-${id}/x.mp4`, progress: { ...makeJob({ id }).progress, percent }, ...over });
+  makeJob({
+    id,
+    status: 'downloading',
+    url: `https://cdn.test/${id}.mp4`,
+    pageUrl: 'https://private.test/inbox',
+    filePath: `/home/alice/Downloads/.vidqueue-staging/job-${id}/x.mp4`,
+    progress: { ...makeJob({ id }).progress, percent },
+    ...over,
+  });
 
 /** A content script's download: its page's video, answered with the new job. */
 async function startDownload(page: ReturnType<typeof fakeViewPort>, id: number, pageUrl: string) {
@@ -234,7 +250,8 @@ describe('view hub: content scripts are treated like the page they run in', () =
     const page = fakeViewPort({ tabId: 3, url: 'https://a.test/watch' });
     hub.connect(page.port);
     const jobId = await startDownload(page, 1, 'https://a.test/watch');
-    for (const p of [10.1, 10.4, 10.9, 11.2, 11.3]) update(running(jobId, p, { progress: { ...makeJob({ id: 1 }).progress, percent: p, speed: p * 1000, downloadedBytes: p * 1e6 } }));
+    for (const p of [10.1, 10.4, 10.9, 11.2, 11.3])
+      update(running(jobId, p, { progress: { ...makeJob({ id: 1 }).progress, percent: p, speed: p * 1000, downloadedBytes: p * 1e6 } }));
     expect(page.received.filter((m) => m.kind === 'page-job').map((m) => m.job.percent)).toEqual([10, 11]);
   });
 

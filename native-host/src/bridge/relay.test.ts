@@ -2,12 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type RelayAction, RelayState } from './relay';
 
 const MAX = 1024 * 1024;
-type Step =
-  | ['browser', unknown]
-  | ['attached']
-  | ['connect-failed', string]
-  | ['closed']
-  | ['daemon', unknown];
+type Step = ['browser', unknown] | ['attached'] | ['connect-failed', string] | ['closed'] | ['daemon', unknown];
 
 /** Runs the steps and returns every action, in order, with bodies of relayed frames decoded. */
 function run(steps: Step[], relay = new RelayState()): { actions: unknown[]; retry: boolean[]; relay: RelayState } {
@@ -52,14 +47,25 @@ describe('RelayState', () => {
       [{ kind: 'connect' }, unavailable(7)],
     ],
     [
-      'gives no client id a meaning of its own: an id that looks like the bridge\'s is relayed and answered',
+      "gives no client id a meaning of its own: an id that looks like the bridge's is relayed and answered",
       [['attached'], ['browser', { id: 'vidqueue-bridge:hello', type: 'hello', params: { protocolVersion: 1 } }], ['daemon', { id: 1, ok: true, result: {} }]],
       [toDaemon(1, 'hello', { protocolVersion: 1 }), toBrowser({ id: 'vidqueue-bridge:hello', ok: true, result: {} })],
     ],
     [
       'keeps two clients requests with the same id apart in time: each reply answers its own',
-      [['attached'], ['browser', { id: 0, type: 'jobs.get', params: { jobId: 1 } }], ['browser', { id: 0, type: 'jobs.get', params: { jobId: 2 } }], ['daemon', { id: 2, ok: true, result: 'two' }], ['daemon', { id: 1, ok: true, result: 'one' }]],
-      [toDaemon(1, 'jobs.get', { jobId: 1 }), toDaemon(2, 'jobs.get', { jobId: 2 }), toBrowser({ id: 0, ok: true, result: 'two' }), toBrowser({ id: 0, ok: true, result: 'one' })],
+      [
+        ['attached'],
+        ['browser', { id: 0, type: 'jobs.get', params: { jobId: 1 } }],
+        ['browser', { id: 0, type: 'jobs.get', params: { jobId: 2 } }],
+        ['daemon', { id: 2, ok: true, result: 'two' }],
+        ['daemon', { id: 1, ok: true, result: 'one' }],
+      ],
+      [
+        toDaemon(1, 'jobs.get', { jobId: 1 }),
+        toDaemon(2, 'jobs.get', { jobId: 2 }),
+        toBrowser({ id: 0, ok: true, result: 'two' }),
+        toBrowser({ id: 0, ok: true, result: 'one' }),
+      ],
     ],
     [
       'answers requests in flight when the daemon goes away, once',
@@ -68,19 +74,39 @@ describe('RelayState', () => {
     ],
     [
       'restores the subscription on a new daemon and tells the views, without answering the browser for it',
-      [['attached'], ['browser', { id: -1, type: 'subscribe', params: {} }], ['daemon', { id: 1, ok: true, result: {} }], ['closed'], ['attached'], ['daemon', { id: 2, ok: true, result: {} }]],
-      [toDaemon(1, 'subscribe', {}), toBrowser({ id: -1, ok: true, result: {} }), { kind: 'connect' }, toDaemon(2, 'subscribe', {}), toBrowser({ event: 'daemon.reconnected', data: {} })],
+      [
+        ['attached'],
+        ['browser', { id: -1, type: 'subscribe', params: {} }],
+        ['daemon', { id: 1, ok: true, result: {} }],
+        ['closed'],
+        ['attached'],
+        ['daemon', { id: 2, ok: true, result: {} }],
+      ],
+      [
+        toDaemon(1, 'subscribe', {}),
+        toBrowser({ id: -1, ok: true, result: {} }),
+        { kind: 'connect' },
+        toDaemon(2, 'subscribe', {}),
+        toBrowser({ event: 'daemon.reconnected', data: {} }),
+      ],
     ],
     [
       'does not reconnect after a clean stop; the next request does',
-      [['attached'], ['browser', { id: 1, type: 'subscribe', params: {} }], ['daemon', { event: 'daemon.stopping', data: { reason: 'idle' } }], ['closed'], ['browser', { id: 2, type: 'jobs.list' }]],
-      [toDaemon(1, 'subscribe', {}), { kind: 'relay-to-browser', body: { event: 'daemon.stopping', data: { reason: 'idle' } } }, unavailable(1), { kind: 'connect' }],
+      [
+        ['attached'],
+        ['browser', { id: 1, type: 'subscribe', params: {} }],
+        ['daemon', { event: 'daemon.stopping', data: { reason: 'idle' } }],
+        ['closed'],
+        ['browser', { id: 2, type: 'jobs.list' }],
+      ],
+      [
+        toDaemon(1, 'subscribe', {}),
+        { kind: 'relay-to-browser', body: { event: 'daemon.stopping', data: { reason: 'idle' } } },
+        unavailable(1),
+        { kind: 'connect' },
+      ],
     ],
-    [
-      'answers doctor itself, whether or not a daemon is there',
-      [['browser', { id: 'd', type: 'doctor', params: {} }]],
-      [{ kind: 'doctor', id: 'd' }],
-    ],
+    ['answers doctor itself, whether or not a daemon is there', [['browser', { id: 'd', type: 'doctor', params: {} }]], [{ kind: 'doctor', id: 'd' }]],
     [
       'answers a malformed message itself, keeping its id when it has one',
       [['attached'], ['browser', []], ['browser', { id: 5, type: 3 }], ['browser', { type: 'hello' }]],
@@ -100,18 +126,34 @@ describe('RelayState', () => {
   });
 
   it('keeps trying to connect after a failure only while the browser wants events', () => {
-    expect(run([['browser', { id: 1, type: 'jobs.list' }], ['connect-failed', 'x']]).retry).toEqual([false]);
-    expect(run([['browser', { id: 1, type: 'subscribe' }], ['connect-failed', 'x']]).retry).toEqual([true]);
+    expect(
+      run([
+        ['browser', { id: 1, type: 'jobs.list' }],
+        ['connect-failed', 'x'],
+      ]).retry,
+    ).toEqual([false]);
+    expect(
+      run([
+        ['browser', { id: 1, type: 'subscribe' }],
+        ['connect-failed', 'x'],
+      ]).retry,
+    ).toEqual([true]);
   });
 
   it('answers a nested message with a clear error without walking it', () => {
     let deep: unknown = 'x';
     for (let i = 0; i < 4000; i++) deep = [deep];
     const { actions } = run([['attached'], ['browser', { id: 3, type: 'jobs.add', params: { url: deep } }]]);
-    expect(actions).toEqual([toBrowser({ id: 3, ok: false, error: { code: 'INVALID_MESSAGE', field: expect.stringMatching(/^params\.url\[0\]/), message: expect.stringContaining('nested more than 32 levels') } })]);
+    expect(actions).toEqual([
+      toBrowser({
+        id: 3,
+        ok: false,
+        error: { code: 'INVALID_MESSAGE', field: expect.stringMatching(/^params\.url\[0\]/), message: expect.stringContaining('nested more than 32 levels') },
+      }),
+    ]);
   });
 
-  it('refuses a request whose re-encoding would pass the daemon\'s limit, answering its id', () => {
+  it("refuses a request whose re-encoding would pass the daemon's limit, answering its id", () => {
     const relay = new RelayState();
     relay.attached();
     const actions = relay.fromBrowser({ id: 1, type: 'jobs.add', params: { title: 'x'.repeat(100) } }, 80);
@@ -119,7 +161,12 @@ describe('RelayState', () => {
   });
 
   it('counts what is still to be answered (the bridge waits for it when stdin ends)', () => {
-    const { relay } = run([['attached'], ['browser', { id: 1, type: 'jobs.list' }], ['browser', { id: 2, type: 'jobs.list' }], ['daemon', { id: 1, ok: true, result: {} }]]);
+    const { relay } = run([
+      ['attached'],
+      ['browser', { id: 1, type: 'jobs.list' }],
+      ['browser', { id: 2, type: 'jobs.list' }],
+      ['daemon', { id: 1, ok: true, result: {} }],
+    ]);
     expect(relay.unanswered).toBe(1);
   });
 });

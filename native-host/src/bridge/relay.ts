@@ -59,7 +59,16 @@ export class RelayState {
     // Re-encoded with the bridge's id, a message may grow a little (1e2 → 100): never past the daemon's limit.
     const size = Buffer.byteLength(JSON.stringify({ ...message, id: Number.MAX_SAFE_INTEGER }));
     if (size > maxBytes) {
-      return [{ kind: 'to-browser', message: { id: env.id, ok: false, error: { code: 'FRAME_TOO_LARGE', message: `Message of ${size} bytes refused: the limit is ${maxBytes} bytes` } } satisfies ErrorReply }];
+      return [
+        {
+          kind: 'to-browser',
+          message: {
+            id: env.id,
+            ok: false,
+            error: { code: 'FRAME_TOO_LARGE', message: `Message of ${size} bytes refused: the limit is ${maxBytes} bytes` },
+          } satisfies ErrorReply,
+        },
+      ];
     }
     if (env.type === 'subscribe') this.subscribed = true;
     if (this.connected) return [this.send(message)];
@@ -119,7 +128,16 @@ export class RelayState {
     this.inflight.delete(msg.id as number);
     if ('internal' in sent) return [];
     if (body.length > maxToBrowser) {
-      return [{ kind: 'to-browser', message: { id: sent.client, ok: false, error: { code: 'INTERNAL', message: `A reply of ${body.length} bytes is over the 1 MiB native messaging limit` } } satisfies ErrorReply }];
+      return [
+        {
+          kind: 'to-browser',
+          message: {
+            id: sent.client,
+            ok: false,
+            error: { code: 'INTERNAL', message: `A reply of ${body.length} bytes is over the 1 MiB native messaging limit` },
+          } satisfies ErrorReply,
+        },
+      ];
     }
     return [{ kind: 'to-browser', message: { ...(value as object), id: sent.client } }];
   }

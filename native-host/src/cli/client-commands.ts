@@ -142,7 +142,14 @@ async function run(command: string, args: string[], cliPath: string): Promise<nu
           settings = (await client.request('settings.get', {})).settings;
         }
         if (key !== undefined) out(values.json ? JSON.stringify({ [key]: settings[key as SettingKey] }) : String(settings[key as SettingKey]));
-        else out(values.json ? JSON.stringify({ settings }) : Object.entries(settings).map(([k, v]) => `${k} = ${v}`).join('\n'));
+        else
+          out(
+            values.json
+              ? JSON.stringify({ settings })
+              : Object.entries(settings)
+                  .map(([k, v]) => `${k} = ${v}`)
+                  .join('\n'),
+          );
         return EXIT.OK;
       });
     }

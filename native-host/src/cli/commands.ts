@@ -23,9 +23,19 @@ export interface CommandSpec {
 const json = { type: 'boolean', help: 'print one line of JSON on stdout' } as const;
 
 const installOptions = {
-  browser: { type: 'string', multiple: true, value: 'B', help: 'only this browser: chrome, chromium, brave, edge, vivaldi, firefox, or all of them (repeatable; default: every browser that has a profile)' },
+  browser: {
+    type: 'string',
+    multiple: true,
+    value: 'B',
+    help: 'only this browser: chrome, chromium, brave, edge, vivaldi, firefox, or all of them (repeatable; default: every browser that has a profile)',
+  },
   'user-data-dir': { type: 'string', value: 'DIR', help: 'one Chromium profile folder instead (its NativeMessagingHosts)' },
-  'extension-id': { type: 'string', multiple: true, value: 'ID', help: 'allow this Chromium extension id (32 letters a–p, shown in chrome://extensions); repeatable' },
+  'extension-id': {
+    type: 'string',
+    multiple: true,
+    value: 'ID',
+    help: 'allow this Chromium extension id (32 letters a–p, shown in chrome://extensions); repeatable',
+  },
   dev: { type: 'boolean', help: 'also allow the development build of the extension, whose key is public: for tests and the demo, not for real use' },
   system: { type: 'boolean', help: 'for every user of this computer (/etc, /Library, HKLM); needs root or an administrator' },
   'as-root': { type: 'boolean', help: 'under sudo, register root instead of the user who ran sudo' },
@@ -94,7 +104,7 @@ export const COMMANDS = {
   },
   uninstall: {
     usage: 'uninstall [--browser B]... [--user-data-dir DIR] [--system] [--as-root] [--json]',
-    summary: 'Remove what `install` wrote: the manifests (only VidQueue\'s), the registry keys and the launcher.',
+    summary: "Remove what `install` wrote: the manifests (only VidQueue's), the registry keys and the launcher.",
     positionals: 0,
     options: {
       ...installOptions,
@@ -148,15 +158,7 @@ export function commandHelp(name: CommandName): string {
     .map(([flag, o]) => [`--${flag}${o.value ? ` ${o.value}` : ''}${o.multiple ? '...' : ''}`, o.help]);
   rows.push(['-h, --help', 'show this help']);
   const width = Math.max(...rows.map(([f]) => f.length));
-  return [
-    `Usage: vidqueue ${spec.usage}`,
-    '',
-    spec.summary,
-    '',
-    'Options:',
-    ...rows.map(([flag, help]) => `  ${flag.padEnd(width)}  ${help}`),
-    '',
-  ].join('\n');
+  return [`Usage: vidqueue ${spec.usage}`, '', spec.summary, '', 'Options:', ...rows.map(([flag, help]) => `  ${flag.padEnd(width)}  ${help}`), ''].join('\n');
 }
 
 /** What `vidqueue help` prints: every command, one line each, and the exit codes. */

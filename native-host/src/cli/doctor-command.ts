@@ -14,7 +14,13 @@ export function formatReport(report: DoctorReport): string {
   }
   const fails = report.checks.filter((c) => c.status === 'fail').length;
   const warns = report.checks.filter((c) => c.status === 'warn').length;
-  lines.push(fails ? `${fails} problem(s) to fix${warns ? `, ${warns} warning(s)` : ''}.` : warns ? `Ready, with ${warns} warning(s).` : 'Everything VidQueue needs is in place.');
+  lines.push(
+    fails
+      ? `${fails} problem(s) to fix${warns ? `, ${warns} warning(s)` : ''}.`
+      : warns
+        ? `Ready, with ${warns} warning(s).`
+        : 'Everything VidQueue needs is in place.',
+  );
   return `${lines.join('\n')}\n`;
 }
 

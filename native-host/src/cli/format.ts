@@ -5,11 +5,23 @@ import type { Job } from '../../../shared/job';
 export function jobLine(job: Job): string {
   const p = job.progress;
   const percent = job.status === 'completed' ? '100%' : p.percent === null ? '' : `${p.percent.toFixed(1)}%`;
-  const size = p.totalBytes !== null ? `${formatBytes(p.downloadedBytes)}/${p.totalIsEstimate ? '~' : ''}${formatBytes(p.totalBytes)}` : p.downloadedBytes ? formatBytes(p.downloadedBytes) : '';
+  const size =
+    p.totalBytes !== null
+      ? `${formatBytes(p.downloadedBytes)}/${p.totalIsEstimate ? '~' : ''}${formatBytes(p.totalBytes)}`
+      : p.downloadedBytes
+        ? formatBytes(p.downloadedBytes)
+        : '';
   const speed = job.status === 'downloading' && p.speed ? `${formatBytes(p.speed)}/s ${formatEta(p.eta)}` : '';
-  const what = job.status === 'completed' && job.filePath ? job.filePath : job.title ?? job.url;
+  const what = job.status === 'completed' && job.filePath ? job.filePath : (job.title ?? job.url);
   const error = job.status === 'failed' && job.error ? `  (${job.error.code}: ${job.error.message.split('\n')[0]})` : '';
-  return [String(job.id).padStart(5), job.status.padEnd(11), percent.padStart(6), size.padStart(21), speed.padStart(16), ` ${printable(what)}${printable(error)}`].join(' ');
+  return [
+    String(job.id).padStart(5),
+    job.status.padEnd(11),
+    percent.padStart(6),
+    size.padStart(21),
+    speed.padStart(16),
+    ` ${printable(what)}${printable(error)}`,
+  ].join(' ');
 }
 
 export function progressLine(job: Job): string {

@@ -47,7 +47,8 @@ export function checkExtensionIds(ids: string[] = []): void {
 /** `vidqueue install` / `uninstall`: the launcher and the browsers' native-messaging manifests. */
 export async function installCommand(command: 'install' | 'uninstall', cliPath: string, f: InstallFlags): Promise<number> {
   for (const b of f.browsers ?? []) {
-    if (b !== 'all' && !BROWSERS.includes(b as Browser)) throw new UsageError(`Unknown browser ${quote(b)} for \`--browser\`; expected one of ${BROWSERS.join(', ')}, all`);
+    if (b !== 'all' && !BROWSERS.includes(b as Browser))
+      throw new UsageError(`Unknown browser ${quote(b)} for \`--browser\`; expected one of ${BROWSERS.join(', ')}, all`);
   }
   // `all`: every browser VidQueue knows, whether or not it has a profile yet.
   const browsers = f.browsers?.includes('all') ? [...BROWSERS] : (f.browsers as Browser[] | undefined);
@@ -86,9 +87,14 @@ export async function installCommand(command: 'install' | 'uninstall', cliPath: 
 }
 
 /** What `install`/`uninstall` print, and their exit code: failing when something could not be undone. */
-export function showReport(command: 'install' | 'uninstall', report: InstallReport, o: { json: boolean; invoker?: string }): { stdout: string; stderr: string; code: number } {
+export function showReport(
+  command: 'install' | 'uninstall',
+  report: InstallReport,
+  o: { json: boolean; invoker?: string },
+): { stdout: string; stderr: string; code: number } {
   const errors = report.failures.map(
-    (x) => `vidqueue: could not delete registry key ${x.key}: ${x.message}\n  delete it with \`reg delete "${x.key}" /f\`${x.key.startsWith('HKLM') ? ' from an administrator prompt' : ''}\n`,
+    (x) =>
+      `vidqueue: could not delete registry key ${x.key}: ${x.message}\n  delete it with \`reg delete "${x.key}" /f\`${x.key.startsWith('HKLM') ? ' from an administrator prompt' : ''}\n`,
   );
   for (const w of report.warnings) errors.push(`vidqueue: warning: ${w.message}\n  ${w.fix}\n`);
   const code = report.failures.length > 0 ? EXIT.ERROR : EXIT.OK;

@@ -23,7 +23,9 @@ export interface HandlerContext {
   doctor(): Promise<DoctorReport>;
 }
 
-type Handlers = { [T in ParsedRequest['type']]: (params: Extract<ParsedRequest, { type: T }>['params'], conn: Connection) => Promise<ResultOf[T]> | ResultOf[T] };
+type Handlers = {
+  [T in ParsedRequest['type']]: (params: Extract<ParsedRequest, { type: T }>['params'], conn: Connection) => Promise<ResultOf[T]> | ResultOf[T];
+};
 
 /** What the daemon does for each request; requests arrive validated. */
 export function createHandlers(ctx: HandlerContext): Handlers {
@@ -46,7 +48,12 @@ export function createHandlers(ctx: HandlerContext): Handlers {
       return {};
     },
     'jobs.add': (p) => ({
-      job: queue.add({ url: p.url, pageUrl: p.pageUrl ?? null, title: p.title ? cleanTitle(p.title) || null : null, preset: p.preset ?? ctx.settings.get().defaultPreset }),
+      job: queue.add({
+        url: p.url,
+        pageUrl: p.pageUrl ?? null,
+        title: p.title ? cleanTitle(p.title) || null : null,
+        preset: p.preset ?? ctx.settings.get().defaultPreset,
+      }),
     }),
     'jobs.list': (p) => queue.list(p.cursor, p.limit),
     'jobs.get': (p) => ({ job: queue.get(p.jobId) }),
@@ -107,6 +114,10 @@ async function assertOpenable(jobId: number, file: string, identity: { ino: stri
     throw new VidQueueError('NOT_FOUND', `The file of job ${jobId} is no longer there: ${file}`, 'jobId');
   }
   if (!st.isFile() || (identity && (String(st.ino) !== identity.ino || Number(st.size) !== identity.size))) {
-    throw new VidQueueError('UNSAFE_FILE_TYPE', `${file} is no longer the file job ${jobId} downloaded (it was replaced or changed since); it was not opened`, 'jobId');
+    throw new VidQueueError(
+      'UNSAFE_FILE_TYPE',
+      `${file} is no longer the file job ${jobId} downloaded (it was replaced or changed since); it was not opened`,
+      'jobId',
+    );
   }
 }

@@ -31,7 +31,10 @@ export async function connectOrStart(
       // Most often the run folder is not what it should be: say exactly what.
       const problem = privateDirProblem(paths.runDir);
       if (problem) throw new VidQueueError('DAEMON_UNAVAILABLE', `${problem.detail}. ${problem.fix}.`);
-      throw new VidQueueError('DAEMON_UNAVAILABLE', `Cannot connect to the VidQueue daemon at ${paths.socket} (${code || (err as Error).message}): check that ${paths.runDir} is yours`);
+      throw new VidQueueError(
+        'DAEMON_UNAVAILABLE',
+        `Cannot connect to the VidQueue daemon at ${paths.socket} (${code || (err as Error).message}): check that ${paths.runDir} is yours`,
+      );
     }
   }
   const started = startDetached(paths, cliPath, env);
@@ -96,7 +99,10 @@ export function startDetached(paths: Paths, cliPath: string, env: NodeJS.Process
     err = openSync(stderrLog(paths), 'a', 0o600);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new VidQueueError('DAEMON_UNAVAILABLE', `VidQueue cannot write its log ${stderrLog(paths)} (${code}): make ${paths.logDir} writable, or set VIDQUEUE_HOME to a folder you own.`);
+    throw new VidQueueError(
+      'DAEMON_UNAVAILABLE',
+      `VidQueue cannot write its log ${stderrLog(paths)} (${code}): make ${paths.logDir} writable, or set VIDQUEUE_HOME to a folder you own.`,
+    );
   }
   // Windows gives a child no fd 3: there, the starter only polls the socket.
   const pipe = process.platform !== 'win32';

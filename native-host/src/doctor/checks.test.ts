@@ -37,7 +37,7 @@ describe('doctor checks', () => {
   });
 });
 
-describe('doctor: the browsers\' manifests', () => {
+describe("doctor: the browsers' manifests", () => {
   const OTHER = 'abcdefghijklmnopabcdefghijklmnop';
   const MINE = 'ponmlkjihgfedcbaponmlkjihgfedcba';
   const PLACEHOLDER = 'npx vidqueue install --browser chromium --extension-id <id from chrome://extensions>';
@@ -58,15 +58,38 @@ describe('doctor: the browsers\' manifests', () => {
     ['nothing', { dev: true }, 'fail', `does not allow the VidQueue extension ${DEV_EXTENSION_ID}`, 'npx vidqueue install --browser chromium --dev', []],
     ['the public development id', {}, 'warn', 'whose key is public: any extension built with that key could drive VidQueue', PLACEHOLDER, [DEV_EXTENSION_ID]],
     ['the public development id', { dev: true }, 'ok', '→', undefined, [DEV_EXTENSION_ID]],
-    ['the development id and another', {}, 'warn', 'whose key is public', `npx vidqueue install --browser chromium --extension-id ${OTHER}`, [DEV_EXTENSION_ID, OTHER]],
+    [
+      'the development id and another',
+      {},
+      'warn',
+      'whose key is public',
+      `npx vidqueue install --browser chromium --extension-id ${OTHER}`,
+      [DEV_EXTENSION_ID, OTHER],
+    ],
     ['another id', {}, 'ok', '→', undefined, [OTHER]],
     ['another id', { extensionIds: [OTHER] }, 'ok', '→', undefined, [OTHER]],
-    ['another id', { extensionIds: [MINE] }, 'fail', `does not allow the VidQueue extension ${MINE}`, `npx vidqueue install --browser chromium --extension-id ${MINE}`, [OTHER]],
-    ['another id', { dev: true }, 'fail', `does not allow the VidQueue extension ${DEV_EXTENSION_ID}`, 'npx vidqueue install --browser chromium --dev', [OTHER]],
+    [
+      'another id',
+      { extensionIds: [MINE] },
+      'fail',
+      `does not allow the VidQueue extension ${MINE}`,
+      `npx vidqueue install --browser chromium --extension-id ${MINE}`,
+      [OTHER],
+    ],
+    [
+      'another id',
+      { dev: true },
+      'fail',
+      `does not allow the VidQueue extension ${DEV_EXTENSION_ID}`,
+      'npx vidqueue install --browser chromium --dev',
+      [OTHER],
+    ],
     ['(no manifest)', {}, 'fail', 'No manifest', PLACEHOLDER, null],
     ['(no manifest)', { extensionIds: [MINE] }, 'fail', 'No manifest', `npx vidqueue install --browser chromium --extension-id ${MINE}`, null],
   ] as const)('a manifest allowing %s, checked with %j, is %s: %s', (_, flags, status, detail, fix, ids) => {
-    const [check] = checkManifests({ home: homeAllowing(ids ? [...ids] : null), platform: 'linux', extensionIds: [], ...flags } as Parameters<typeof checkManifests>[0]);
+    const [check] = checkManifests({ home: homeAllowing(ids ? [...ids] : null), platform: 'linux', extensionIds: [], ...flags } as Parameters<
+      typeof checkManifests
+    >[0]);
     expect(check).toMatchObject({ id: 'manifest-chromium', status, detail: expect.stringContaining(detail) });
     expect(check!.fix).toBe(fix);
   });

@@ -39,7 +39,13 @@ export function checkNode(version: string): DoctorCheck {
   const ok = major > MIN_NODE[0]! || (major === MIN_NODE[0] && minor >= MIN_NODE[1]!);
   return ok
     ? { id: 'node', title: 'Node.js', status: 'ok', detail: `Node ${version}` }
-    : { id: 'node', title: 'Node.js', status: 'fail', detail: `Node ${version} is too old: VidQueue needs 20.19 or newer`, fix: 'Install Node 20.19 or newer (https://nodejs.org or your package manager), then run `npx vidqueue install` again' };
+    : {
+        id: 'node',
+        title: 'Node.js',
+        status: 'fail',
+        detail: `Node ${version} is too old: VidQueue needs 20.19 or newer`,
+        fix: 'Install Node 20.19 or newer (https://nodejs.org or your package manager), then run `npx vidqueue install` again',
+      };
 }
 
 /** yt-dlp versions are dates (2024.08.06): their age says how stale its site support is. */
@@ -57,7 +63,13 @@ export async function checkYtDlp(c: Pick<DoctorContext, 'env' | 'platform' | 'no
   try {
     version = (await run(tool.path, ['--version'], { timeout: 15_000 })).stdout.trim();
   } catch (err) {
-    return { id: 'yt-dlp', title: 'yt-dlp', status: 'fail', detail: `${tool.path} does not run: ${(err as Error).message.split('\n')[0]}`, fix: installHint('yt-dlp', c.platform) };
+    return {
+      id: 'yt-dlp',
+      title: 'yt-dlp',
+      status: 'fail',
+      detail: `${tool.path} does not run: ${(err as Error).message.split('\n')[0]}`,
+      fix: installHint('yt-dlp', c.platform),
+    };
   }
   const age = ytdlpAge(version, c.now);
   if (age !== null && age > YTDLP_MAX_AGE_DAYS) {
@@ -74,12 +86,25 @@ export async function checkYtDlp(c: Pick<DoctorContext, 'env' | 'platform' | 'no
 
 export async function checkFfmpeg(c: Pick<DoctorContext, 'env' | 'platform'>): Promise<DoctorCheck> {
   const tool = findTool('ffmpeg', c.env, c.platform);
-  if (!tool.ok) return { id: 'ffmpeg', title: 'ffmpeg', status: 'fail', detail: `${tool.error.message.split('. ')[0]}: audio-only downloads and merging video with audio need it`, fix: installHint('ffmpeg', c.platform) };
+  if (!tool.ok)
+    return {
+      id: 'ffmpeg',
+      title: 'ffmpeg',
+      status: 'fail',
+      detail: `${tool.error.message.split('. ')[0]}: audio-only downloads and merging video with audio need it`,
+      fix: installHint('ffmpeg', c.platform),
+    };
   try {
     const out = (await run(tool.path, ['-version'], { timeout: 15_000 })).stdout;
     return { id: 'ffmpeg', title: 'ffmpeg', status: 'ok', detail: `${out.split('\n')[0]?.split(' Copyright')[0] ?? 'ffmpeg'} (${tool.path})` };
   } catch (err) {
-    return { id: 'ffmpeg', title: 'ffmpeg', status: 'fail', detail: `${tool.path} does not run: ${(err as Error).message.split('\n')[0]}`, fix: installHint('ffmpeg', c.platform) };
+    return {
+      id: 'ffmpeg',
+      title: 'ffmpeg',
+      status: 'fail',
+      detail: `${tool.path} does not run: ${(err as Error).message.split('\n')[0]}`,
+      fix: installHint('ffmpeg', c.platform),
+    };
   }
 }
 
@@ -95,13 +120,20 @@ export async function checkDownloadDir(dir: string): Promise<DoctorCheck> {
     await fs.unlink(probe);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-    return { id: 'download-dir', title, status: 'fail', detail: `${dir}${note} is not writable (${code})`, fix: `Make it writable (\`chmod u+w '${existing}'\`), or choose another: \`npx vidqueue settings downloadDir /path/to/folder\`` };
+    return {
+      id: 'download-dir',
+      title,
+      status: 'fail',
+      detail: `${dir}${note} is not writable (${code})`,
+      fix: `Make it writable (\`chmod u+w '${existing}'\`), or choose another: \`npx vidqueue settings downloadDir /path/to/folder\``,
+    };
   }
   try {
     const st = await fs.statfs(existing);
     const free = st.bavail * st.bsize;
     const fix = 'Free some space, or choose another folder: `npx vidqueue settings downloadDir /path/to/folder`';
-    if (free < NO_SPACE) return { id: 'download-dir', title, status: 'fail', detail: `${dir}${note}: only ${formatBytes(free)} free; downloads cannot start`, fix };
+    if (free < NO_SPACE)
+      return { id: 'download-dir', title, status: 'fail', detail: `${dir}${note}: only ${formatBytes(free)} free; downloads cannot start`, fix };
     if (free < LOW_SPACE) return { id: 'download-dir', title, status: 'warn', detail: `${dir}${note}: only ${formatBytes(free)} free`, fix };
     return { id: 'download-dir', title, status: 'ok', detail: `${dir}${note}, ${formatBytes(free)} free` };
   } catch {
@@ -134,7 +166,13 @@ export function checkManifests(c: Pick<DoctorContext, 'home' | 'platform' | 'ext
       manifest = JSON.parse(readFileSync(file, 'utf8')) as Manifest;
     } catch (err) {
       const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
-      checks.push({ id, title, status: 'fail', detail: missing ? `No manifest at ${file}: ${browser} cannot start VidQueue` : `${file} is not valid JSON`, fix });
+      checks.push({
+        id,
+        title,
+        status: 'fail',
+        detail: missing ? `No manifest at ${file}: ${browser} cannot start VidQueue` : `${file} is not valid JSON`,
+        fix,
+      });
       continue;
     }
     const launcher = manifest.path ?? '';
@@ -195,14 +233,28 @@ export function launcherProblem(launcher: string): string | null {
 export async function checkDaemon(ping: DoctorContext['pingDaemon'], startup: DoctorCheck[] = []): Promise<DoctorCheck> {
   const blocker = startup.find((c) => c.status === 'fail');
   const cannotStart: DoctorCheck | null = blocker
-    ? { id: 'daemon', title: 'Daemon', status: 'fail', detail: `Not running, and it cannot start: ${blocker.detail}`, fix: blocker.fix ?? 'See the checks above' }
+    ? {
+        id: 'daemon',
+        title: 'Daemon',
+        status: 'fail',
+        detail: `Not running, and it cannot start: ${blocker.detail}`,
+        fix: blocker.fix ?? 'See the checks above',
+      }
     : null;
   try {
     const version = await ping();
     if (version !== null) return { id: 'daemon', title: 'Daemon', status: 'ok', detail: `Running, VidQueue ${version}` };
     return cannotStart ?? { id: 'daemon', title: 'Daemon', status: 'ok', detail: 'Not running; it starts when a browser or the CLI needs it' };
   } catch (err) {
-    return cannotStart ?? { id: 'daemon', title: 'Daemon', status: 'fail', detail: `The daemon does not answer: ${(err as Error).message}`, fix: 'Run `npx vidqueue daemon --foreground` to see why it stops' };
+    return (
+      cannotStart ?? {
+        id: 'daemon',
+        title: 'Daemon',
+        status: 'fail',
+        detail: `The daemon does not answer: ${(err as Error).message}`,
+        fix: 'Run `npx vidqueue daemon --foreground` to see why it stops',
+      }
+    );
   }
 }
 

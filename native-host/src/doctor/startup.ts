@@ -29,7 +29,8 @@ function dataDirCheck(paths: Paths): DoctorCheck {
   }
   const free = freeSpace(paths.dataDir);
   const fix = `Free some space on the disk of ${paths.dataDir}, or move VidQueue's data elsewhere (VIDQUEUE_HOME)`;
-  if (free !== null && free < CRITICAL) return { id: 'data-dir', title, status: 'fail', detail: `${paths.dataDir}: only ${formatBytes(free)} free; the queue cannot be saved`, fix };
+  if (free !== null && free < CRITICAL)
+    return { id: 'data-dir', title, status: 'fail', detail: `${paths.dataDir}: only ${formatBytes(free)} free; the queue cannot be saved`, fix };
   if (free !== null && free < LOW) return { id: 'data-dir', title, status: 'warn', detail: `${paths.dataDir}: only ${formatBytes(free)} free`, fix };
   return { id: 'data-dir', title, status: 'ok', detail: `${paths.dataDir}${free === null ? '' : `, ${formatBytes(free)} free`}` };
 }
@@ -43,7 +44,13 @@ function databaseCheck(file: string): DoctorCheck {
     db.pragma('locking_mode = EXCLUSIVE');
     const version = db.pragma('user_version', { simple: true }) as number;
     if (version > SCHEMA_VERSION) {
-      return { id: 'database', title, status: 'fail', detail: `${file} was written by a newer VidQueue (schema ${version}; this one knows ${SCHEMA_VERSION})`, fix: 'Update VidQueue (npx vidqueue@latest install)' };
+      return {
+        id: 'database',
+        title,
+        status: 'fail',
+        detail: `${file} was written by a newer VidQueue (schema ${version}; this one knows ${SCHEMA_VERSION})`,
+        fix: 'Update VidQueue (npx vidqueue@latest install)',
+      };
     }
     const found = damage(db);
     if (found) return damaged(file, found);
@@ -51,8 +58,21 @@ function databaseCheck(file: string): DoctorCheck {
   } catch (err) {
     if (isCorruption(err)) return damaged(file, (err as Error).message);
     const code = (err as { code?: string }).code ?? '';
-    if (code.startsWith('SQLITE_BUSY')) return { id: 'database', title, status: 'warn', detail: `${file} is in use by a daemon that does not answer`, fix: 'Stop it (`npx vidqueue stop`, or kill the `vidqueue daemon` process), then try again' };
-    return { id: 'database', title, status: 'fail', detail: `${file} cannot be opened (${(err as Error).message})`, fix: `Check that ${file} and its folder are yours and writable` };
+    if (code.startsWith('SQLITE_BUSY'))
+      return {
+        id: 'database',
+        title,
+        status: 'warn',
+        detail: `${file} is in use by a daemon that does not answer`,
+        fix: 'Stop it (`npx vidqueue stop`, or kill the `vidqueue daemon` process), then try again',
+      };
+    return {
+      id: 'database',
+      title,
+      status: 'fail',
+      detail: `${file} cannot be opened (${(err as Error).message})`,
+      fix: `Check that ${file} and its folder are yours and writable`,
+    };
   } finally {
     db?.close();
   }

@@ -6,8 +6,13 @@ describe('safe file types', () => {
     expect(isSafeMediaName(name)).toBe(true);
   });
 
-  it.each(['evil [evil].desktop', 'evil [mp4].sh', '4pm [mp4].exe', 'x.mp4.lnk', 'noext', 'x.html', 'x.mp4.', '.mp4x', 'a.svg', 'run.AppImage'])('refuses %s', (name) => {
-    expect(isSafeMediaName(name)).toBe(false);
-    expect(() => assertSafeMediaName(name)).toThrow(expect.objectContaining({ code: 'UNSAFE_FILE_TYPE', message: expect.stringContaining(JSON.stringify(name)) }));
-  });
+  it.each(['evil [evil].desktop', 'evil [mp4].sh', '4pm [mp4].exe', 'x.mp4.lnk', 'noext', 'x.html', 'x.mp4.', '.mp4x', 'a.svg', 'run.AppImage'])(
+    'refuses %s',
+    (name) => {
+      expect(isSafeMediaName(name)).toBe(false);
+      expect(() => assertSafeMediaName(name)).toThrow(
+        expect.objectContaining({ code: 'UNSAFE_FILE_TYPE', message: expect.stringContaining(JSON.stringify(name)) }),
+      );
+    },
+  );
 });

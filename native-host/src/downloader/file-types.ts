@@ -8,7 +8,47 @@ import { quote } from '../../../shared/quote';
  * handed to the desktop's opener would run. Whatever yt-dlp version is installed (before
  * 2024.07.01 it let the server choose), nothing else leaves the staging folder.
  */
-const MEDIA = ['mp4', 'm4v', 'm4a', 'mov', 'webm', 'mkv', 'mka', 'mk3d', 'ogg', 'ogv', 'oga', 'opus', 'mp3', 'aac', 'flac', 'wav', 'aiff', 'aif', 'alac', 'wma', 'wmv', 'asf', 'avi', 'flv', 'f4v', '3gp', '3g2', 'ts', 'mts', 'm2ts', 'mpg', 'mpeg', 'vob', 'ac3', 'eac3', 'dts', 'caf', 'amr', 'weba'];
+const MEDIA = [
+  'mp4',
+  'm4v',
+  'm4a',
+  'mov',
+  'webm',
+  'mkv',
+  'mka',
+  'mk3d',
+  'ogg',
+  'ogv',
+  'oga',
+  'opus',
+  'mp3',
+  'aac',
+  'flac',
+  'wav',
+  'aiff',
+  'aif',
+  'alac',
+  'wma',
+  'wmv',
+  'asf',
+  'avi',
+  'flv',
+  'f4v',
+  '3gp',
+  '3g2',
+  'ts',
+  'mts',
+  'm2ts',
+  'mpg',
+  'mpeg',
+  'vob',
+  'ac3',
+  'eac3',
+  'dts',
+  'caf',
+  'amr',
+  'weba',
+];
 const SUBTITLES = ['srt', 'vtt', 'ass', 'ssa', 'lrc', 'ttml', 'dfxp', 'sbv', 'sub'];
 const ALLOWED = new Set([...MEDIA, ...SUBTITLES]);
 

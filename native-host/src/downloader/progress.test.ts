@@ -55,7 +55,10 @@ describe('ProgressTracker', () => {
 
   it('uses the sizes the site announced for streams not started yet', () => {
     const t = new ProgressTracker();
-    t.setFormats([{ format_id: 'v', filesize: 800 }, { format_id: 'a', filesize: 200 }]);
+    t.setFormats([
+      { format_id: 'v', filesize: 800 },
+      { format_id: 'a', filesize: 200 },
+    ]);
     const p = t.update({ status: 'downloading', downloaded_bytes: 400, total_bytes: 800 }, 'v');
     expect(p).toMatchObject({ totalBytes: 1000, totalIsEstimate: true, percent: 40 });
   });
@@ -69,7 +72,16 @@ describe('ProgressTracker', () => {
   });
 
   it('continues from where a paused job was', () => {
-    const t = new ProgressTracker({ downloadedBytes: 700, totalBytes: 1000, totalIsEstimate: false, speed: 5, eta: 3, fragmentIndex: null, fragmentCount: null, percent: 70 });
+    const t = new ProgressTracker({
+      downloadedBytes: 700,
+      totalBytes: 1000,
+      totalIsEstimate: false,
+      speed: 5,
+      eta: 3,
+      fragmentIndex: null,
+      fragmentCount: null,
+      percent: 70,
+    });
     expect(t.progress).toMatchObject({ percent: 70, speed: null });
     expect(t.update({ status: 'downloading', downloaded_bytes: 710, total_bytes: 1000 }, '18').percent).toBeCloseTo(71);
     expect(t.complete(1000)).toMatchObject({ percent: 100, downloadedBytes: 1000, totalBytes: 1000 });

@@ -90,7 +90,8 @@ export async function prepareStaging(dir: string, resume: boolean): Promise<{ re
   try {
     await fs.mkdir(dir, { mode: 0o700 });
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw refused(`${dir} appeared while VidQueue was making it: something else is writing there. Retry.`);
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST')
+      throw refused(`${dir} appeared while VidQueue was making it: something else is writing there. Retry.`);
     throw err;
   }
   await fs.mkdir(join(dir, 'part'), { mode: 0o700 });

@@ -8,7 +8,8 @@ type Env = Record<string, string | undefined>;
 export type ToolLookup = { ok: true; path: string } | { ok: false; error: VidQueueError };
 
 const INSTALL_HINTS: Record<'yt-dlp' | 'ffmpeg', string> = {
-  'yt-dlp': 'Install yt-dlp: `sudo apt install yt-dlp` (Debian/Ubuntu), `brew install yt-dlp` (macOS), `winget install yt-dlp` (Windows) or `pipx install yt-dlp`',
+  'yt-dlp':
+    'Install yt-dlp: `sudo apt install yt-dlp` (Debian/Ubuntu), `brew install yt-dlp` (macOS), `winget install yt-dlp` (Windows) or `pipx install yt-dlp`',
   ffmpeg: 'Install ffmpeg: `sudo apt install ffmpeg` (Debian/Ubuntu), `brew install ffmpeg` (macOS) or `winget install ffmpeg` (Windows)',
 };
 

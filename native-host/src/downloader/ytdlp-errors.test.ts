@@ -5,12 +5,18 @@ const ctx: ErrorContext = { exitCode: 1, signal: null, ffmpegProblem: null, down
 
 describe('reading yt-dlp stderr', () => {
   it('keeps an error written after a carriage return (the progress line it overwrites)', () => {
-    expect(readableLine('ERROR: \r[download] Got error: HTTPConnectionPool: Read timed out.')).toBe('ERROR: [download] Got error: HTTPConnectionPool: Read timed out.');
-    expect(errorText(['[download]  10.0% of 3MiB', readableLine('ERROR: \r[download] Got error: Connection reset by peer')])).toBe('[download] Got error: Connection reset by peer');
+    expect(readableLine('ERROR: \r[download] Got error: HTTPConnectionPool: Read timed out.')).toBe(
+      'ERROR: [download] Got error: HTTPConnectionPool: Read timed out.',
+    );
+    expect(errorText(['[download]  10.0% of 3MiB', readableLine('ERROR: \r[download] Got error: Connection reset by peer')])).toBe(
+      '[download] Got error: Connection reset by peer',
+    );
   });
 
   it('falls back to the last lines when there is no ERROR line', () => {
-    expect(errorText(['a', 'b', 'Traceback (most recent call last):', 'x', 'y', 'z', 'KeyError: 1'])).toBe('Traceback (most recent call last):\nx\ny\nz\nKeyError: 1');
+    expect(errorText(['a', 'b', 'Traceback (most recent call last):', 'x', 'y', 'z', 'KeyError: 1'])).toBe(
+      'Traceback (most recent call last):\nx\ny\nz\nKeyError: 1',
+    );
   });
 
   it("strips yt-dlp's 'please report this issue' boilerplate", () => {
@@ -43,14 +49,22 @@ describe('classifyError', () => {
   });
 
   it('says a format that needs merging cannot be had without ffmpeg', () => {
-    expect(classifyError('[info] x: Requested format is not available. Use --list-formats for a list of available formats', { ...ctx, ffmpegProblem: 'ffmpeg was not found on PATH (/usr/bin).' })).toMatchObject({
+    expect(
+      classifyError('[info] x: Requested format is not available. Use --list-formats for a list of available formats', {
+        ...ctx,
+        ffmpegProblem: 'ffmpeg was not found on PATH (/usr/bin).',
+      }),
+    ).toMatchObject({
       code: 'FFMPEG_MISSING',
       message: expect.stringMatching(/no format that is a single file.*ffmpeg was not found on PATH/),
     });
   });
 
   it('names the signal or exit code when yt-dlp said nothing', () => {
-    expect(classifyError('', { ...ctx, exitCode: null, signal: 'SIGKILL' })).toEqual({ code: 'DOWNLOAD_FAILED', message: 'yt-dlp was stopped by SIGKILL without saying why.' });
+    expect(classifyError('', { ...ctx, exitCode: null, signal: 'SIGKILL' })).toEqual({
+      code: 'DOWNLOAD_FAILED',
+      message: 'yt-dlp was stopped by SIGKILL without saying why.',
+    });
     expect(classifyError('  ', { ...ctx, exitCode: 2 })).toEqual({ code: 'DOWNLOAD_FAILED', message: 'yt-dlp exited with code 2 without saying why.' });
   });
 });

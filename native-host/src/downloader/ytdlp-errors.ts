@@ -104,7 +104,11 @@ const RULES: Rule[] = [
 export function classifyError(text: string, c: ErrorContext): JobError {
   const raw = text.trim();
   if (c.ffmpegProblem !== null && /Requested format is not available/i.test(raw)) {
-    return { code: 'FFMPEG_MISSING', message: `This video has no format that is a single file (video and audio come apart, or only a video holds the audio): that needs ffmpeg, and ${ffmpegSentence(c)}`, detail: raw };
+    return {
+      code: 'FFMPEG_MISSING',
+      message: `This video has no format that is a single file (video and audio come apart, or only a video holds the audio): that needs ffmpeg, and ${ffmpegSentence(c)}`,
+      detail: raw,
+    };
   }
   for (const rule of RULES) if (rule.test.test(raw)) return withDetail({ code: rule.code, message: rule.message(c, raw) }, raw);
   if (!raw) {
@@ -112,7 +116,10 @@ export function classifyError(text: string, c: ErrorContext): JobError {
     return { code: 'DOWNLOAD_FAILED', message: `yt-dlp ${how} without saying why.` };
   }
   const first = raw.split('\n')[0]!;
-  return withDetail({ code: 'DOWNLOAD_FAILED', message: `yt-dlp could not download this video: ${first.length > 300 ? `${first.slice(0, 300)}…` : first}` }, raw);
+  return withDetail(
+    { code: 'DOWNLOAD_FAILED', message: `yt-dlp could not download this video: ${first.length > 300 ? `${first.slice(0, 300)}…` : first}` },
+    raw,
+  );
 }
 
 function ffmpegSentence(c: ErrorContext): string {

@@ -9,7 +9,10 @@ describe('FrameDecoder', () => {
   it('decodes a frame that arrives one byte at a time', () => {
     const frame = encodeFrame({ id: 1, type: 'hello', text: 'héllo wörld ✓ 🎬' });
     const d = new FrameDecoder(1024);
-    const out = frames(d, [...frame].map((b) => Buffer.from([b])));
+    const out = frames(
+      d,
+      [...frame].map((b) => Buffer.from([b])),
+    );
     expect(bodies(out)).toEqual([{ ok: true, value: { id: 1, type: 'hello', text: 'héllo wörld ✓ 🎬' } }]);
     expect(d.pendingBytes).toBe(0);
   });

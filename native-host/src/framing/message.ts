@@ -9,7 +9,10 @@ export type FrameMessage = { ok: true; value: unknown; body: Buffer } | { ok: fa
  */
 export function messageOf(d: Decoded): FrameMessage {
   if (d.kind === 'oversized') {
-    return { ok: false, reply: { id: null, ok: false, error: { code: 'FRAME_TOO_LARGE', message: `Message of ${d.length} bytes refused: the limit is ${d.limit} bytes` } } };
+    return {
+      ok: false,
+      reply: { id: null, ok: false, error: { code: 'FRAME_TOO_LARGE', message: `Message of ${d.length} bytes refused: the limit is ${d.limit} bytes` } },
+    };
   }
   const json = decodeJson(d.body);
   if (!json.ok) return { ok: false, reply: { id: null, ok: false, error: { code: 'INVALID_JSON', message: json.message } } };

@@ -19,9 +19,12 @@ describe('Windows launcher (.cmd) quoting', () => {
     expect(cmdSet('VIDQUEUE_HOME', value)).toBe(line);
   });
 
-  it.each([['C:\\a"b'], ['C:\\a\r\nexit /b'], ['C:\\a\nb']])('refuses %j, which cannot be written between quotes, naming the variable and the value', (value) => {
-    expect(() => cmdSet('VIDQUEUE_HOME', value)).toThrow(`Expected \`VIDQUEUE_HOME\` to be a Windows path, got ${quote(value)}`);
-  });
+  it.each([['C:\\a"b'], ['C:\\a\r\nexit /b'], ['C:\\a\nb']])(
+    'refuses %j, which cannot be written between quotes, naming the variable and the value',
+    (value) => {
+      expect(() => cmdSet('VIDQUEUE_HOME', value)).toThrow(`Expected \`VIDQUEUE_HOME\` to be a Windows path, got ${quote(value)}`);
+    },
+  );
 
   it('quotes the program arguments for cmd and for the program: % doubled, a trailing backslash doubled', () => {
     expect(cmdArg('C:\\Program Files\\nodejs\\node.exe', 'node')).toBe('"C:\\Program Files\\nodejs\\node.exe"');
@@ -49,7 +52,14 @@ describe('Windows launcher (.cmd) quoting', () => {
 
   it('install writes nothing when a value cannot be quoted', async () => {
     const home = mkdtempSync(join(tmpdir(), 'vq-home-'));
-    const o = { home, platform: 'win32' as const, dataDir: join(home, 'VidQueue'), nodePath: 'C:\\node.exe', cliPath: 'C:\\vq.js', env: { VIDQUEUE_HOME: 'C:\\a"b' } };
+    const o = {
+      home,
+      platform: 'win32' as const,
+      dataDir: join(home, 'VidQueue'),
+      nodePath: 'C:\\node.exe',
+      cliPath: 'C:\\vq.js',
+      env: { VIDQUEUE_HOME: 'C:\\a"b' },
+    };
     await expect(install(o)).rejects.toThrow('Expected `VIDQUEUE_HOME` to be a Windows path');
     expect(existsSync(o.dataDir)).toBe(false);
   });

@@ -14,7 +14,9 @@ export function cmdQuoted(value: string, what: string): string {
 
 function betweenQuotes(value: string, what: string): string {
   if (/["\r\n\0]/.test(value)) {
-    throw new Error(`Expected ${what} to be a Windows path, got ${quote(value)}: a \`"\` or a line break cannot be written into the launcher (and no Windows path has one); correct it and run \`vidqueue install\` again`);
+    throw new Error(
+      `Expected ${what} to be a Windows path, got ${quote(value)}: a \`"\` or a line break cannot be written into the launcher (and no Windows path has one); correct it and run \`vidqueue install\` again`,
+    );
   }
   return value.replace(/%/g, '%%');
 }

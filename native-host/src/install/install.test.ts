@@ -71,7 +71,10 @@ describe('install', () => {
     expect(read(report.manifests[2]!.path).allowed_extensions).toEqual([FIREFOX_ADDON_ID]);
     for (const m of report.manifests.slice(0, 2)) expect(origins(m.path)).toEqual([]);
     expect(report.warnings).toEqual([
-      { message: expect.stringContaining('The manifest for chrome, chromium allows no extension yet'), fix: 'npx vidqueue install --extension-id <id from chrome://extensions>' },
+      {
+        message: expect.stringContaining('The manifest for chrome, chromium allows no extension yet'),
+        fix: 'npx vidqueue install --extension-id <id from chrome://extensions>',
+      },
     ]);
     const named = await install(opts(home, { browsers: ['edge', 'firefox'] }));
     expect(named.warnings[0]!.fix).toBe('npx vidqueue install --extension-id <id from chrome://extensions> --browser edge');
@@ -107,7 +110,15 @@ describe('install', () => {
       setDefault: async (k, v) => void keys.set(k, v),
       deleteKey: async (k) => (keys.delete(k) ? { status: 'deleted' } : { status: 'absent' }),
     };
-    const report = await install(opts(home, { platform: 'win32', dataDir: join(home, 'AppData/Local/VidQueue'), nodePath: 'C:\\Program Files\\nodejs\\node.exe', cliPath: 'C:\\vq\\vidqueue.js', registry }));
+    const report = await install(
+      opts(home, {
+        platform: 'win32',
+        dataDir: join(home, 'AppData/Local/VidQueue'),
+        nodePath: 'C:\\Program Files\\nodejs\\node.exe',
+        cliPath: 'C:\\vq\\vidqueue.js',
+        registry,
+      }),
+    );
     expect(report.launcher.endsWith('vidqueue-host.cmd')).toBe(true);
     expect(readFileSync(report.launcher, 'utf8')).toContain('"C:\\Program Files\\nodejs\\node.exe" "C:\\vq\\vidqueue.js" host %*');
     expect([...keys.keys()].sort()).toEqual([

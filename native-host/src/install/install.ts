@@ -167,7 +167,10 @@ function snapSteps(browser: Browser): string[] {
 }
 
 function flatpakSteps(browser: Browser, appId: string, config: string | undefined, home: string, launcher: string): string[] {
-  const dir = browser === 'firefox' ? join(home, '.var/app', appId, '.mozilla/native-messaging-hosts') : join(home, '.var/app', appId, 'config', config ?? browser, 'NativeMessagingHosts');
+  const dir =
+    browser === 'firefox'
+      ? join(home, '.var/app', appId, '.mozilla/native-messaging-hosts')
+      : join(home, '.var/app', appId, 'config', config ?? browser, 'NativeMessagingHosts');
   return [
     `The Flatpak build of ${browser} runs in a sandbox; VidQueue must be started outside it:`,
     `1. flatpak override --user --talk-name=org.freedesktop.Flatpak ${appId}`,

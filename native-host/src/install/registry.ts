@@ -15,7 +15,9 @@ export interface Registry {
 
 /** reg.exe's own words (its first line on stderr), else how the run failed. */
 function why(err: unknown): string {
-  const stderr = String((err as { stderr?: unknown }).stderr ?? '').trim().split(/\r?\n/)[0];
+  const stderr = String((err as { stderr?: unknown }).stderr ?? '')
+    .trim()
+    .split(/\r?\n/)[0];
   return stderr || (err as Error).message;
 }
 

@@ -272,7 +272,11 @@ export class Queue {
     const job = this.o.store.require(runner.id);
     const expected = reason === 'cancel' ? 'cancelled' : reason === 'pause' ? 'paused' : 'queued';
     if (reached !== expected) {
-      throw new VidQueueError('INVALID_TRANSITION', `Job ${job.id}: cannot ${reason} a job that is ${job.status} (it ${job.status === 'completed' ? 'finished' : 'ended'} first)`, 'jobId');
+      throw new VidQueueError(
+        'INVALID_TRANSITION',
+        `Job ${job.id}: cannot ${reason} a job that is ${job.status} (it ${job.status === 'completed' ? 'finished' : 'ended'} first)`,
+        'jobId',
+      );
     }
     return publicJob(job);
   }

@@ -161,7 +161,11 @@ export class Runner {
       this.deps.log.error(`job ${this.job.id}: unexpected error`, err);
       if (this.stopReason) return await this.settleStopped();
       const error =
-        err instanceof VidQueueError ? err.toJSON() : isDiskFull(err) ? diskFullError(this.deps.downloadDir()).toJSON() : { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err) };
+        err instanceof VidQueueError
+          ? err.toJSON()
+          : isDiskFull(err)
+            ? diskFullError(this.deps.downloadDir()).toJSON()
+            : { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err) };
       return await this.fail(error);
     }
   }
@@ -202,7 +206,13 @@ export class Runner {
     // The outcome is written first: a crash after this line loses nothing, and recovery
     // deletes the staging folder of a job that is no longer live.
     await this.writeOutcome(() =>
-      this.deps.store.apply(this.job.id, 'complete', { filePath: finalPath, finishedAt: Date.now(), pgid: null, fileIdentity: identity, progress: this.tracker.complete(identity.size) }),
+      this.deps.store.apply(this.job.id, 'complete', {
+        filePath: finalPath,
+        finishedAt: Date.now(),
+        pgid: null,
+        fileIdentity: identity,
+        progress: this.tracker.complete(identity.size),
+      }),
     );
     await this.dropStaging();
     this.deps.log.info(`job ${this.job.id}: completed → ${finalPath}`);
@@ -292,4 +302,3 @@ export class Runner {
     this.deps.changed(job);
   }
 }
-

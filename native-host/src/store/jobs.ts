@@ -142,9 +142,7 @@ export class JobStore {
       withPgid: db.prepare<[], JobRow>('SELECT * FROM jobs WHERE pgid IS NOT NULL'),
       withStaging: db.prepare<[], JobRow>('SELECT * FROM jobs WHERE staging_dir IS NOT NULL'),
       finishedIds: db.prepare<[], { id: number }>(`SELECT id FROM jobs WHERE status IN ${FINISHED_SQL}`),
-      expiredIds: db.prepare<[number], { id: number }>(
-        `SELECT id FROM jobs WHERE status IN ${FINISHED_SQL} AND finished_at IS NOT NULL AND finished_at < ?`,
-      ),
+      expiredIds: db.prepare<[number], { id: number }>(`SELECT id FROM jobs WHERE status IN ${FINISHED_SQL} AND finished_at IS NOT NULL AND finished_at < ?`),
       delete: db.prepare<[number]>('DELETE FROM jobs WHERE id = ?'),
       progress: db.prepare(
         `UPDATE jobs SET downloaded_bytes = @downloadedBytes, total_bytes = @totalBytes, total_is_estimate = @totalIsEstimate,
@@ -181,13 +179,15 @@ export class JobStore {
    * that go with it, atomically. An invalid transition throws and changes nothing.
    */
   apply(id: number, action: JobAction, patch: JobPatch = {}): JobRecord {
-    return this.db.transaction(() => {
-      const job = this.require(id);
-      const t = transition(job.status, action);
-      if (!t.ok) throw new VidQueueError('INVALID_TRANSITION', `Job ${id}: ${t.message}`, 'jobId');
-      this.write(id, { ...patch, status: t.to });
-      return this.require(id);
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        const job = this.require(id);
+        const t = transition(job.status, action);
+        if (!t.ok) throw new VidQueueError('INVALID_TRANSITION', `Job ${id}: ${t.message}`, 'jobId');
+        this.write(id, { ...patch, status: t.to });
+        return this.require(id);
+      })
+      .immediate();
   }
 
   /** Column changes that are not a status change (title learnt, pgid recorded). */
@@ -234,36 +234,42 @@ export class JobStore {
   }
 
   moveToTop(id: number): JobRecord {
-    return this.db.transaction(() => {
-      const job = this.require(id);
-      if (job.status !== 'queued' && job.status !== 'paused') {
-        throw new VidQueueError('INVALID_TRANSITION', `Job ${id}: cannot move a job that is ${job.status} to the top (only queued or paused jobs)`, 'jobId');
-      }
-      const min = this.stmts.minPosition.get()?.p ?? 0;
-      this.stmts.setPosition.run(min - 1, id);
-      return this.require(id);
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        const job = this.require(id);
+        if (job.status !== 'queued' && job.status !== 'paused') {
+          throw new VidQueueError('INVALID_TRANSITION', `Job ${id}: cannot move a job that is ${job.status} to the top (only queued or paused jobs)`, 'jobId');
+        }
+        const min = this.stmts.minPosition.get()?.p ?? 0;
+        this.stmts.setPosition.run(min - 1, id);
+        return this.require(id);
+      })
+      .immediate();
   }
 
   /** Deletes a finished job; active jobs must be cancelled first. */
   deleteFinished(id: number): JobRecord {
-    return this.db.transaction(() => {
-      const job = this.require(id);
-      if (!FINISHED_STATUSES.includes(job.status)) {
-        throw new VidQueueError('INVALID_TRANSITION', `Job ${id}: cannot remove a job that is ${job.status} (cancel it first)`, 'jobId');
-      }
-      this.stmts.delete.run(id);
-      return job;
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        const job = this.require(id);
+        if (!FINISHED_STATUSES.includes(job.status)) {
+          throw new VidQueueError('INVALID_TRANSITION', `Job ${id}: cannot remove a job that is ${job.status} (cancel it first)`, 'jobId');
+        }
+        this.stmts.delete.run(id);
+        return job;
+      })
+      .immediate();
   }
 
   /** Deletes every finished job, or those finished before `before`; returns their ids. */
   deleteAllFinished(before?: number): number[] {
-    return this.db.transaction(() => {
-      const ids = (before === undefined ? this.stmts.finishedIds.all() : this.stmts.expiredIds.all(before)).map((r) => r.id);
-      for (const id of ids) this.stmts.delete.run(id);
-      return ids;
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        const ids = (before === undefined ? this.stmts.finishedIds.all() : this.stmts.expiredIds.all(before)).map((r) => r.id);
+        for (const id of ids) this.stmts.delete.run(id);
+        return ids;
+      })
+      .immediate();
   }
 
   private write(id: number, patch: JobPatch & { status?: JobStatus }): void {

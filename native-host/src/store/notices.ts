@@ -11,12 +11,16 @@ export class NoticeStore {
 
   /** The notices nobody has taken yet, marked as taken: whoever asks first tells the user. */
   take(now = Date.now()): Notice[] {
-    return this.db.transaction(() => {
-      const rows = this.db
-        .prepare<[], { id: number; code: string; message: string; created_at: number }>('SELECT id, code, message, created_at FROM notices WHERE delivered_at IS NULL ORDER BY id')
-        .all();
-      if (rows.length > 0) this.db.prepare('UPDATE notices SET delivered_at = ? WHERE delivered_at IS NULL').run(now);
-      return rows.map((r) => ({ id: r.id, code: r.code, message: r.message, createdAt: r.created_at }));
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        const rows = this.db
+          .prepare<[], { id: number; code: string; message: string; created_at: number }>(
+            'SELECT id, code, message, created_at FROM notices WHERE delivered_at IS NULL ORDER BY id',
+          )
+          .all();
+        if (rows.length > 0) this.db.prepare('UPDATE notices SET delivered_at = ? WHERE delivered_at IS NULL').run(now);
+        return rows.map((r) => ({ id: r.id, code: r.code, message: r.message, createdAt: r.created_at }));
+      })
+      .immediate();
   }
 }

@@ -7,7 +7,11 @@ describe('Throttle', () => {
   it('emits at most once per interval and never loses the latest value', () => {
     vi.useFakeTimers();
     const sent: number[] = [];
-    const t = new Throttle<number>(250, (v) => sent.push(v), () => Date.now());
+    const t = new Throttle<number>(
+      250,
+      (v) => sent.push(v),
+      () => Date.now(),
+    );
     for (let i = 1; i <= 100; i++) {
       t.push(i);
       vi.advanceTimersByTime(10); // 100 values in 1 s
@@ -21,7 +25,11 @@ describe('Throttle', () => {
   it('flush sends the final value at once and cancel drops what is held', () => {
     vi.useFakeTimers();
     const sent: number[] = [];
-    const t = new Throttle<number>(250, (v) => sent.push(v), () => Date.now());
+    const t = new Throttle<number>(
+      250,
+      (v) => sent.push(v),
+      () => Date.now(),
+    );
     t.push(1);
     t.push(2);
     t.flush(3);

@@ -116,7 +116,10 @@ export async function waitForJob(client: DaemonClient, id: number, predicate: (j
       reject(new Error(`job ${id} did not reach the expected state in ${timeoutMs} ms; last: ${JSON.stringify(last?.job)}`));
     }, timeoutMs);
     const poll = setInterval(async () => {
-      const job = await client.request('jobs.get', { jobId: id }).then((r) => r.job).catch(() => null);
+      const job = await client
+        .request('jobs.get', { jobId: id })
+        .then((r) => r.job)
+        .catch(() => null);
       if (job && predicate(job)) done(job);
     }, 200);
     const onEvent = (e: Event) => {

@@ -27,11 +27,62 @@ export async function ensureFixtures(dir = FIXTURE_DIR): Promise<string> {
   const ff = (args: string[]) => execa('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args], { cwd: work });
   const source = ['-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=44100', '-t', '8'];
   // Noise keeps the encoder from shrinking the clip: the size follows the bitrate.
-  const video = ['-vf', 'noise=alls=30:allf=t', '-c:v', 'libx264', '-preset', 'ultrafast', '-b:v', '2800k', '-maxrate', '2800k', '-bufsize', '1400k', '-g', '25', '-keyint_min', '25', '-sc_threshold', '0', '-pix_fmt', 'yuv420p'];
+  const video = [
+    '-vf',
+    'noise=alls=30:allf=t',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-b:v',
+    '2800k',
+    '-maxrate',
+    '2800k',
+    '-bufsize',
+    '1400k',
+    '-g',
+    '25',
+    '-keyint_min',
+    '25',
+    '-sc_threshold',
+    '0',
+    '-pix_fmt',
+    'yuv420p',
+  ];
   const audio = ['-c:a', 'aac', '-b:a', '96k'];
   await ff([...source, ...video, ...audio, '-movflags', '+faststart', '-shortest', FIXTURES.progressive]);
-  await ff(['-i', FIXTURES.progressive, '-c', 'copy', '-f', 'hls', '-hls_time', '1', '-hls_playlist_type', 'vod', '-hls_segment_filename', 'hls/seg%03d.ts', FIXTURES.hls]);
-  await ff(['-i', FIXTURES.progressive, '-map', '0:v', '-map', '0:a', '-c', 'copy', '-f', 'dash', '-seg_duration', '2', '-adaptation_sets', 'id=0,streams=v id=1,streams=a', FIXTURES.dash]);
+  await ff([
+    '-i',
+    FIXTURES.progressive,
+    '-c',
+    'copy',
+    '-f',
+    'hls',
+    '-hls_time',
+    '1',
+    '-hls_playlist_type',
+    'vod',
+    '-hls_segment_filename',
+    'hls/seg%03d.ts',
+    FIXTURES.hls,
+  ]);
+  await ff([
+    '-i',
+    FIXTURES.progressive,
+    '-map',
+    '0:v',
+    '-map',
+    '0:a',
+    '-c',
+    'copy',
+    '-f',
+    'dash',
+    '-seg_duration',
+    '2',
+    '-adaptation_sets',
+    'id=0,streams=v id=1,streams=a',
+    FIXTURES.dash,
+  ]);
   writeFileSync(join(work, 'READY'), new Date().toISOString());
   try {
     renameSync(work, dir);

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 
 /** A real filesystem of `mib` MiB of our own (tmpfs), to fill up. Needs root, as CI runs. */
-export async function mountSmallDisk(mib: number): Promise<{ dir: string; free(): number; fill(leave: number): void; unfill(): void; unmount(): Promise<void> }> {
+export async function mountSmallDisk(
+  mib: number,
+): Promise<{ dir: string; free(): number; fill(leave: number): void; unfill(): void; unmount(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'vq-disk-'));
   const r = await execa('mount', ['-t', 'tmpfs', '-o', `size=${mib}m,mode=0700`, 'tmpfs', dir], { reject: false });
   if (r.exitCode !== 0) throw new Error(`cannot mount a ${mib} MiB tmpfs at ${dir} (the disk-full tests need root): ${r.stderr}`);
