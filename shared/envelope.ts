@@ -11,7 +11,7 @@ import { quote } from './quote';
 export const MAX_MESSAGE_DEPTH = 32;
 /** Values (objects, arrays, leaves) in one message; a 1 MiB frame of `[[],[],…]` has ~350,000. */
 export const MAX_MESSAGE_NODES = 100_000;
-export const MAX_ID_LENGTH = 128;
+const MAX_ID_LENGTH = 128;
 
 export type RequestId = string | number;
 
@@ -61,7 +61,7 @@ export function findShapeProblem(value: unknown, maxDepth = MAX_MESSAGE_DEPTH, m
   }
 }
 
-export function isRequestId(id: unknown): id is RequestId {
+function isRequestId(id: unknown): id is RequestId {
   return (typeof id === 'string' && id.length <= MAX_ID_LENGTH) || (typeof id === 'number' && Number.isSafeInteger(id));
 }
 

@@ -13,10 +13,10 @@ import { checkEnvelope } from './envelope';
 import { type ErrorCode, type ProtocolError, VidQueueError } from './errors';
 import { type Job, PRESETS } from './job';
 import { quote } from './quote';
-import { type Settings, type SettingsPatch, SettingsPatchSchema } from './settings';
+import { type Settings, SettingsPatchSchema } from './settings';
 import { MAX_URL_LENGTH, checkDownloadUrl } from './url';
 
-import { MAX_PAGE_SIZE, MAX_TITLE_LENGTH, PROTOCOL_VERSION } from './limits';
+import { MAX_PAGE_SIZE, MAX_TITLE_LENGTH } from './limits';
 
 export * from './limits';
 
@@ -33,7 +33,7 @@ const HttpUrl = v.pipe(
 const JobRef = v.strictObject({ jobId: JobId });
 
 /** Parameters of each request type. */
-export const RequestParams = {
+const RequestParams = {
   hello: v.strictObject({
     protocolVersion: v.pipe(v.number(), v.integer()),
     client: v.optional(v.pipe(v.string(), v.maxLength(200))),
@@ -71,9 +71,9 @@ export const RequestParams = {
 } as const;
 
 export type RequestType = keyof typeof RequestParams;
-export const REQUEST_TYPES = Object.keys(RequestParams) as RequestType[];
+const REQUEST_TYPES = Object.keys(RequestParams) as RequestType[];
 export type ParamsOf<T extends RequestType> = v.InferInput<(typeof RequestParams)[T]>;
-export type ParsedParamsOf<T extends RequestType> = v.InferOutput<(typeof RequestParams)[T]>;
+type ParsedParamsOf<T extends RequestType> = v.InferOutput<(typeof RequestParams)[T]>;
 
 /** Something the user must be told once, by whichever client (CLI, browser) connects first. */
 export interface Notice {
@@ -114,8 +114,7 @@ export interface ResultOf {
   doctor: DoctorReport;
 }
 
-export type Request<T extends RequestType = RequestType> = { id: string | number; type: T; params: ParamsOf<T> };
-export type SuccessReply<T extends RequestType = RequestType> = { id: string | number; ok: true; result: ResultOf[T] };
+type SuccessReply<T extends RequestType = RequestType> = { id: string | number; ok: true; result: ResultOf[T] };
 export type ErrorReply = { id: string | number | null; ok: false; error: ProtocolError };
 export type Reply<T extends RequestType = RequestType> = SuccessReply<T> | ErrorReply;
 
@@ -193,5 +192,3 @@ export function errorReply(id: string | number | null, err: unknown): ErrorReply
   const message = err instanceof Error ? err.message : String(err);
   return { id, ok: false, error: { code: 'INTERNAL', message } };
 }
-
-export type { SettingsPatch };

@@ -30,13 +30,15 @@ function preview(value: unknown, budget: number): string {
       write(JSON.stringify(x.slice(0, budget)));
       return;
     }
-    if (typeof x === 'number' || typeof x === 'boolean') return write(String(x));
-    if (typeof x === 'bigint') return write(`${x}n`);
-    if (x === null) return write('null');
-    if (x === undefined) return write('undefined');
-    if (typeof x !== 'object') return write(`<${typeof x}>`);
+    if (typeof x !== 'object' || x === null) {
+      write(typeof x === 'bigint' ? `${x}n` : typeof x === 'number' || typeof x === 'boolean' || x === null || x === undefined ? String(x) : `<${typeof x}>`);
+      return;
+    }
     if (Array.isArray(x)) {
-      if (depth >= PREVIEW_DEPTH) return write(x.length === 0 ? '[]' : '[…]');
+      if (depth >= PREVIEW_DEPTH) {
+        write(x.length === 0 ? '[]' : '[…]');
+        return;
+      }
       write('[');
       for (let i = 0; i < x.length && out.length < budget; i++) {
         if (i > 0) write(',');
@@ -45,7 +47,10 @@ function preview(value: unknown, budget: number): string {
       write(']');
       return;
     }
-    if (depth >= PREVIEW_DEPTH) return write('{…}');
+    if (depth >= PREVIEW_DEPTH) {
+      write('{…}');
+      return;
+    }
     write('{');
     let first = true;
     for (const key in x) {

@@ -13,7 +13,7 @@ const TEXT: Record<string, MessageKey> = {
 };
 
 /** The exact command that fixes each problem. */
-export function fixCommand(kind: string, extensionId: string): string {
+function fixCommand(kind: string, extensionId: string): string {
   const idFlag = extensionId && extensionId !== DEV_EXTENSION_ID && /^[a-p]{32}$/.test(extensionId) ? ` --extension-id ${extensionId}` : '';
   if (kind === 'protocol-mismatch') return 'npx vidqueue stop';
   if (kind === 'exited' || kind === 'unknown') return 'npx vidqueue daemon --foreground';

@@ -3,7 +3,7 @@ import type { Job } from '../../shared/job';
 import { t } from '../lib/i18n';
 import { JobRow, type RowAction } from './job-row';
 
-export const ROW_HEIGHT = 76;
+const ROW_HEIGHT = 76;
 const OVERSCAN = 4;
 
 interface Props {

@@ -28,7 +28,7 @@ const ACTIONS: Record<RowAction, { text: MessageKey; label: MessageKey }> = {
 };
 
 /** The buttons a job's state allows, in the order they appear. */
-export function rowActions(job: Job): RowAction[] {
+function rowActions(job: Job): RowAction[] {
   const allowed = allowedActions(job.status) as string[];
   const out: RowAction[] = [];
   if (allowed.includes('pause')) out.push('pause');
@@ -40,7 +40,7 @@ export function rowActions(job: Job): RowAction[] {
   return out;
 }
 
-export function jobName(job: Job): string {
+function jobName(job: Job): string {
   if (job.filePath) return job.filePath.split(/[\\/]/).pop() ?? job.filePath;
   return job.title || job.url;
 }

@@ -4,7 +4,7 @@ import { t } from '../lib/i18n';
 import { JobNote } from './job-note';
 
 /** What a screen reader says of a job's progress, and what the row shows under its bar. */
-export function progressText(job: Job): string {
+function progressText(job: Job): string {
   const p = job.progress;
   const parts: string[] = [];
   if (p.totalBytes !== null) parts.push(t('progressText', formatBytes(p.downloadedBytes), `${p.totalIsEstimate ? '~' : ''}${formatBytes(p.totalBytes)}`));

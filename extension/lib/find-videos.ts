@@ -1,6 +1,6 @@
 /** Videos smaller than this are previews, avatars or ads: no button on them. */
-export const MIN_WIDTH = 160;
-export const MIN_HEIGHT = 90;
+const MIN_WIDTH = 160;
+const MIN_HEIGHT = 90;
 
 export interface FoundVideo {
   element: HTMLVideoElement;

@@ -1,5 +1,5 @@
 import { PROTOCOL_VERSION } from '../../shared/limits';
-import type { ErrorCode, ProtocolError } from '../../shared/errors';
+import type { ErrorCode } from '../../shared/errors';
 import { NATIVE_HOST_NAME } from '../../shared/identity';
 import type { DoctorReport } from '../../shared/doctor';
 import type { Event, ParamsOf, Reply, RequestType, ResultOf } from '../../shared/protocol';
@@ -13,7 +13,7 @@ export interface NativePort {
   error?: { message?: string } | null;
 }
 
-export type HostProblemKind = 'not-installed' | 'exited' | 'forbidden' | 'protocol-mismatch' | 'unknown';
+type HostProblemKind = 'not-installed' | 'exited' | 'forbidden' | 'protocol-mismatch' | 'unknown';
 
 export interface HostProblem {
   kind: HostProblemKind;
@@ -290,4 +290,3 @@ export function createHostConnection(d: HostConnectionDeps) {
 }
 
 export type HostConnection = ReturnType<typeof createHostConnection>;
-export type { ProtocolError };

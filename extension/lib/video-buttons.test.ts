@@ -28,7 +28,12 @@ function fakeClient() {
     },
     close: vi.fn(),
   };
-  return { client: client as PageClient & typeof client, emit: (job: PageJob) => listeners.forEach((fn) => fn(job)) };
+  return {
+    client: client as PageClient & typeof client,
+    emit: (job: PageJob) => {
+      for (const fn of listeners) fn(job);
+    },
+  };
 }
 
 describe('findVideos', () => {

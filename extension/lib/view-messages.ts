@@ -16,7 +16,7 @@ export { VIEW_PORT } from './view-port-name';
 const Id = v.pipe(v.number(), v.integer());
 
 /** A video a view wants downloaded; the background picks the URL (it knows the tab's media requests). */
-export const DownloadTargetSchema = v.strictObject({
+const DownloadTargetSchema = v.strictObject({
   pageUrl: v.nullable(v.pipe(v.string(), v.maxLength(8192))),
   pageTitle: v.nullable(v.pipe(v.string(), v.maxLength(1000))),
   videoSrc: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(8192)))),
@@ -27,7 +27,7 @@ export const DownloadTargetSchema = v.strictObject({
 });
 export type DownloadTarget = v.InferOutput<typeof DownloadTargetSchema>;
 
-export const ViewRequestSchema = v.variant('kind', [
+const ViewRequestSchema = v.variant('kind', [
   v.strictObject({ kind: v.literal('request'), id: Id, type: v.string(), params: v.unknown() }),
   v.strictObject({ kind: v.literal('download'), id: Id, target: DownloadTargetSchema }),
   v.strictObject({ kind: v.literal('candidates'), id: Id, target: DownloadTargetSchema }),

@@ -5,7 +5,7 @@ import { type BrowserContext, type Page, type Worker, chromium } from 'playwrigh
 import { DEV_EXTENSION_ID } from '../../shared/identity';
 import { REPO } from '../../native-host/test/helpers/env';
 
-export const EXTENSION_DIR = join(REPO, '.output/chrome-mv3');
+const EXTENSION_DIR = join(REPO, '.output/chrome-mv3');
 
 export interface TestBrowser {
   context: BrowserContext;

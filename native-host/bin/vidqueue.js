@@ -3,6 +3,6 @@
 // browsers start it cold and often, so no TypeScript is compiled at run time.
 import { main } from '../dist/vidqueue.js';
 
-main(process.argv.slice(2)).then((code) => {
+void main(process.argv.slice(2)).then((code) => {
   if (code !== -1) process.exitCode = code;
 });

@@ -1,7 +1,7 @@
 import { appendFileSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-export type Level = 'debug' | 'info' | 'warn' | 'error';
+type Level = 'debug' | 'info' | 'warn' | 'error';
 export interface Logger {
   debug(msg: string, extra?: unknown): void;
   info(msg: string, extra?: unknown): void;
@@ -68,5 +68,3 @@ function safeJson(x: unknown): string {
     return String(x);
   }
 }
-
-export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };

@@ -2,15 +2,13 @@ import { existsSync, mkdirSync, readFileSync, readlinkSync, rmSync, statSync, wr
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import type { Job } from '../../shared/job';
 import type { Event } from '../../shared/protocol';
-import { DaemonClient } from '../src/daemon/client';
 import { encodeFrame } from '../src/framing/encode';
 import { FrameDecoder, decodeJson } from '../src/framing/decoder';
 import { resolvePaths } from '../src/paths';
-import { CLI, finished, waitForJob } from './helpers/env';
+import { finished, waitForJob } from './helpers/env';
 import { FIXTURES, FIXTURE_DIR } from './helpers/fixtures';
 import { sha256 } from './helpers/probe';
 import { env, jobProcesses, server, useServerAndEnv } from './helpers/suite';
@@ -376,5 +374,3 @@ describe('pgid bookkeeping', () => {
     expect(await readRow(job.id)).toEqual({ pgid: null, staging_dir: null });
   });
 });
-
-export { CLI, DaemonClient, execa };

@@ -42,7 +42,7 @@ function fakeClient() {
     /** Someone else (the CLI, another browser) changes settings; the daemon says so. */
     changeElsewhere: (patch: Partial<Settings>) => {
       daemon = { ...daemon, ...patch };
-      events.forEach((fn) => fn({ event: 'settings.updated', data: { settings: daemon } }));
+      for (const fn of events) fn({ event: 'settings.updated', data: { settings: daemon } });
     },
   };
 }

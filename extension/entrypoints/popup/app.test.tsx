@@ -59,10 +59,16 @@ function fakeClient(jobs: Job[], status: HostStatus = { state: 'connected', daem
   };
   return {
     client: client as unknown as ViewClient & { dismissNotice: typeof client.dismissNotice },
-    setNotices: (n: Notice[]) => noticeListeners.forEach((fn) => fn(n)),
+    setNotices: (n: Notice[]) => {
+      for (const fn of noticeListeners) fn(n);
+    },
     calls,
-    emit: (e: Event) => events.forEach((fn) => fn(e)),
-    setStatus: (s: HostStatus) => statuses.forEach((fn) => fn(s)),
+    emit: (e: Event) => {
+      for (const fn of events) fn(e);
+    },
+    setStatus: (s: HostStatus) => {
+      for (const fn of statuses) fn(s);
+    },
     finishCancel: (job: Job) => resolveCancel({ job }),
   };
 }

@@ -48,7 +48,9 @@ export function PopupApp({ client, loadPage, confirmAboveBytes, extensionId, lis
       .request('jobs.list', { cursor: 0, limit: FIRST_PAGE })
       .then((p) => gen === generation.current && setModel((m) => applyPage(m, p, true)))
       .catch(() => {})
-      .finally(() => gen === generation.current && (loading.current = false));
+      .finally(() => {
+        if (gen === generation.current) loading.current = false;
+      });
     client
       .request('settings.get', {})
       .then((r) => setDefaultPreset(r.settings.defaultPreset))
@@ -65,7 +67,9 @@ export function PopupApp({ client, loadPage, confirmAboveBytes, extensionId, lis
       .request('jobs.list', { cursor: model.order.length, limit: PAGE_SIZE })
       .then((p) => gen === generation.current && setModel((m) => applyPage(m, p, false)))
       .catch(fail)
-      .finally(() => gen === generation.current && (loading.current = false));
+      .finally(() => {
+        if (gen === generation.current) loading.current = false;
+      });
   }, [client, model.order.length, model.total]);
 
   useEffect(() => {

@@ -17,7 +17,12 @@ function setup(hintValue = false) {
     action: { setBadgeText: ({ text }) => void texts.push(text), setBadgeBackgroundColor: () => {} },
     statuses,
     host: { request: request as never, setBusy: (b) => void busy.push(b) },
-    hint: { getValue: async () => hint, setValue: async (v) => void (hint = v) },
+    hint: {
+      getValue: async () => hint,
+      setValue: async (v) => {
+        hint = v;
+      },
+    },
   });
   return { badge, statuses, texts, busy, request, hint: () => hint };
 }

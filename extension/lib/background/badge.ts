@@ -60,5 +60,3 @@ export function createBadge(d: BadgeDeps) {
     },
   };
 }
-
-export type Badge = ReturnType<typeof createBadge>;

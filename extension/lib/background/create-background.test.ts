@@ -3,7 +3,6 @@ import { browser } from 'wxt/browser';
 import { fakeBrowser } from 'wxt/testing';
 import { type FakeNativePort, createFakeNativePort, makeJob } from '../fake-host';
 import { notifyOnFinish } from '../preferences';
-import { VIEW_PORT } from '../view-port-name';
 import { createBackground } from './create-background';
 import type { ContextMenuInfo } from './menus';
 import { fakeViewPort as fakeViewPortWith, until } from './fake-view-port';
@@ -32,7 +31,9 @@ function setup(idleMs?: number) {
     idleMs,
     contextMenus: {
       create: (m) => menus.push(m),
-      removeAll: () => void (menus.length = 0),
+      removeAll: () => {
+        menus.length = 0;
+      },
       onClicked: { addListener: (fn) => (menuClick = fn) },
     },
   });

@@ -5,6 +5,7 @@ import type { ViewPort } from './view-hub';
 export function fakeViewPort(sender: { tabId?: number; url?: string } = {}) {
   const toBackground: ((m: unknown) => void)[] = [];
   const onDisconnect: (() => void)[] = [];
+  // biome-ignore lint/suspicious/noExplicitAny: what the background posts is checked field by field in the tests
   const received: any[] = [];
   const port: ViewPort = {
     name: VIEW_PORT,
@@ -23,12 +24,14 @@ export function fakeViewPort(sender: { tabId?: number; url?: string } = {}) {
     received,
     replies: () => received.filter((m) => m.kind === 'reply'),
     reply: (id: number) => received.find((m) => m.kind === 'reply' && m.id === id),
-    send: (m: unknown) => toBackground.forEach((fn) => fn(m)),
-    close: () => onDisconnect.forEach((fn) => fn()),
+    send: (m: unknown) => {
+      for (const fn of toBackground) fn(m);
+    },
+    close: () => {
+      for (const fn of onDisconnect) fn();
+    },
   };
 }
-
-export type FakeViewPort = ReturnType<typeof fakeViewPort>;
 
 /** Polls until `check` holds, with a deadline. */
 export async function until(check: () => unknown, timeoutMs = 2000): Promise<void> {

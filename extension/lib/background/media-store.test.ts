@@ -4,7 +4,13 @@ import { createMediaStore } from './media-store';
 
 function memoryStore(initial: Record<string, MediaRequest[]> = {}) {
   let value = initial;
-  return { getValue: async () => value, setValue: async (v: Record<string, MediaRequest[]>) => void (value = v), get: () => value };
+  return {
+    getValue: async () => value,
+    setValue: async (v: Record<string, MediaRequest[]>) => {
+      value = v;
+    },
+    get: () => value,
+  };
 }
 const until = async (check: () => boolean) => {
   const deadline = Date.now() + 2000;

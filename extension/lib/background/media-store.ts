@@ -23,7 +23,8 @@ export function createMediaStore(d: MediaStoreDeps) {
   const pageOfTab = new Map<number, string>();
   let saveTimer: ReturnType<typeof setTimeout> | null = null;
   const save = () => {
-    saveTimer ??= setTimeout(() => {
+    if (saveTimer) return;
+    saveTimer = setTimeout(() => {
       saveTimer = null;
       void d.store.setValue(log.dump());
     }, d.saveDelayMs ?? 200);
@@ -64,5 +65,3 @@ export function createMediaStore(d: MediaStoreDeps) {
     },
   };
 }
-
-export type MediaStore = ReturnType<typeof createMediaStore>;

@@ -7,7 +7,13 @@ function setup() {
   const download = vi.fn(async () => ({}));
   const errors: string[] = [];
   const menus = createMenus({
-    api: { create: (m) => made.push(m), removeAll: () => void (made.length = 0), onClicked: { addListener: () => {} } },
+    api: {
+      create: (m) => made.push(m),
+      removeAll: () => {
+        made.length = 0;
+      },
+      onClicked: { addListener: () => {} },
+    },
     host: { request: request as never },
     downloads: { download: download as never },
     notifyError: (m) => void errors.push(m),

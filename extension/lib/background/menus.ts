@@ -63,7 +63,10 @@ export function createMenus(d: MenusDeps) {
     if (id.startsWith('link')) {
       // The linked page or file is what gets downloaded; the current page is its referer.
       const check = checkDownloadUrl(info.linkUrl ?? '', 'link');
-      if (!check.ok) return d.notifyError(check.message);
+      if (!check.ok) {
+        d.notifyError(check.message);
+        return;
+      }
       const referer = pageUrl && checkDownloadUrl(pageUrl).ok ? pageUrl : null;
       void d.host.request('jobs.add', { url: check.url, pageUrl: referer, ...(preset ? { preset } : {}) }).catch(fail);
       return;

@@ -13,7 +13,12 @@ function setup(daemon: Notice[][], saved: Notice[] = []) {
   const request = vi.fn(async () => ({ notices: daemon.shift() ?? [] }));
   const notices = createNotices({
     host: { request: request as never },
-    store: { getValue: async () => stored, setValue: async (v) => void (stored = v) },
+    store: {
+      getValue: async () => stored,
+      setValue: async (v) => {
+        stored = v;
+      },
+    },
     show: (n) => void shown.push(n),
     onChange: (l) => void changes.push(l),
     keep: 3,

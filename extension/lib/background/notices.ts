@@ -59,5 +59,3 @@ export function createNotices(d: NoticesDeps) {
     },
   };
 }
-
-export type Notices = ReturnType<typeof createNotices>;

@@ -12,8 +12,14 @@ function setup(enabled = true) {
   });
   const notifications = createNotifications({
     api: {
-      create: async (id, o) => (shown.push({ id, title: o.title, message: o.message }), id),
-      clear: async (id) => (cleared.push(id), true),
+      create: async (id, o) => {
+        shown.push({ id, title: o.title, message: o.message });
+        return id;
+      },
+      clear: async (id) => {
+        cleared.push(id);
+        return true;
+      },
       onClicked: { addListener: (fn) => (click = fn) },
     },
     iconUrl: 'icon.png',

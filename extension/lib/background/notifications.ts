@@ -60,5 +60,3 @@ export function createNotifications(d: NotificationsDeps) {
     },
   };
 }
-
-export type Notifications = ReturnType<typeof createNotifications>;

@@ -11,7 +11,12 @@ const EXTENSION = 'chrome-extension://jmbanghbfkaamlnhdlipdknhfpnimkjc/';
 
 function memoryStore() {
   let value: Record<string, number[]> = {};
-  return { getValue: async () => value, setValue: async (v: Record<string, number[]>) => void (value = structuredClone(v)) };
+  return {
+    getValue: async () => value,
+    setValue: async (v: Record<string, number[]>) => {
+      value = structuredClone(v);
+    },
+  };
 }
 
 function setup(store = memoryStore()) {
@@ -30,7 +35,12 @@ function setup(store = memoryStore()) {
   const host = { request: request as never, doctor: vi.fn(), hold: vi.fn(() => () => {}), retryNow: vi.fn() };
   const ownership = createOwnership({ store });
   let noticeList: Notice[] = [{ id: 1, code: 'DATABASE_RESET', message: 'The queue database was damaged and set aside', createdAt: 1 }];
-  const notices = { current: () => noticeList, dismiss: vi.fn(async (id: number) => void (noticeList = noticeList.filter((n) => n.id !== id))) };
+  const notices = {
+    current: () => noticeList,
+    dismiss: vi.fn(async (id: number) => {
+      noticeList = noticeList.filter((n) => n.id !== id);
+    }),
+  };
   const hub = createViewHub({ extensionOrigin: EXTENSION, host, downloads: createDownloads({ host, mediaFor: () => [] }), ownership, notices });
   const update = (job: Job) => {
     jobs.set(job.id, job);

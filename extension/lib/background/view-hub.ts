@@ -158,5 +158,3 @@ export function createViewHub(d: ViewHubDeps) {
     },
   };
 }
-
-export type ViewHub = ReturnType<typeof createViewHub>;

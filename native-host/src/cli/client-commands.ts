@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import { VidQueueError } from '../../../shared/errors';
 import { type Job, PRESETS, type Preset } from '../../../shared/job';
 import { quote } from '../../../shared/quote';
@@ -156,7 +157,7 @@ async function run(command: string, args: string[], cliPath: string): Promise<nu
     case 'stop': {
       parse(args, COMMANDS.stop);
       const paths = resolvePaths();
-      let socket;
+      let socket: Socket;
       try {
         socket = await connectSocket(paths.socket);
       } catch {

@@ -2,7 +2,7 @@
  * Every command of the CLI, its arguments and its options: one table that both the
  * parser and the help read, so `--help` cannot drift from what a command accepts.
  */
-export interface OptionSpec {
+interface OptionSpec {
   type: 'string' | 'boolean';
   multiple?: boolean;
   /** The value's placeholder in the help (`--preset P`). */

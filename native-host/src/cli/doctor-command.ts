@@ -6,7 +6,7 @@ import { checkExtensionIds } from './install-command';
 
 const MARK = { ok: '✓', warn: '!', fail: '✗' } as const;
 
-export function formatReport(report: DoctorReport): string {
+function formatReport(report: DoctorReport): string {
   const lines: string[] = [];
   for (const c of report.checks) {
     lines.push(`${MARK[c.status]} ${c.title}: ${c.detail}`);

@@ -33,5 +33,6 @@ export function progressLine(job: Job): string {
 
 /** Text from sites (titles, errors) cannot drive the terminal: no escape or control characters. */
 export function printable(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this removes or refuses
   return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '');
 }

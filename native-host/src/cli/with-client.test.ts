@@ -14,7 +14,9 @@ function fakeClient(notices: { message: string }[] | VidQueueError) {
       if (notices instanceof VidQueueError) throw notices;
       return { notices: notices.map((n, i) => ({ id: i + 1, code: 'DB_RESET', createdAt: 0, ...n })) };
     },
-    close: () => void (closed = true),
+    close: () => {
+      closed = true;
+    },
   } as unknown as DaemonClient;
   return { client, asked, closed: () => closed };
 }

@@ -1,4 +1,5 @@
 import { VidQueueError } from '../../../shared/errors';
+import type { Notice } from '../../../shared/protocol';
 import type { DaemonClient } from '../daemon/client';
 import { openClient } from '../daemon/spawn';
 import { resolvePaths } from '../paths';
@@ -21,7 +22,7 @@ const defaults: ClientDeps = {
  * Whoever takes the notices shows them; a daemon older than `notices.take` has none to give.
  */
 export async function tellNotices(client: Pick<DaemonClient, 'request'>, stderr: ClientDeps['stderr'] = defaults.stderr): Promise<void> {
-  let notices;
+  let notices: Notice[];
   try {
     ({ notices } = await client.request('notices.take', {}));
   } catch (err) {

@@ -182,7 +182,10 @@ async function acquireLock(file: string, socket: string): Promise<InstanceLock |
     const lock = InstanceLock.acquire(file);
     if (lock) return lock;
     const live = await connectSocket(socket, 500).then(
-      (s) => (s.destroy(), true),
+      (s) => {
+        s.destroy();
+        return true;
+      },
       () => false,
     );
     if (live || Date.now() > deadline) return null;

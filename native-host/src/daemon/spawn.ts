@@ -90,7 +90,7 @@ interface Started {
   exited: Promise<number | null>;
 }
 
-export function startDetached(paths: Paths, cliPath: string, env: NodeJS.ProcessEnv = process.env): Started {
+function startDetached(paths: Paths, cliPath: string, env: NodeJS.ProcessEnv = process.env): Started {
   ensurePrivateDir(paths.dataDir);
   ensurePrivateDir(paths.logDir);
   // The daemon's own stderr goes to a file: nothing of it may reach a browser's pipe.
@@ -114,8 +114,15 @@ export function startDetached(paths: Paths, cliPath: string, env: NodeJS.Process
   });
   closeSync(err);
   let exitCode: number | null = null;
-  const gone = new Promise<void>((resolve) => child.once('exit', (code) => ((exitCode = code ?? -1), resolve())));
-  child.once('error', () => (exitCode = -1));
+  const gone = new Promise<void>((resolve) =>
+    child.once('exit', (code) => {
+      exitCode = code ?? -1;
+      resolve();
+    }),
+  );
+  child.once('error', () => {
+    exitCode = -1;
+  });
   const channel = pipe ? (child.stdio[3] as Socket) : null;
   const status = channel ? readStartStatus(channel) : new Promise<StartStatus | null>(() => {});
   void status.then(() => {

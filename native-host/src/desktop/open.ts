@@ -7,7 +7,7 @@ type Env = Record<string, string | undefined>;
  * The command that opens a file, or shows it in its folder, on this desktop.
  * `VIDQUEUE_OPENER` replaces it (tests, and desktops without xdg-open).
  */
-export function openerCommand(file: string, reveal: boolean, platform: NodeJS.Platform = process.platform, env: Env = process.env): [string, string[]] {
+function openerCommand(file: string, reveal: boolean, platform: NodeJS.Platform = process.platform, env: Env = process.env): [string, string[]] {
   if (env.VIDQUEUE_OPENER) return [env.VIDQUEUE_OPENER, [reveal ? '--reveal' : '--open', file]];
   if (platform === 'darwin') return ['open', reveal ? ['-R', file] : [file]];
   if (platform === 'win32') return ['explorer.exe', reveal ? [`/select,${file}`] : [file]];

@@ -56,7 +56,7 @@ export function ytdlpAge(version: string, now: Date): number | null {
   return Math.floor((now.getTime() - released) / 86_400_000);
 }
 
-export async function checkYtDlp(c: Pick<DoctorContext, 'env' | 'platform' | 'now'>): Promise<DoctorCheck> {
+async function checkYtDlp(c: Pick<DoctorContext, 'env' | 'platform' | 'now'>): Promise<DoctorCheck> {
   const tool = findTool('yt-dlp', c.env, c.platform);
   if (!tool.ok) return { id: 'yt-dlp', title: 'yt-dlp', status: 'fail', detail: tool.error.message, fix: installHint('yt-dlp', c.platform) };
   let version: string;
@@ -84,7 +84,7 @@ export async function checkYtDlp(c: Pick<DoctorContext, 'env' | 'platform' | 'no
   return { id: 'yt-dlp', title: 'yt-dlp', status: 'ok', detail: `yt-dlp ${version} (${tool.path})` };
 }
 
-export async function checkFfmpeg(c: Pick<DoctorContext, 'env' | 'platform'>): Promise<DoctorCheck> {
+async function checkFfmpeg(c: Pick<DoctorContext, 'env' | 'platform'>): Promise<DoctorCheck> {
   const tool = findTool('ffmpeg', c.env, c.platform);
   if (!tool.ok)
     return {
@@ -108,7 +108,7 @@ export async function checkFfmpeg(c: Pick<DoctorContext, 'env' | 'platform'>): P
   }
 }
 
-export async function checkDownloadDir(dir: string): Promise<DoctorCheck> {
+async function checkDownloadDir(dir: string): Promise<DoctorCheck> {
   const title = 'Download folder';
   // A folder not made yet is fine if it can be: test the nearest one that exists.
   let existing = dir;
@@ -230,7 +230,7 @@ export function launcherProblem(launcher: string): string | null {
   return null;
 }
 
-export async function checkDaemon(ping: DoctorContext['pingDaemon'], startup: DoctorCheck[] = []): Promise<DoctorCheck> {
+async function checkDaemon(ping: DoctorContext['pingDaemon'], startup: DoctorCheck[] = []): Promise<DoctorCheck> {
   const blocker = startup.find((c) => c.status === 'fail');
   const cannotStart: DoctorCheck | null = blocker
     ? {

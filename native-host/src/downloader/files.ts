@@ -23,6 +23,7 @@ const MAX_NAME_BYTES = 200;
 export function safeFileName(name: string): string {
   let clean = name
     .normalize('NFC')
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this removes or refuses
     .replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, '')
     .replace(/[/\\]/g, '_')
     .replace(/^[.\s]+/, '')
@@ -36,7 +37,7 @@ export function safeFileName(name: string): string {
 }
 
 /** `name.mp4`, `name (1).mp4`, `name (2).mp4`, … */
-export function candidateName(name: string, n: number): string {
+function candidateName(name: string, n: number): string {
   if (n === 0) return name;
   const ext = extname(name);
   return `${name.slice(0, name.length - ext.length)} (${n})${ext}`;

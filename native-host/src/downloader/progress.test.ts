@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ProgressTracker, parseOutputLine } from './progress';
 
 const line = (p: object, fmt = '"18"') => `VQP ${JSON.stringify(p)} ${fmt}`;

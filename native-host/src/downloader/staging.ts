@@ -48,7 +48,7 @@ async function ensureStagingRoot(downloadDir: string): Promise<string> {
  * What is wrong with a staging folder, or null when it is sound: a private folder of ours
  * that holds only real files and folders of ours. Nothing is followed or changed.
  */
-export async function stagingProblem(dir: string): Promise<string | null> {
+async function stagingProblem(dir: string): Promise<string | null> {
   let st: Awaited<ReturnType<typeof fs.lstat>>;
   try {
     st = await fs.lstat(dir);

@@ -4,7 +4,7 @@ import { endianness } from 'node:os';
 const LITTLE_ENDIAN = endianness() === 'LE';
 export const HEADER_BYTES = 4;
 
-export function writeLength(header: Buffer, length: number): void {
+function writeLength(header: Buffer, length: number): void {
   if (LITTLE_ENDIAN) header.writeUInt32LE(length, 0);
   else header.writeUInt32BE(length, 0);
 }

@@ -8,7 +8,7 @@ import { quote } from '../../../shared/quote';
  * doubled and nothing else is touched, and a `"` cannot be written at all: it would end the
  * quotes. No Windows path contains one, so a value with a `"` is refused, as are line breaks.
  */
-export function cmdQuoted(value: string, what: string): string {
+function cmdQuoted(value: string, what: string): string {
   return `"${betweenQuotes(value, what)}"`;
 }
 

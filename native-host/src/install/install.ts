@@ -35,7 +35,7 @@ export interface InstallOptions {
   owner?: { uid: number; gid: number };
 }
 
-export interface SandboxedBrowser {
+interface SandboxedBrowser {
   browser: Browser;
   kind: 'snap' | 'flatpak';
   /** What the user must do: printed, since a manifest written here could not work. */
@@ -108,7 +108,7 @@ interface Target {
 }
 
 /** Where the launcher goes: the user's data folder, or a system folder for `--system`. */
-export function launcherPath(o: Pick<InstallOptions, 'dataDir' | 'platform' | 'system' | 'root'>): string {
+function launcherPath(o: Pick<InstallOptions, 'dataDir' | 'platform' | 'system' | 'root'>): string {
   const root = o.root ?? '/';
   if (o.platform === 'win32') return join(o.dataDir, 'bin', 'vidqueue-host.cmd');
   if (!o.system) return join(o.dataDir, 'bin', 'vidqueue-host');
@@ -135,7 +135,7 @@ function targets(o: InstallOptions): Target[] {
 }
 
 /** Snap and Flatpak builds of the browsers, found by their usual folders. */
-export function detectSandboxed(o: Pick<InstallOptions, 'home' | 'platform' | 'root'>, launcher: string): SandboxedBrowser[] {
+function detectSandboxed(o: Pick<InstallOptions, 'home' | 'platform' | 'root'>, launcher: string): SandboxedBrowser[] {
   if (o.platform !== 'linux') return [];
   const root = o.root ?? '/';
   const found: SandboxedBrowser[] = [];
@@ -240,7 +240,7 @@ export async function install(o: InstallOptions): Promise<InstallReport> {
 }
 
 /** The Chromium extensions a manifest allows: the store builds, the ids given, and the development build only when asked. */
-export function allowedExtensionIds(o: Pick<InstallOptions, 'extensionIds' | 'dev'>): string[] {
+function allowedExtensionIds(o: Pick<InstallOptions, 'extensionIds' | 'dev'>): string[] {
   return [...new Set([...(o.dev ? [DEV_EXTENSION_ID] : []), ...STORE_EXTENSION_IDS, ...(o.extensionIds ?? []).map(checkExtensionId)])];
 }
 

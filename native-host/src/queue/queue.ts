@@ -11,7 +11,7 @@ import { type JobRecord, type JobStore, type NewJob, publicJob } from '../store/
 import type { SettingsStore } from '../store/settings';
 import { Runner, type RunnerDeps, type StopReason } from './runner';
 
-export interface QueueEvents {
+interface QueueEvents {
   jobUpdated(job: Job): void;
   jobsRemoved(ids: number[]): void;
 }

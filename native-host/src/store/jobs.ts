@@ -8,7 +8,6 @@ import {
   type JobProgress,
   type JobStatus,
   type Preset,
-  emptyProgress,
   transition,
 } from '../../../shared/job';
 import type { DB } from './db';
@@ -82,7 +81,7 @@ const ACTIVE_SQL = `(${ACTIVE_STATUSES.map((s) => `'${s}'`).join(',')})`;
 /** Unfinished jobs first in queue order, then the history, newest first: `compareJobs` in SQL. */
 const LIST_ORDER = `ORDER BY (status IN ${FINISHED_SQL}), CASE WHEN status IN ${FINISHED_SQL} THEN -finished_at ELSE position END, id`;
 
-export function toJob(r: JobRow): JobRecord {
+function toJob(r: JobRow): JobRecord {
   return {
     id: r.id,
     url: r.url,
@@ -302,5 +301,3 @@ export class JobStore {
     if (patch.progress) this.updateProgress(id, patch.progress);
   }
 }
-
-export { emptyProgress };

@@ -109,7 +109,10 @@ describe('JobStore', () => {
   it('lists in the order every view shows (compareJobs), whatever the mix of states and moves', () => {
     const s = new JobStore(openDatabase(':memory:'));
     let seed = 7;
-    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), Math.floor(seed / 65536) % n);
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return Math.floor(seed / 65536) % n;
+    };
     for (let i = 0; i < 60; i++) {
       const j = s.add(newJob(`https://e.test/${i}`));
       const roll = rand(6);

@@ -81,7 +81,7 @@ export async function createEnv(extra: Record<string, string> = {}, under = tmpd
 }
 
 /** Processes whose command line or environment names `marker` (our test home). */
-export function processesMentioning(marker: string): { pid: number; cmdline: string }[] {
+function processesMentioning(marker: string): { pid: number; cmdline: string }[] {
   const found: { pid: number; cmdline: string }[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;

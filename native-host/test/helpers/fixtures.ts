@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -91,8 +91,4 @@ export async function ensureFixtures(dir = FIXTURE_DIR): Promise<string> {
     rmSync(work, { recursive: true, force: true });
   }
   return dir;
-}
-
-export function listFixtureFiles(dir = FIXTURE_DIR): string[] {
-  return readdirSync(dir, { recursive: true }).map(String);
 }
