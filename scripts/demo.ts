@@ -9,11 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { formatBytes } from '../shared/format';
-import { type TestBrowser, launchBrowser } from '../extension/test/browser';
-import { REPO, createEnv, finished, waitForJob } from '../native-host/test/helpers/env';
-import { FIXTURES, ensureFixtures } from '../native-host/test/helpers/fixtures';
-import { startMediaServer } from '../native-host/test/helpers/media-server';
-import { sha256 } from '../native-host/test/helpers/probe';
+import { type TestBrowser, launchBrowser } from '../devkit/browser';
+import { REPO, createEnv, finished, waitForJob } from '../devkit/env';
+import { FIXTURES, ensureFixtures } from '../devkit/fixtures';
+import { startMediaServer } from '../devkit/media-server';
+import { sha256 } from '../devkit/probe';
 
 const say = (s: string) => process.stdout.write(`${s}\n`);
 const headless = process.argv.includes('--headless') || (!process.env.DISPLAY && !process.env.WAYLAND_DISPLAY && process.platform !== 'darwin');

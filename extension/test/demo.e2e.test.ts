@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { REPO } from '../../native-host/test/helpers/env';
+import { REPO } from '../../devkit/env';
 
 describe('npm start (the one-command demo)', () => {
   it('runs headless and scripted: downloads the demo video, cancels a second one, saves a screenshot', async () => {

@@ -1,12 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { REPO, type TestEnv, createEnv, finished, waitForJob } from '../../native-host/test/helpers/env';
-import { FIXTURES, FIXTURE_DIR } from '../../native-host/test/helpers/fixtures';
-import { type MediaServer, startMediaServer } from '../../native-host/test/helpers/media-server';
-import { sha256 } from '../../native-host/test/helpers/probe';
+import { REPO, type TestEnv, createEnv, finished, waitForJob } from '../../devkit/env';
+import { FIXTURES, FIXTURE_DIR } from '../../devkit/fixtures';
+import { type MediaServer, startMediaServer } from '../../devkit/media-server';
+import { sha256 } from '../../devkit/probe';
 import { VIEW_PORT } from '../lib/view-port-name';
-import { DEV_EXTENSION_ID, type TestBrowser, launchBrowser } from './browser';
+import { DEV_EXTENSION_ID, type TestBrowser, launchBrowser } from '../../devkit/browser';
 
 const SHOTS = join(REPO, 'test-output');
 let server: MediaServer;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FIREFOX_ADDON_ID, NATIVE_HOST_NAME } from '../../shared/identity';
-import { REPO, type TestEnv, createEnv } from '../../native-host/test/helpers/env';
+import { REPO, type TestEnv, createEnv } from '../../devkit/env';
 
 const FIREFOX = process.env.FIREFOX ?? '/usr/bin/firefox-esr';
 const SOURCE = join(REPO, '.output/firefox-mv2');

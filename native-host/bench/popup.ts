@@ -7,12 +7,12 @@ import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { launchBrowser } from '../../extension/test/browser';
+import { launchBrowser } from '../../devkit/browser';
 import { resolvePaths } from '../src/paths';
 import { openDatabase } from '../src/store/db';
-import { createEnv, finished, waitForJob } from '../test/helpers/env';
-import { FIXTURES, FIXTURE_DIR } from '../test/helpers/fixtures';
-import { startMediaServer } from '../test/helpers/media-server';
+import { createEnv, finished, waitForJob } from '../../devkit/env';
+import { FIXTURES, FIXTURE_DIR } from '../../devkit/fixtures';
+import { startMediaServer } from '../../devkit/media-server';
 
 type Row = (what: string, value: string, target?: string) => void;
 const quantile = (xs: number[], q: number) => {

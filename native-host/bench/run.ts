@@ -11,9 +11,9 @@ import { execa } from 'execa';
 import type { Event } from '../../shared/protocol';
 import { encodeFrame } from '../src/framing/encode';
 import { FrameDecoder } from '../src/framing/decoder';
-import { CLI, createEnv, finished, waitForJob } from '../test/helpers/env';
-import { FIXTURES, FIXTURE_DIR, ensureFixtures } from '../test/helpers/fixtures';
-import { startMediaServer } from '../test/helpers/media-server';
+import { CLI, createEnv, finished, waitForJob } from '../../devkit/env';
+import { FIXTURES, FIXTURE_DIR, ensureFixtures } from '../../devkit/fixtures';
+import { startMediaServer } from '../../devkit/media-server';
 import { popupFirstRender, progressLatency } from './popup';
 
 const BIG_MB = Number(process.env.BENCH_MB ?? 200);

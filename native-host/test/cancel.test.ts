@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Job } from '../../shared/job';
-import { finished, waitForJob } from './helpers/env';
-import { FIXTURES, FIXTURE_DIR } from './helpers/fixtures';
-import { startMediaServer } from './helpers/media-server';
-import { sha256 } from './helpers/probe';
+import { finished, waitForJob } from '../../devkit/env';
+import { FIXTURES, FIXTURE_DIR } from '../../devkit/fixtures';
+import { startMediaServer } from '../../devkit/media-server';
+import { sha256 } from '../../devkit/probe';
 import { env, jobProcesses, server, useServerAndEnv } from './helpers/suite';
 
 useServerAndEnv();

@@ -11,9 +11,9 @@ import { resolvePaths } from '../src/paths';
 import { openDatabase } from '../src/store/db';
 import { NoticeStore } from '../src/store/notices';
 import { FrameDecoder, decodeJson } from '../src/framing/decoder';
-import { finished, waitForJob } from './helpers/env';
-import { FIXTURES, FIXTURE_DIR } from './helpers/fixtures';
-import { sha256 } from './helpers/probe';
+import { finished, waitForJob } from '../../devkit/env';
+import { FIXTURES, FIXTURE_DIR } from '../../devkit/fixtures';
+import { sha256 } from '../../devkit/probe';
 import { env, jobProcesses, server, useServerAndEnv } from './helpers/suite';
 
 useServerAndEnv();

@@ -8,9 +8,9 @@ import type { Event } from '../../shared/protocol';
 import { encodeFrame } from '../src/framing/encode';
 import { FrameDecoder, decodeJson } from '../src/framing/decoder';
 import { resolvePaths } from '../src/paths';
-import { finished, waitForJob } from './helpers/env';
-import { FIXTURES, FIXTURE_DIR } from './helpers/fixtures';
-import { sha256 } from './helpers/probe';
+import { finished, waitForJob } from '../../devkit/env';
+import { FIXTURES, FIXTURE_DIR } from '../../devkit/fixtures';
+import { sha256 } from '../../devkit/probe';
 import { env, jobProcesses, server, useServerAndEnv } from './helpers/suite';
 
 useServerAndEnv();

@@ -1,10 +1,10 @@
 import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
 import type { DoctorReport } from '../../shared/doctor';
-import { type TestEnv, createEnv, finished, waitForJob } from './helpers/env';
-import { FIXTURES, FIXTURE_DIR } from './helpers/fixtures';
-import { type MediaServer, startMediaServer } from './helpers/media-server';
+import { type TestEnv, createEnv, finished, waitForJob } from '../../devkit/env';
+import { FIXTURES, FIXTURE_DIR } from '../../devkit/fixtures';
+import { type MediaServer, startMediaServer } from '../../devkit/media-server';
 import { mountSmallDisk } from './helpers/small-disk';
-import { sha256 } from './helpers/probe';
+import { sha256 } from '../../devkit/probe';
 import { join } from 'node:path';
 
 let server: MediaServer;

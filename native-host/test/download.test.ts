@@ -2,10 +2,10 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Event } from '../../shared/protocol';
-import { createEnv, finished, waitForJob } from './helpers/env';
-import { FIXTURES, FIXTURE_DIR } from './helpers/fixtures';
+import { createEnv, finished, waitForJob } from '../../devkit/env';
+import { FIXTURES, FIXTURE_DIR } from '../../devkit/fixtures';
 import { env, server, useServerAndEnv } from './helpers/suite';
-import { decodesCleanly, probe, sha256 } from './helpers/probe';
+import { decodesCleanly, probe, sha256 } from '../../devkit/probe';
 
 useServerAndEnv();
 

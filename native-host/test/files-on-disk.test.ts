@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { resolvePaths } from '../src/paths';
-import { createEnv, finished, listFiles, waitForJob } from './helpers/env';
-import { FIXTURES, FIXTURE_DIR } from './helpers/fixtures';
-import { probe, sha256 } from './helpers/probe';
+import { createEnv, finished, listFiles, waitForJob } from '../../devkit/env';
+import { FIXTURES, FIXTURE_DIR } from '../../devkit/fixtures';
+import { probe, sha256 } from '../../devkit/probe';
 import { env, jobProcesses, server, useServerAndEnv } from './helpers/suite';
 
 useServerAndEnv();

@@ -2,10 +2,10 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type TestEnv, createEnv, finished, waitForJob } from './helpers/env';
-import { FIXTURES, FIXTURE_DIR } from './helpers/fixtures';
+import { type TestEnv, createEnv, finished, waitForJob } from '../../devkit/env';
+import { FIXTURES, FIXTURE_DIR } from '../../devkit/fixtures';
 import { HostProcess } from './helpers/host-process';
-import { type MediaServer, startMediaServer } from './helpers/media-server';
+import { type MediaServer, startMediaServer } from '../../devkit/media-server';
 import { resolvePaths } from '../src/paths';
 
 let server: MediaServer;

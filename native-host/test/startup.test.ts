@@ -6,7 +6,7 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import type { DoctorReport } from '../../shared/doctor';
 import { resolvePaths } from '../src/paths';
-import { createEnv } from './helpers/env';
+import { createEnv } from '../../devkit/env';
 import { mountSmallDisk } from './helpers/small-disk';
 import { env, useServerAndEnv } from './helpers/suite';
 

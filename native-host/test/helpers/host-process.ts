@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { encodeFrame } from '../../src/framing/encode';
 import { FrameDecoder, decodeJson } from '../../src/framing/decoder';
-import { CLI } from './env';
+import { CLI } from '../../../devkit/env';
 
 export type Msg = { id?: unknown; ok?: boolean; result?: any; error?: { code: string; message: string }; event?: string; data?: any };
 

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
-import { type TestEnv, createEnv } from './env';
-import { FIXTURE_DIR } from './fixtures';
-import { type MediaServer, startMediaServer } from './media-server';
+import { type TestEnv, createEnv } from '../../../devkit/env';
+import { FIXTURE_DIR } from '../../../devkit/fixtures';
+import { type MediaServer, startMediaServer } from '../../../devkit/media-server';
 
 /** The media server of this test file (live binding: set once the suite starts). */
 export let server: MediaServer;

@@ -2,8 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, type Page, type Worker, chromium } from 'playwright-core';
-import { DEV_EXTENSION_ID } from '../../shared/identity';
-import { REPO } from '../../native-host/test/helpers/env';
+import { DEV_EXTENSION_ID } from '../shared/identity';
+import { REPO } from './env';
 
 const EXTENSION_DIR = join(REPO, '.output/chrome-mv3');
 

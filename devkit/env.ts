@@ -1,12 +1,17 @@
+/**
+ * What the tests, the benchmark and the demo (`npm start`) share: a private VidQueue home
+ * with its own daemon, ffmpeg-made media, a loopback media server, Chromium with the
+ * built extension. Not shipped; nothing in native-host/src or extension/ imports it.
+ */
 import { existsSync, mkdtempSync, promises as fs, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type ResultPromise, execa } from 'execa';
-import { type Job, isFinished } from '../../../shared/job';
-import type { Event } from '../../../shared/protocol';
-import type { DaemonClient } from '../../src/daemon/client';
-import { openClient } from '../../src/daemon/spawn';
-import { resolvePaths } from '../../src/paths';
+import { type Job, isFinished } from '../shared/job';
+import type { Event } from '../shared/protocol';
+import type { DaemonClient } from '../native-host/src/daemon/client';
+import { openClient } from '../native-host/src/daemon/spawn';
+import { resolvePaths } from '../native-host/src/paths';
 
 /** The repository root: the nearest folder up with our package.json (works from sources and bundles). */
 export const REPO = findRepo(import.meta.dirname);
