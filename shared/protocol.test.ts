@@ -3,6 +3,11 @@ import { parseRequest } from './protocol';
 import { checkDownloadUrl } from './url';
 
 describe('checkDownloadUrl', () => {
+  it('keeps a user, a port or an IPv6 host, and never turns one URL into another', () => {
+    expect(checkDownloadUrl('http://u:p@host.test:8080/v')).toEqual({ ok: true, url: 'http://u:p@host.test:8080/v' });
+    expect(checkDownloadUrl('http://[::1]:9/v')).toEqual({ ok: true, url: 'http://[::1]:9/v' });
+  });
+
   it('accepts http and https URLs and normalises them', () => {
     expect(checkDownloadUrl('https://example.com/watch?v=1')).toEqual({ ok: true, url: 'https://example.com/watch?v=1' });
     expect(checkDownloadUrl('HTTP://Example.COM/a b'.replace(' ', '%20'))).toEqual({ ok: true, url: 'http://example.com/a%20b' });
@@ -17,6 +22,10 @@ describe('checkDownloadUrl', () => {
     ['https://example.com/x --exec "rm -rf ~"', 'whitespace'],
     ['https://example.com/x\n--exec', 'control character'],
     ['example.com/video', 'not an absolute URL'],
+    ['http:///path', 'has no host'],
+    ['https:example.com/v', 'has no host'],
+    ['http://user@/path', 'not an absolute URL'],
+    ['http:/\\evil.test/x', 'has no host'],
   ])('refuses %j, naming the value', (url, why) => {
     const r = checkDownloadUrl(url);
     expect(r.ok).toBe(false);

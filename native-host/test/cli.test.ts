@@ -55,6 +55,8 @@ describe('vidqueue CLI', () => {
 
   it.each([
     [['add', 'file:///etc/passwd'], 3, 'INVALID_URL'],
+    [['add', 'http:///etc/passwd'], 3, 'has no host'],
+    [['add', 'https:example.com/v'], 3, 'has no host'],
     [['add', '--', '-o/tmp/evil'], 3, 'starts with "-"'],
     [['add', 'https://x.test/a b'], 3, 'whitespace'],
     [['add', `https://x.test/${'a'.repeat(9000)}`], 3, 'URL_TOO_LONG'],

@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import { VidQueueError } from '../../../shared/errors';
-import { type Job, PRESETS, type Preset } from '../../../shared/job';
+import { type Job, PRESETS, type Preset, isFinished } from '../../../shared/job';
 import { quote } from '../../../shared/quote';
 import { SETTING_KEYS, type SettingKey, type Settings } from '../../../shared/settings';
 import { checkDownloadUrl } from '../../../shared/url';
@@ -194,7 +194,7 @@ async function waitFor(client: DaemonClient, job: Job, json: boolean): Promise<n
       if (e.event !== 'job.updated' || e.data.job.id !== job.id) return;
       last = e.data.job;
       if (!json) process.stderr.write(tty ? `\r\x1b[K${progressLine(last)}` : `${progressLine(last)}\n`);
-      if (['completed', 'failed', 'cancelled'].includes(last.status)) resolve(last);
+      if (isFinished(last.status)) resolve(last);
     });
     client.on('close', () => reject(new VidQueueError('DAEMON_UNAVAILABLE', 'The daemon went away while waiting for the job')));
   });
