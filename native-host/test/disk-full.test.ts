@@ -42,7 +42,7 @@ describe('a full disk (database, logs and downloads on one 12 MiB disk)', () => 
     expect(done.error).toMatchObject({ code: 'DISK_FULL', message: expect.stringMatching(/The disk is full \([\d.]+ (B|KiB|MiB) free on the disk of /) });
     expect(done.error!.detail).toMatch(/No space left on device/);
     expect(jobProcesses()).toEqual([]);
-    expect(env.stagingFiles()).toEqual([]);
+    await expect.poll(() => env.stagingFiles()).toEqual([]);
     expect(env.downloaded()).toEqual([]);
     expect(daemonPids()).toEqual(daemon);
     expect((await client.request('jobs.list', {})).total).toBe(1);

@@ -115,7 +115,7 @@ describe('downloads with real yt-dlp', () => {
     const done = await waitForJob(client, job.id, finished);
     expect(done.status).toBe('failed');
     expect(done.error).toMatchObject({ code: 'HTTP_404', message: expect.stringContaining('(HTTP 404)'), detail: expect.stringContaining('HTTP Error 404') });
-    expect(env.stagingFiles()).toEqual([]);
+    await expect.poll(() => env.stagingFiles()).toEqual([]);
   });
 });
 
@@ -158,7 +158,7 @@ describe('errors that say what happened', () => {
     expect(done.error!.detail).toMatch(/\S/);
     expect(done.error!.detail).not.toMatch(/please report this issue/);
     expect(done.error!.message).not.toMatch(/exited with code/);
-    expect(env.stagingFiles()).toEqual([]);
+    await expect.poll(() => env.stagingFiles()).toEqual([]);
   });
 
   it('says the site refused the download (HTTP 403)', async () => {
@@ -185,7 +185,7 @@ describe('without ffmpeg', () => {
       const done = await waitForJob(client, job.id, finished);
       expect(done).toMatchObject({ status: 'failed', error: { code: 'FFMPEG_MISSING', message: expect.stringContaining('needs ffmpeg') } });
       expect(done.progress.downloadedBytes).toBe(0);
-      expect(e.stagingFiles()).toEqual([]);
+      await expect.poll(() => e.stagingFiles()).toEqual([]);
       expect(e.downloaded()).toEqual([]);
     } finally {
       await e.close();
