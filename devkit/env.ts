@@ -35,6 +35,10 @@ export interface TestEnv {
   client(name?: string): Promise<DaemonClient>;
   /** Live processes started for this environment (yt-dlp, ffmpeg, the daemon): found by their command lines. */
   processes(): { pid: number; cmdline: string }[];
+  /** The pids of this environment's daemons (normally one). */
+  daemonPids(): number[];
+  /** yt-dlp and the ffmpeg it runs: a job's processes (not the daemon, not a bridge). */
+  jobProcesses(): { pid: number; cmdline: string }[];
   /** Every file left under the staging root. */
   stagingFiles(): string[];
   /** Finished files in the download folder. */
@@ -67,6 +71,11 @@ export async function createEnv(extra: Record<string, string> = {}, under = tmpd
       return c;
     },
     processes: () => processesMentioning(home),
+    daemonPids: () =>
+      processesMentioning(home)
+        .filter((p) => /vidqueue\.js daemon/.test(p.cmdline))
+        .map((p) => p.pid),
+    jobProcesses: () => processesMentioning(home).filter((p) => /yt-dlp|ffmpeg/.test(p.cmdline)),
     stagingFiles: () => listFiles(join(paths.defaultDownloadDir, '.vidqueue-staging')),
     downloaded: () => (existsSync(paths.defaultDownloadDir) ? readdirSync(paths.defaultDownloadDir).filter((f) => f !== '.vidqueue-staging') : []),
     async close() {

@@ -24,7 +24,7 @@ afterEach(async () => {
 });
 
 // yt-dlp and the ffmpeg it runs (the browser's bridge and the daemon are not a job's processes).
-const jobProcesses = () => env.processes().filter((p) => /yt-dlp|ffmpeg/.test(p.cmdline));
+const jobProcesses = () => env.jobProcesses();
 const videoPage = (rate: number, title = 'Demo video page') => server.url('/page', { title, video: `/${FIXTURES.progressive}?rate=${rate}` });
 
 describe('the extension with the real host', () => {

@@ -16,11 +16,7 @@ import { env, jobProcesses, server, useServerAndEnv } from './helpers/suite';
 useServerAndEnv();
 
 const slow = () => server.url(FIXTURES.progressive, { rate: 1_000_000 });
-const daemonPids = () =>
-  env
-    .processes()
-    .filter((p) => /vidqueue\.js daemon/.test(p.cmdline))
-    .map((p) => p.pid);
+const daemonPids = () => env.daemonPids();
 
 describe('the daemon', () => {
   it('keeps its socket in a folder only the user can read', async () => {

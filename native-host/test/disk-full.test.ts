@@ -20,12 +20,8 @@ afterEach(async () => {
   await disk?.unmount();
 });
 
-const jobProcesses = () => env.processes().filter((p) => /yt-dlp|ffmpeg/.test(p.cmdline));
-const daemonPids = () =>
-  env
-    .processes()
-    .filter((p) => /vidqueue\.js daemon/.test(p.cmdline))
-    .map((p) => p.pid);
+const jobProcesses = () => env.jobProcesses();
+const daemonPids = () => env.daemonPids();
 
 describe('a full disk (database, logs and downloads on one 12 MiB disk)', () => {
   it('fails the running download with DISK_FULL naming the free space, leaves nothing, and the daemon stays up and answers', async () => {

@@ -29,11 +29,7 @@ const startHost = (opts?: { detached?: boolean }) => {
   hosts.push(h);
   return h;
 };
-const daemonPids = () =>
-  env
-    .processes()
-    .filter((p) => /vidqueue\.js daemon/.test(p.cmdline))
-    .map((p) => p.pid);
+const daemonPids = () => env.daemonPids();
 const hello = { protocolVersion: 1, client: 'test-browser' };
 
 describe('vidqueue host (the browser bridge)', () => {

@@ -21,4 +21,4 @@ export function useServerAndEnv(): void {
 }
 
 /** The yt-dlp and ffmpeg processes of this test's environment (not the daemon, not a bridge). */
-export const jobProcesses = () => env.processes().filter((p) => /yt-dlp|ffmpeg/.test(p.cmdline));
+export const jobProcesses = () => env.jobProcesses();
