@@ -7,7 +7,7 @@ import { execa } from 'execa';
  * Media the tests download, made with ffmpeg once and kept between runs (the recipe's
  * version is in the folder name, so a changed recipe makes them anew).
  */
-export const FIXTURE_DIR = join(process.env.VIDQUEUE_FIXTURES ?? join(tmpdir(), 'vidqueue-fixtures'), 'v3');
+export const FIXTURE_DIR = join(process.env.VIDQUEUE_FIXTURES ?? join(tmpdir(), 'vidqueue-fixtures'), 'v4');
 
 export const FIXTURES = {
   /** ~3 MB H.264+AAC MP4, 8 s, moov first: one file, byte-identical when downloaded. */
@@ -16,7 +16,16 @@ export const FIXTURES = {
   hls: 'hls/index.m3u8',
   /** Separate video and audio (DASH): yt-dlp downloads two streams and merges them with ffmpeg. */
   dash: 'dash/manifest.mpd',
+  /** An HLS master with two renditions, 640×360 (~0.8 Mb/s) and 1280×720 (~2 Mb/s), MPEG-TS segments of 1 s. */
+  hlsMaster: 'hls-master/master.m3u8',
+  /** The same two renditions as fragmented MP4 (an `init.mp4` and `.m4s` segments each). */
+  hlsFmp4: 'hls-fmp4/master.m3u8',
+  /** 40 s of 640×360 in MPEG-TS segments of 2 s (`live/seg000.ts`…): the media server plays them as a live stream. */
+  liveSegments: 'live',
 } as const;
+
+/** Segments in the live clip, and their length. */
+export const LIVE = { segments: 20, seconds: 2 } as const;
 
 export async function ensureFixtures(dir = FIXTURE_DIR): Promise<string> {
   if (existsSync(join(dir, 'READY'))) return dir;
@@ -24,6 +33,7 @@ export async function ensureFixtures(dir = FIXTURE_DIR): Promise<string> {
   rmSync(work, { recursive: true, force: true });
   mkdirSync(join(work, 'hls'), { recursive: true });
   mkdirSync(join(work, 'dash'), { recursive: true });
+  for (const d of ['hls-master', 'hls-fmp4', 'live']) mkdirSync(join(work, d), { recursive: true });
   const ff = (args: string[]) => execa('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args], { cwd: work });
   const source = ['-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=44100', '-t', '8'];
   // Noise keeps the encoder from shrinking the clip: the size follows the bitrate.
@@ -82,6 +92,118 @@ export async function ensureFixtures(dir = FIXTURE_DIR): Promise<string> {
     '-adaptation_sets',
     'id=0,streams=v id=1,streams=a',
     FIXTURES.dash,
+  ]);
+  // Two renditions of one 8 s clip (each with its own audio), for masters: TS, then fMP4.
+  const renditions = [
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=size=1280x720:rate=25',
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=frequency=660:sample_rate=44100',
+    '-t',
+    '8',
+    '-filter_complex',
+    '[0:v]noise=alls=20:allf=t,split=2[a][b];[a]scale=640:360[v0];[b]null[v1]',
+    '-map',
+    '[v0]',
+    '-map',
+    '1:a',
+    '-map',
+    '[v1]',
+    '-map',
+    '1:a',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-g',
+    '25',
+    '-keyint_min',
+    '25',
+    '-sc_threshold',
+    '0',
+    '-pix_fmt',
+    'yuv420p',
+    '-b:v:0',
+    '800k',
+    '-maxrate:v:0',
+    '800k',
+    '-bufsize:v:0',
+    '400k',
+    '-b:v:1',
+    '2000k',
+    '-maxrate:v:1',
+    '2000k',
+    '-bufsize:v:1',
+    '1000k',
+    '-c:a',
+    'aac',
+    '-b:a',
+    '96k',
+    '-f',
+    'hls',
+    '-hls_time',
+    '1',
+    '-hls_playlist_type',
+    'vod',
+    '-master_pl_name',
+    'master.m3u8',
+    '-var_stream_map',
+    'v:0,a:0,name:360p v:1,a:1,name:720p',
+  ];
+  await ff([...renditions, '-hls_segment_filename', 'hls-master/%v/seg%03d.ts', 'hls-master/%v/index.m3u8']);
+  await ff([
+    ...renditions,
+    '-hls_segment_type',
+    'fmp4',
+    '-hls_fmp4_init_filename',
+    'init.mp4',
+    '-hls_segment_filename',
+    'hls-fmp4/%v/seg%03d.m4s',
+    'hls-fmp4/%v/index.m3u8',
+  ]);
+  // A longer, lighter clip for the live stream.
+  await ff([
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=size=640x360:rate=25',
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=frequency=330:sample_rate=44100',
+    '-t',
+    String(LIVE.segments * LIVE.seconds),
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-b:v',
+    '600k',
+    '-g',
+    '50',
+    '-keyint_min',
+    '50',
+    '-sc_threshold',
+    '0',
+    '-pix_fmt',
+    'yuv420p',
+    '-c:a',
+    'aac',
+    '-b:a',
+    '64k',
+    '-f',
+    'hls',
+    '-hls_time',
+    String(LIVE.seconds),
+    '-hls_playlist_type',
+    'vod',
+    '-hls_segment_filename',
+    'live/seg%03d.ts',
+    'live/all.m3u8',
   ]);
   writeFileSync(join(work, 'READY'), new Date().toISOString());
   try {

@@ -3,9 +3,15 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { REPO } from './env';
+import { LIVE } from './fixtures';
 
 export interface MediaServer {
   url(path: string, query?: Record<string, string | number>): string;
+  /** The same URL on another origin (`localhost` instead of `127.0.0.1`): for cross-origin frames. */
+  otherOrigin(url: string): string;
+  /** Serves `html` at `path` (an HTML page of the test's own). */
+  page(path: string, html: string): string;
   /** Requests seen, for assertions (Range headers, Referer). */
   requests: { path: string; range: string | undefined; referer: string | undefined }[];
   /** Responses that reached their stall point and are holding the rest back. */
@@ -21,20 +27,38 @@ const TYPES: Record<string, string> = {
   '.m4s': 'video/iso.segment',
   '.html': 'text/html; charset=utf-8',
   '.bin': 'video/mp4',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.vtt': 'text/vtt; charset=utf-8',
 };
+
+/** Player libraries for test pages, from the dev dependencies: `/lib/<name>`. */
+const LIBS: Record<string, string> = {
+  'hls.js': 'node_modules/hls.js/dist/hls.min.js',
+  'dash.js': 'node_modules/dashjs/dist/modern/umd/dash.all.min.js',
+  'video.js': 'node_modules/video.js/dist/video.min.js',
+  'video-js.css': 'node_modules/video.js/dist/video-js.min.css',
+};
+
+/** Live streams being played, by id: when each began (its first playlist request). */
+type LiveState = Map<string, number>;
 
 /**
  * A loopback media server for the tests: files from `root`, with Range support and, per
  * request, throttling (`rate` bytes/s) and a stall (`stallAt` fraction, `stallMs`) so a
  * test can act at 10 %, 50 % or 99 % of a download. `/page?video=…&title=…` is an
- * HTML page holding a <video>.
+ * HTML page holding a <video>; `page(path, html)` serves a test's own page; `/lib/hls.js`,
+ * `/lib/dash.js`, `/lib/video.js` the real players; `/live/<id>/index.m3u8` a live HLS
+ * stream whose playlist advances in real time (`?window=`, `&endAfter=` seconds).
  */
 export async function startMediaServer(root: string, defaults: { rate?: number } = {}): Promise<MediaServer> {
   const requests: MediaServer['requests'] = [];
   const stats = { stalled: 0 };
+  const pages = new Map<string, string>();
+  const live: LiveState = new Map();
   const sockets = new Set<import('node:net').Socket>();
   const server: Server = createServer((req, res) => {
-    handle(root, defaults, req, res, requests, stats).catch(() => res.destroy());
+    handle(root, defaults, req, res, requests, stats, pages, live).catch(() => res.destroy());
   });
   server.on('connection', (s) => {
     sockets.add(s);
@@ -52,6 +76,14 @@ export async function startMediaServer(root: string, defaults: { rate?: number }
       for (const [k, val] of Object.entries(query ?? {})) u.searchParams.set(k, String(val));
       return u.href;
     },
+    otherOrigin(url) {
+      return url.replace(`http://127.0.0.1:${port}`, `http://localhost:${port}`);
+    },
+    page(path, html) {
+      const p = path.replace(/^\/?/, '/');
+      pages.set(p, html);
+      return `http://127.0.0.1:${port}${p}`;
+    },
     async close() {
       for (const s of sockets) s.destroy();
       await new Promise<void>((r) => server.close(() => r()));
@@ -66,9 +98,25 @@ async function handle(
   res: ServerResponse,
   requests: MediaServer['requests'],
   stats: { stalled: number },
+  pages: Map<string, string>,
+  live: LiveState,
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   requests.push({ path: url.pathname, range: req.headers.range, referer: req.headers.referer });
+  const own = pages.get(url.pathname);
+  if (own !== undefined) return sendText(res, TYPES['.html']!, own);
+  const lib = url.pathname.startsWith('/lib/') ? LIBS[url.pathname.slice(5)] : undefined;
+  if (lib) return sendText(res, TYPES[extname(lib)] ?? 'application/octet-stream', await fs.readFile(join(REPO, lib), 'utf8'));
+  const liveMatch = /^\/live\/([\w-]+)\/(index\.m3u8|seg\d{3}\.ts)$/.exec(url.pathname);
+  if (liveMatch && liveMatch[2] === 'index.m3u8') {
+    const id = liveMatch[1]!;
+    if (!live.has(id)) live.set(id, Date.now());
+    return sendText(
+      res,
+      TYPES['.m3u8']!,
+      livePlaylist(Date.now() - live.get(id)!, Number(url.searchParams.get('window') ?? 5), Number(url.searchParams.get('endAfter') ?? 0)),
+    );
+  }
   if (url.pathname === '/page') {
     const title = url.searchParams.get('title') ?? 'Test page';
     const video = url.searchParams.get('video') ?? '/progressive.mp4';
@@ -81,7 +129,7 @@ async function handle(
   }
   // `/as/<any name>?type=…`: the progressive clip under a name and content type the test picks.
   const asName = url.pathname.startsWith('/as/');
-  const rel = asName ? 'progressive.mp4' : normalize(decodeURIComponent(url.pathname)).replace(/^(\.\.[/\\])+/, '');
+  const rel = asName ? 'progressive.mp4' : liveMatch ? `live/${liveMatch[2]}` : normalize(decodeURIComponent(url.pathname)).replace(/^(\.\.[/\\])+/, '');
   const file = join(root, rel);
   const status = Number(url.searchParams.get('status') ?? 0);
   if (status >= 400) {
@@ -172,6 +220,27 @@ async function handle(
   } finally {
     await handle.close();
   }
+}
+
+function sendText(res: ServerResponse, type: string, body: string): void {
+  res.writeHead(200, { 'content-type': type, 'content-length': Buffer.byteLength(body), 'access-control-allow-origin': '*', 'cache-control': 'no-store' });
+  res.end(body);
+}
+
+/**
+ * The live playlist `elapsedMs` after the stream began: a window of the segments out so
+ * far, sliding as time goes (the media sequence rises); no end until `endAfter` seconds
+ * (0: never, until the clip runs out), then `#EXT-X-ENDLIST`.
+ */
+export function livePlaylist(elapsedMs: number, window: number, endAfter: number): string {
+  const ended = (endAfter > 0 && elapsedMs >= endAfter * 1000) || elapsedMs >= LIVE.segments * LIVE.seconds * 1000;
+  const out = Math.min(LIVE.segments, Math.max(1, Math.floor(elapsedMs / (LIVE.seconds * 1000)) + 1));
+  const last = ended ? Math.min(LIVE.segments, endAfter > 0 ? Math.ceil(endAfter / LIVE.seconds) : LIVE.segments) : out;
+  const first = Math.max(0, last - window);
+  const lines = ['#EXTM3U', '#EXT-X-VERSION:3', `#EXT-X-TARGETDURATION:${LIVE.seconds}`, `#EXT-X-MEDIA-SEQUENCE:${first}`];
+  for (let i = first; i < last; i++) lines.push(`#EXTINF:${LIVE.seconds}.000000,`, `seg${String(i).padStart(3, '0')}.ts`);
+  if (ended) lines.push('#EXT-X-ENDLIST');
+  return `${lines.join('\n')}\n`;
 }
 
 function escapeHtml(s: string): string {

@@ -31,4 +31,14 @@ describe('job transitions', () => {
     expect(allowedActions('downloading').sort()).toEqual(['cancel', 'pause']);
     expect(allowedActions('paused').sort()).toEqual(['cancel', 'resume']);
   });
+
+  it('records a live stream until it is stopped (kept) or cancelled (thrown away); never paused', () => {
+    expect(transition('downloading', 'record')).toMatchObject({ ok: true, to: 'recording' });
+    expect(transition('recording', 'stop')).toMatchObject({ ok: true, to: 'completed' });
+    expect(transition('recording', 'complete')).toMatchObject({ ok: true, to: 'completed' });
+    expect(transition('recording', 'cancel')).toMatchObject({ ok: true, to: 'cancelled' });
+    expect(transition('recording', 'pause')).toMatchObject({ ok: false, message: expect.stringContaining('stop the recording') });
+    expect(transition('downloading', 'stop')).toMatchObject({ ok: false, message: expect.stringContaining('only a recording') });
+    expect(allowedActions('recording').sort()).toEqual(['cancel', 'stop']);
+  });
 });

@@ -3,32 +3,37 @@
  * Pure: no I/O, shared by the daemon and the extension.
  */
 
-export const JOB_STATUSES = ['queued', 'downloading', 'paused', 'completed', 'failed', 'cancelled'] as const;
+export const JOB_STATUSES = ['queued', 'downloading', 'recording', 'paused', 'completed', 'failed', 'cancelled'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
 /**
  * The three kinds of status, defined here once for the daemon, the CLI and the extension:
  * - finished: done one way or another; it never changes by itself again (history);
- * - active: something will happen without the user (queued or downloading): badges count
- *   these, and the daemon stays up for them;
+ * - active: something will happen without the user (queued, downloading, or recording a
+ *   live stream): badges count these, and the daemon stays up for them;
  * - paused: neither; like active jobs it is unfinished and keeps its partial files.
  */
 export const FINISHED_STATUSES: readonly JobStatus[] = ['completed', 'failed', 'cancelled'];
-export const ACTIVE_STATUSES: readonly JobStatus[] = ['queued', 'downloading'];
+export const ACTIVE_STATUSES: readonly JobStatus[] = ['queued', 'downloading', 'recording'];
 
 export const PRESETS = ['best', '1080p', '720p', 'audio'] as const;
 export type Preset = (typeof PRESETS)[number];
 
-export const JOB_ACTIONS = ['start', 'complete', 'fail', 'cancel', 'pause', 'resume', 'retry', 'requeue'] as const;
+export const JOB_ACTIONS = ['start', 'record', 'complete', 'fail', 'cancel', 'pause', 'resume', 'retry', 'requeue', 'stop'] as const;
 export type JobAction = (typeof JOB_ACTIONS)[number];
 
 /**
  * The allowed transitions. `requeue` is the daemon's own: a download interrupted by a
  * daemon stop or crash goes back to the queue and resumes from its staging folder.
+ * `record`, also the daemon's: the download turned out to be a live stream. A recording
+ * cannot be paused or resumed (the stream moves on): the user `stop`s it, which keeps what
+ * was recorded and completes the job, or cancels it, which throws it away; it also
+ * completes when the stream ends.
  */
 const TRANSITIONS: Record<JobStatus, Partial<Record<JobAction, JobStatus>>> = {
   queued: { start: 'downloading', cancel: 'cancelled', pause: 'paused' },
-  downloading: { complete: 'completed', fail: 'failed', cancel: 'cancelled', pause: 'paused', requeue: 'queued' },
+  downloading: { record: 'recording', complete: 'completed', fail: 'failed', cancel: 'cancelled', pause: 'paused', requeue: 'queued' },
+  recording: { stop: 'completed', complete: 'completed', fail: 'failed', cancel: 'cancelled' },
   paused: { resume: 'queued', cancel: 'cancelled' },
   completed: {},
   failed: { retry: 'queued' },
@@ -48,12 +53,17 @@ function hint(from: JobStatus, action: JobAction): string {
   if (from === 'completed') return ' (it has finished; remove it from the history instead)';
   if (action === 'retry' && !FINISHED_STATUSES.includes(from)) return ' (only failed or cancelled jobs can be retried)';
   if (action === 'resume' && from !== 'paused') return ' (only paused jobs can be resumed)';
+  if (action === 'pause' && from === 'recording') return ' (a live stream cannot be paused: stop the recording to keep what was recorded)';
+  if (action === 'stop') return ' (only a recording of a live stream can be stopped; cancel a download instead)';
   return '';
 }
 
+/** Actions only the daemon takes, never offered to a user. */
+const DAEMON_ACTIONS: readonly JobAction[] = ['start', 'record', 'complete', 'fail', 'requeue'];
+
 /** The actions a job in this state allows: what a UI offers as buttons. */
 export function allowedActions(from: JobStatus): JobAction[] {
-  return (Object.keys(TRANSITIONS[from]) as JobAction[]).filter((a) => a !== 'start' && a !== 'complete' && a !== 'fail' && a !== 'requeue');
+  return (Object.keys(TRANSITIONS[from]) as JobAction[]).filter((a) => !DAEMON_ACTIONS.includes(a));
 }
 
 export function isFinished(status: JobStatus): boolean {
@@ -105,7 +115,10 @@ export interface JobError {
 export interface Job {
   id: number;
   url: string;
+  /** The page the video was found on (the tab's top page). */
   pageUrl: string | null;
+  /** Sent as Referer: the frame the video played in when it is not the top page, else null (the page is). */
+  referer: string | null;
   title: string | null;
   preset: Preset;
   status: JobStatus;
@@ -117,6 +130,8 @@ export interface Job {
   error: JobError | null;
   /** Something the user should know about a job that did not fail (a fallback format, say). */
   note: string | null;
+  /** A live stream: recorded (status `recording`) until stopped or the stream ends. */
+  live: boolean;
   /** Epoch milliseconds. */
   createdAt: number;
   startedAt: number | null;

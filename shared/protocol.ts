@@ -41,7 +41,10 @@ const RequestParams = {
   subscribe: v.strictObject({}),
   'jobs.add': v.strictObject({
     url: HttpUrl,
+    /** The tab's page. */
     pageUrl: v.optional(v.nullable(HttpUrl)),
+    /** The frame the video plays in, sent as Referer, when it is not the page itself. */
+    referer: v.optional(v.nullable(HttpUrl)),
     title: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(MAX_TITLE_LENGTH)))),
     preset: v.optional(v.picklist(PRESETS)),
   }),
@@ -56,6 +59,8 @@ const RequestParams = {
   'jobs.pause': JobRef,
   'jobs.resume': JobRef,
   'jobs.retry': JobRef,
+  /** Ends a recording of a live stream and keeps what was recorded (the job completes with it). */
+  'jobs.stopRecording': JobRef,
   'jobs.moveToTop': JobRef,
   'jobs.remove': v.strictObject({ jobId: JobId, deleteFile: v.optional(v.boolean()) }),
   'jobs.clear': v.strictObject({}),
@@ -103,6 +108,7 @@ export interface ResultOf {
   'jobs.pause': { job: Job };
   'jobs.resume': { job: Job };
   'jobs.retry': { job: Job };
+  'jobs.stopRecording': { job: Job };
   'jobs.moveToTop': { job: Job };
   'jobs.remove': { jobId: number; fileDeleted: boolean };
   'jobs.clear': { jobIds: number[] };

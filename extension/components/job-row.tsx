@@ -11,6 +11,7 @@ export type RowAction = 'cancel' | 'pause' | 'resume' | 'retry' | 'remove' | 'op
 const STATUS_KEY: Record<JobStatus, MessageKey> = {
   queued: 'statusQueued',
   downloading: 'statusDownloading',
+  recording: 'statusRecording',
   paused: 'statusPaused',
   completed: 'statusCompleted',
   failed: 'statusFailed',

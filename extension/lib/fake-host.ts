@@ -49,6 +49,7 @@ export function makeJob(over: Partial<Job> & { id: number }): Job {
   return {
     url: `https://example.com/v/${over.id}`,
     pageUrl: null,
+    referer: null,
     title: `Video ${over.id}`,
     preset: 'best',
     status: 'queued',
@@ -57,6 +58,7 @@ export function makeJob(over: Partial<Job> & { id: number }): Job {
     filePath: null,
     error: null,
     note: null,
+    live: false,
     createdAt: 1_700_000_000_000 + over.id,
     startedAt: null,
     finishedAt: null,

@@ -19,6 +19,8 @@ export function buttonLabel(state: ButtonState): { text: string; label: string }
       const pct = `${Math.floor(job.percent ?? 0)}%`;
       return { text: pct, label: t('buttonProgress', pct) };
     }
+    case 'recording':
+      return { text: '● REC', label: t('buttonRecording') };
     case 'completed':
       return { text: '✓', label: t('buttonDone') };
     case 'failed':

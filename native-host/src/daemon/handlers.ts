@@ -51,6 +51,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
       job: queue.add({
         url: p.url,
         pageUrl: p.pageUrl ?? null,
+        referer: p.referer ?? null,
         title: p.title ? cleanTitle(p.title) || null : null,
         preset: p.preset ?? ctx.settings.get().defaultPreset,
       }),
@@ -62,6 +63,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     'jobs.pause': async (p) => ({ job: await queue.pause(p.jobId) }),
     'jobs.resume': (p) => ({ job: queue.resume(p.jobId) }),
     'jobs.retry': (p) => ({ job: queue.retry(p.jobId) }),
+    'jobs.stopRecording': async (p) => ({ job: await queue.stopRecording(p.jobId) }),
     'jobs.moveToTop': (p) => ({ job: queue.moveToTop(p.jobId) }),
     'jobs.remove': (p) => queue.remove(p.jobId, p.deleteFile ?? false),
     'jobs.clear': () => ({ jobIds: queue.clear() }),

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { VidQueueError } from '../../../shared/errors';
-import { type Job, emptyProgress, isFinished } from '../../../shared/job';
+import { type Job, emptyProgress, isFinished, transition } from '../../../shared/job';
 import type { JobPage } from '../../../shared/protocol';
 import { MAX_MESSAGE_TO_BROWSER } from '../../../shared/protocol';
 import { removeStaging } from '../downloader/files';
@@ -127,6 +127,15 @@ export class Queue {
     const order = [...ids.filter((id) => !this.running.has(id)), ...ids.filter((id) => this.running.has(id))];
     const results = await Promise.allSettled(order.map((id) => this.cancel(id)));
     return results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  }
+
+  /** Ends a live recording, keeping what was recorded: the job completes with it. */
+  async stopRecording(id: number): Promise<Job> {
+    const job = this.o.store.require(id);
+    const t = transition(job.status, 'stop');
+    if (!t.ok) throw new VidQueueError('INVALID_TRANSITION', `Job ${id}: ${t.message}`, 'jobId');
+    // Nothing reaches `recording` yet: the runner's live recording comes with the next change.
+    throw new VidQueueError('INTERNAL', `Job ${id}: stopping a recording is not available yet`, 'jobId');
   }
 
   async pause(id: number): Promise<Job> {

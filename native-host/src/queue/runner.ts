@@ -117,7 +117,7 @@ export class Runner {
 
       const download = Download.start({
         ytdlp: tools.ytdlp.path,
-        args: buildYtDlpArgs({ url: this.job.url, referer: this.job.pageUrl, preset: this.job.preset, ffmpeg }),
+        args: buildYtDlpArgs({ url: this.job.url, referer: this.job.referer ?? this.job.pageUrl, preset: this.job.preset, ffmpeg }),
         cwd: stagingDir,
         pathDir: ffmpeg?.pathDir ?? null,
         onLine: (line) => {

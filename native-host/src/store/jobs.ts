@@ -33,6 +33,8 @@ interface JobRow {
   error_message: string | null;
   error_detail?: string | null;
   note?: string | null;
+  referer?: string | null;
+  live?: number;
   created_at: number;
   started_at: number | null;
   finished_at: number | null;
@@ -56,6 +58,7 @@ export interface JobRecord extends Job {
 export interface NewJob {
   url: string;
   pageUrl: string | null;
+  referer?: string | null;
   title: string | null;
   preset: Preset;
 }
@@ -66,6 +69,7 @@ export interface JobPatch {
   filePath?: string | null;
   error?: JobError | null;
   note?: string | null;
+  live?: boolean;
   startedAt?: number | null;
   finishedAt?: number | null;
   cancelledAt?: number | null;
@@ -102,6 +106,8 @@ function toJob(r: JobRow): JobRecord {
     filePath: r.file_path,
     error: r.error_code ? { code: r.error_code, message: r.error_message ?? '', ...(r.error_detail ? { detail: r.error_detail } : {}) } : null,
     note: r.note ?? null,
+    referer: r.referer ?? null,
+    live: r.live === 1,
     createdAt: r.created_at,
     startedAt: r.started_at,
     finishedAt: r.finished_at,
@@ -128,8 +134,8 @@ export class JobStore {
     this.stmts = {
       get: db.prepare<[number], JobRow>('SELECT * FROM jobs WHERE id = ?'),
       insert: db.prepare(
-        `INSERT INTO jobs (url, page_url, title, preset, status, position, created_at)
-         VALUES (@url, @pageUrl, @title, @preset, 'queued', (SELECT COALESCE(MAX(position), 0) + 1 FROM jobs), @createdAt)`,
+        `INSERT INTO jobs (url, page_url, referer, title, preset, status, position, created_at)
+         VALUES (@url, @pageUrl, @referer, @title, @preset, 'queued', (SELECT COALESCE(MAX(position), 0) + 1 FROM jobs), @createdAt)`,
       ),
       nextQueued: db.prepare<[number], JobRow>(`SELECT * FROM jobs WHERE status = 'queued' ORDER BY position, id LIMIT ?`),
       maxPosition: db.prepare<[], { p: number }>(`SELECT COALESCE(MAX(position), 0) AS p FROM jobs`),
@@ -153,7 +159,7 @@ export class JobStore {
   }
 
   add(job: NewJob, now = Date.now()): JobRecord {
-    const info = this.stmts.insert.run({ ...job, createdAt: now });
+    const info = this.stmts.insert.run({ referer: null, ...job, createdAt: now });
     return this.require(Number(info.lastInsertRowid));
   }
 
@@ -287,6 +293,7 @@ export class JobStore {
       col('error_detail', patch.error?.detail ?? null);
     }
     if (patch.note !== undefined) col('note', patch.note);
+    if (patch.live !== undefined) col('live', patch.live ? 1 : 0);
     if (patch.startedAt !== undefined) col('started_at', patch.startedAt);
     if (patch.finishedAt !== undefined) col('finished_at', patch.finishedAt);
     if (patch.cancelledAt !== undefined) col('cancelled_at', patch.cancelledAt);

@@ -14,6 +14,12 @@ import { SettingsStore } from './settings';
 
 const newJob = (url = 'https://example.com/v') => ({ url, pageUrl: null, title: null, preset: 'best' as const });
 
+/** A job row as schema 1 had it: the store of today writes columns that did not exist then. */
+const insertV1 = (db: Database.Database): number =>
+  Number(
+    db.prepare("INSERT INTO jobs (url, preset, status, position, created_at) VALUES ('https://example.com/v', 'best', 'queued', 1, 1)").run().lastInsertRowid,
+  );
+
 describe('migrations', () => {
   it('bring a new database to the newest version', () => {
     const db = new Database(':memory:');
@@ -32,7 +38,7 @@ describe('migrations', () => {
   it('keep rows across a later step', () => {
     const db = new Database(':memory:');
     migrate(db, MIGRATIONS, 1);
-    new JobStore(db).add(newJob());
+    insertV1(db);
     const next: Migration[] = [...MIGRATIONS, { version: MIGRATIONS.length + 1, up: (d) => d.exec("ALTER TABLE jobs ADD COLUMN later TEXT DEFAULT 'n'") }];
     migrate(db, next);
     expect(db.prepare('SELECT url, later FROM jobs').get()).toEqual({ url: 'https://example.com/v', later: 'n' });
@@ -51,10 +57,24 @@ describe('migrations', () => {
   it('002 adds the file identity to existing jobs, as null', () => {
     const db = new Database(':memory:');
     migrate(db, MIGRATIONS, 1);
-    const id = new JobStore(db).add(newJob()).id;
+    const id = insertV1(db);
     migrate(db);
     expect(db.prepare('SELECT file_ino, file_size FROM jobs WHERE id = ?').get(id)).toEqual({ file_ino: null, file_size: null });
     expect(new JobStore(db).require(id).fileIdentity).toBeNull();
+  });
+
+  it('004 rebuilds the jobs table: rows, ids and indexes kept; recording and a referer allowed', () => {
+    const db = new Database(':memory:');
+    migrate(db, MIGRATIONS, 3);
+    db.prepare("INSERT INTO jobs (url, preset, status, position, created_at, note) VALUES ('https://e.test/a', 'audio', 'failed', 7, 5, 'n')").run();
+    migrate(db);
+    const store = new JobStore(db);
+    expect(store.require(1)).toMatchObject({ url: 'https://e.test/a', preset: 'audio', status: 'failed', position: 7, note: 'n', referer: null, live: false });
+    const j = store.add({ ...newJob('https://e.test/b'), referer: 'https://frame.test/' });
+    store.apply(j.id, 'start');
+    expect(store.apply(j.id, 'record', { live: true })).toMatchObject({ status: 'recording', live: true, referer: 'https://frame.test/' });
+    const plan = db.prepare("EXPLAIN QUERY PLAN SELECT * FROM jobs WHERE status = 'queued' ORDER BY position, id LIMIT 3").all() as { detail: string }[];
+    expect(plan.map((p) => p.detail).join(' ')).toContain('jobs_by_status_position');
   });
 
   it('use WAL on a file database', () => {

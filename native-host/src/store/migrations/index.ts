@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import * as m001 from './001-initial';
 import * as m002 from './002-file-identity';
 import * as m003 from './003-notes-and-notices';
+import * as m004 from './004-recordings-and-referer';
 
 export interface Migration {
   version: number;
@@ -13,4 +14,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, up: m001.up },
   { version: 2, up: m002.up },
   { version: 3, up: m003.up },
+  { version: 4, up: m004.up },
 ];
