@@ -58,7 +58,11 @@ const RequestParams = {
   'jobs.cancelAll': v.strictObject({}),
   'jobs.pause': JobRef,
   'jobs.resume': JobRef,
-  'jobs.retry': JobRef,
+  /**
+   * Queues a failed or cancelled job again. A job that failed before any byte came may be
+   * given a new `url` (and `referer`): what a page button found once the player had loaded.
+   */
+  'jobs.retry': v.strictObject({ jobId: JobId, url: v.optional(HttpUrl), referer: v.optional(v.nullable(HttpUrl)) }),
   /** Ends a recording of a live stream and keeps what was recorded (the job completes with it). */
   'jobs.stopRecording': JobRef,
   'jobs.moveToTop': JobRef,
