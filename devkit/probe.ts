@@ -6,13 +6,23 @@ export interface Probe {
   formatName: string;
   duration: number;
   codecs: string[];
+  /** The height of the first video stream, null when there is none. */
+  height: number | null;
 }
 
 /** ffprobe's view of a file: it must open, have streams and a duration. */
 export async function probe(file: string): Promise<Probe> {
   const { stdout } = await execa('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file]);
-  const info = JSON.parse(stdout) as { format: { format_name: string; duration: string }; streams: { codec_name: string }[] };
-  return { formatName: info.format.format_name, duration: Number(info.format.duration), codecs: info.streams.map((s) => s.codec_name) };
+  const info = JSON.parse(stdout) as {
+    format: { format_name: string; duration: string };
+    streams: { codec_name: string; codec_type: string; height?: number }[];
+  };
+  return {
+    formatName: info.format.format_name,
+    duration: Number(info.format.duration),
+    codecs: info.streams.map((s) => s.codec_name),
+    height: info.streams.find((s) => s.codec_type === 'video')?.height ?? null,
+  };
 }
 
 /** Decodes the whole file: catches truncation that a header-only probe misses. */

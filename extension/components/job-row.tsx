@@ -6,7 +6,7 @@ import { type MessageKey, t } from '../lib/i18n';
 import { JobNote } from './job-note';
 import { ProgressBar } from './progress-bar';
 
-export type RowAction = 'cancel' | 'pause' | 'resume' | 'retry' | 'remove' | 'open' | 'reveal';
+export type RowAction = 'cancel' | 'pause' | 'resume' | 'retry' | 'stop' | 'remove' | 'open' | 'reveal';
 
 const STATUS_KEY: Record<JobStatus, MessageKey> = {
   queued: 'statusQueued',
@@ -23,6 +23,7 @@ const ACTIONS: Record<RowAction, { text: MessageKey; label: MessageKey }> = {
   pause: { text: 'actionPause', label: 'actionPauseLabel' },
   resume: { text: 'actionResume', label: 'actionResumeLabel' },
   retry: { text: 'actionRetry', label: 'actionRetryLabel' },
+  stop: { text: 'actionStop', label: 'actionStopLabel' },
   remove: { text: 'actionRemove', label: 'actionRemoveLabel' },
   open: { text: 'actionOpen', label: 'actionOpenLabel' },
   reveal: { text: 'actionShowInFolder', label: 'actionShowInFolderLabel' },
@@ -35,15 +36,17 @@ function rowActions(job: Job): RowAction[] {
   if (allowed.includes('pause')) out.push('pause');
   if (allowed.includes('resume')) out.push('resume');
   if (allowed.includes('retry')) out.push('retry');
+  // A recording: Stop keeps what was recorded, Cancel throws it away.
+  if (allowed.includes('stop')) out.push('stop');
   if (job.status === 'completed' && job.filePath) out.push('open', 'reveal');
   if (allowed.includes('cancel')) out.push('cancel');
   if (isFinished(job.status)) out.push('remove');
   return out;
 }
 
+/** The job's title, also once it is done (the file's name is a detail, in the tooltip). */
 function jobName(job: Job): string {
-  if (job.filePath) return job.filePath.split(/[\\/]/).pop() ?? job.filePath;
-  return job.title || job.url;
+  return job.title || (job.filePath ? (job.filePath.split(/[\\/]/).pop() ?? job.filePath) : '') || job.url;
 }
 
 interface Props {
@@ -81,7 +84,8 @@ export const JobRow = memo(function JobRow({ job, pending, confirmAbove, onActio
   return (
     <li ref={rowRef} class={`job job-${job.status}`} style={style} data-job-id={job.id} aria-busy={pending ? 'true' : undefined}>
       <div class="job-head">
-        <span class="job-title" title={job.url}>
+        <span class="job-title" title={job.filePath ?? job.url}>
+          {job.status === 'recording' && <span class="rec-dot" aria-hidden="true" />}
           {name}
         </span>
         <span class={`job-status status-${pending === 'cancel' ? 'cancelling' : job.status}`} aria-live="polite">

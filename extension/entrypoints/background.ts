@@ -12,13 +12,15 @@ export default defineBackground(() => {
     onViewConnect: (listener) => browser.runtime.onConnect.addListener(listener),
     lastError: () => chromeApi?.runtime?.lastError?.message,
     contextMenus: (browser.contextMenus ?? (browser as unknown as { menus?: unknown }).menus) as unknown as ContextMenusApi,
+    // Every frame of the tab (no frameId): those with no content script or no video stay silent.
+    askReports: (tabId) => void browser.tabs.sendMessage(tabId, { kind: 'vidqueue:report-videos' }).catch(() => {}),
   });
   background.start();
-  // Media requests of each tab, for videos whose source is a blob: (HLS/DASH players).
+  // Media requests of each tab and frame: the net for players whose page side shows nothing.
   browser.webRequest?.onResponseStarted.addListener(
     (details) => {
       const type = details.responseHeaders?.find((h) => h.name.toLowerCase() === 'content-type')?.value;
-      background.recordMediaRequest(details.tabId, details.url, type);
+      background.recordMediaRequest(details.tabId, details.url, type, details.frameId);
     },
     { urls: ['http://*/*', 'https://*/*'], types: ['media', 'xmlhttprequest', 'other'] },
     ['responseHeaders'],

@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { storage } from 'wxt/utils/storage';
 import type { Notice } from '../../shared/protocol';
+import type { FrameEntry, JobOrigin } from './background/page-videos';
 import type { MediaRequest } from './media-requests';
 
 /** The extension's own preferences (the daemon keeps the download settings). Declared once, with defaults and bounds. */
@@ -14,6 +15,10 @@ export const confirmCancelAboveMiB = storage.defineItem<v.InferOutput<typeof Con
 /** Session state the background keeps across its own restarts (an MV3 worker is stopped when idle). */
 export const activeJobsHint = storage.defineItem<boolean>('session:activeJobs', { fallback: false });
 export const mediaRequestsStore = storage.defineItem<Record<string, MediaRequest[]>>('session:mediaRequests', { fallback: {} });
+/** What each frame's content script reported of its videos, per tab; and where page-started jobs' videos were. */
+export const pageVideosStore = storage.defineItem<{ frames: Record<string, FrameEntry[]>; jobs: Record<string, JobOrigin> }>('session:pageVideos', {
+  fallback: { frames: {}, jobs: {} },
+});
 /** What the daemon had to tell the user, until dismissed (it hands each notice out once). */
 export const noticesStore = storage.defineItem<Notice[]>('session:notices', { fallback: [] });
 /** The jobs each page's content script started (key: tab id and origin), the only ones it hears of. */

@@ -1,22 +1,30 @@
 import { allowedActions } from '../../shared/job';
+import { HostRequestError } from './host-connection';
 import { t } from './i18n';
-import { findVideos } from './find-videos';
+import type { VideoTracker } from './page-videos';
 import type { PageJob } from './view-messages';
 import type { PageClient } from './view-port';
 
-export type ButtonState = { kind: 'idle' } | { kind: 'busy' } | { kind: 'job'; job: PageJob } | { kind: 'error'; message: string };
+export type ButtonState =
+  | { kind: 'idle' }
+  | { kind: 'busy' }
+  | { kind: 'job'; job: PageJob }
+  | { kind: 'error'; message: string }
+  /** Nothing downloadable is known yet: the player loads its stream on first play. */
+  | { kind: 'play-first' };
 
-/** The label a button shows for its video's state: ⬇, Queued, 42 %, Downloaded, Failed. */
+/** The label a button shows for its video's state: ⬇, Queued, 42 %, ● REC, Downloaded, Failed. */
 export function buttonLabel(state: ButtonState): { text: string; label: string } {
   if (state.kind === 'idle' || state.kind === 'busy') return { text: '⬇', label: t('buttonDownload') };
   if (state.kind === 'error') return { text: '!', label: `${t('buttonFailed')}: ${state.message}` };
+  if (state.kind === 'play-first') return { text: t('buttonPlayFirst'), label: t('buttonPlayFirst') };
   const { job } = state;
   switch (job.status) {
     case 'queued':
       return { text: t('buttonQueued'), label: t('buttonQueued') };
     case 'downloading':
     case 'paused': {
-      const pct = `${Math.floor(job.percent ?? 0)}%`;
+      const pct = `${Math.min(100, Math.max(0, Math.floor(job.percent ?? 0)))}%`;
       return { text: pct, label: t('buttonProgress', pct) };
     }
     case 'recording':
@@ -41,23 +49,24 @@ button {
 button:hover, button:focus-visible { opacity: 1; background: #2563eb; }
 button:focus-visible { outline: 2px solid #fff; outline-offset: 1px; }
 button[data-state="completed"] { background: #2e7d32; }
-button[data-state="failed"], button[data-state="error"] { background: #c62828; }
+button[data-state="failed"], button[data-state="error"], button[data-state="recording"] { background: #c62828; }
+button[data-state="play-first"] { background: rgba(20, 24, 32, 0.9); font-weight: 500; }
 `;
 
 interface Overlay {
-  video: HTMLVideoElement;
+  video: HTMLMediaElement;
   host: HTMLElement;
   button: HTMLButtonElement;
   state: ButtonState;
 }
 
 /**
- * A small button over each visible video, in a closed shadow root hung off <html>: the
- * page's layout and styles are untouched. It shows its video's download and starts one
- * on a real click only.
+ * A small button over each visible video the tracker finds, in a closed shadow root hung
+ * off <html>: the page's layout and styles are untouched. It shows its video's download
+ * and starts one on a real click only, with the video's sources as they are at the click.
  */
-export function createVideoButtons(client: PageClient, doc: Document = document, shadowMode: ShadowRootMode = 'closed') {
-  const overlays = new Map<HTMLVideoElement, Overlay>();
+export function createVideoButtons(client: PageClient, tracker: VideoTracker, doc: Document = document, shadowMode: ShadowRootMode = 'closed') {
+  const overlays = new Map<HTMLMediaElement, Overlay>();
   const byJob = new Map<number, Overlay>();
   let frame = 0;
 
@@ -88,43 +97,44 @@ export function createVideoButtons(client: PageClient, doc: Document = document,
     set('transform', 'none');
   };
 
+  const settle = async (o: Overlay, action: () => Promise<PageJob>) => {
+    o.state = { kind: 'busy' };
+    render(o);
+    try {
+      const job = await action();
+      o.state = { kind: 'job', job };
+      byJob.set(job.id, o);
+    } catch (err) {
+      o.state =
+        err instanceof HostRequestError && err.code === 'NOT_FOUND' && err.field === 'video'
+          ? { kind: 'play-first' }
+          : { kind: 'error', message: err instanceof Error ? err.message : String(err) };
+    }
+    render(o);
+    place(o);
+  };
+
   const onClick = async (o: Overlay, e: MouseEvent) => {
     e.preventDefault();
     e.stopPropagation();
     // Only a person's click: a page cannot start downloads by scripting the button.
     if (!e.isTrusted || o.state.kind === 'busy') return;
-    if (o.state.kind === 'job' && allowedActions(o.state.job.status).includes('retry')) {
-      const jobId = o.state.job.id;
-      o.state = { kind: 'busy' };
-      render(o);
-      try {
-        o.state = { kind: 'job', job: await client.retry(jobId) };
-      } catch (err) {
-        o.state = { kind: 'error', message: err instanceof Error ? err.message : String(err) };
-      }
-      render(o);
-      return;
+    if (o.state.kind === 'job') {
+      const { id, status } = o.state.job;
+      // A recording is stopped from its button: what was recorded is kept.
+      if (status === 'recording') return settle(o, () => client.stopRecording(id));
+      if (!allowedActions(status).includes('retry')) return;
+      // The background finds the video's sources again from a fresh report of this frame.
+      tracker.reportNow();
+      return settle(o, () => client.retry(id));
     }
-    if (o.state.kind === 'job') return;
-    o.state = { kind: 'busy' };
-    render(o);
-    try {
-      // Only http(s) sources are worth sending (the background finds blob: players' streams).
-      const src = o.video.currentSrc || o.video.src || '';
-      const job = await client.download({
-        pageUrl: doc.location?.href ?? null,
-        pageTitle: doc.title ? doc.title.slice(0, 1000) : null,
-        videoSrc: /^https?:/i.test(src) && src.length <= 8192 ? src : null,
-      });
-      o.state = { kind: 'job', job };
-      byJob.set(job.id, o);
-    } catch (err) {
-      o.state = { kind: 'error', message: err instanceof Error ? err.message : String(err) };
-    }
-    render(o);
+    // The sources are resolved now, at the click: a lazy player may have loaded since it was drawn.
+    const video = tracker.describe(o.video);
+    if (!video) return;
+    return settle(o, () => client.download({ video, pageTitle: doc.title ? doc.title.slice(0, 1000) : null }));
   };
 
-  const attach = (video: HTMLVideoElement) => {
+  const attach = (video: HTMLMediaElement) => {
     const host = doc.createElement('vidqueue-button');
     const shadow = host.attachShadow({ mode: shadowMode });
     const style = doc.createElement('style');
@@ -134,6 +144,13 @@ export function createVideoButtons(client: PageClient, doc: Document = document,
     shadow.append(style, button);
     const o: Overlay = { video, host, button, state: { kind: 'idle' } };
     button.addEventListener('click', (e) => void onClick(o, e));
+    // "Play the video once" is over once it plays.
+    video.addEventListener('play', () => {
+      if (o.state.kind !== 'play-first' && o.state.kind !== 'error') return;
+      o.state = { kind: 'idle' };
+      render(o);
+      place(o);
+    });
     doc.documentElement.append(host);
     overlays.set(video, o);
     render(o);
@@ -146,10 +163,10 @@ export function createVideoButtons(client: PageClient, doc: Document = document,
     for (const [id, x] of byJob) if (x === o) byJob.delete(id);
   };
 
-  const scan = () => {
-    const found = new Set(findVideos(doc).map((v) => v.element));
+  const follow = (visible: HTMLMediaElement[]) => {
+    const found = new Set(visible);
     for (const o of [...overlays.values()]) if (!found.has(o.video)) detach(o);
-    for (const video of found) if (!overlays.has(video)) attach(video);
+    for (const video of visible) if (!overlays.has(video)) attach(video);
     for (const o of overlays.values()) place(o);
   };
 
@@ -157,7 +174,7 @@ export function createVideoButtons(client: PageClient, doc: Document = document,
     if (frame) return;
     frame = (doc.defaultView?.requestAnimationFrame ?? ((fn: FrameRequestCallback) => setTimeout(fn, 16) as unknown as number))(() => {
       frame = 0;
-      scan();
+      for (const o of overlays.values()) place(o);
     });
   };
 
@@ -170,26 +187,23 @@ export function createVideoButtons(client: PageClient, doc: Document = document,
     place(o);
   });
 
-  const observer = new (doc.defaultView?.MutationObserver ?? MutationObserver)(schedule);
   const win = doc.defaultView;
+  let offScan = () => {};
   return {
     start() {
-      observer.observe(doc.documentElement, { childList: true, subtree: true, attributes: true, attributeFilter: ['src', 'style', 'class'] });
       win?.addEventListener('scroll', schedule, { passive: true, capture: true });
       win?.addEventListener('resize', schedule, { passive: true });
-      doc.addEventListener('loadedmetadata', schedule, true);
-      scan();
+      offScan = tracker.onScan(follow);
     },
     /** In-page navigation: a new page, new videos, no old states. */
     reset() {
       for (const o of [...overlays.values()]) detach(o);
-      scan();
+      tracker.reset();
     },
     stop() {
-      observer.disconnect();
+      offScan();
       win?.removeEventListener('scroll', schedule, { capture: true });
       win?.removeEventListener('resize', schedule);
-      doc.removeEventListener('loadedmetadata', schedule, true);
       offJob();
       for (const o of [...overlays.values()]) detach(o);
     },

@@ -2,7 +2,7 @@ import type { DoctorReport } from '../../shared/doctor';
 import type { Event, Notice, ParamsOf, RequestType, ResultOf } from '../../shared/protocol';
 import type { HostStatus } from './host-connection';
 import { HostRequestError } from './host-connection';
-import type { CandidatesResult, DownloadTarget, PageJob, ViewMessage } from './view-messages';
+import type { DownloadTarget, FrameReport, PageJob, PageVideosResult, ViewMessage } from './view-messages';
 import { VIEW_PORT } from './view-port-name';
 
 /** The part of runtime.Port a view uses. */
@@ -20,7 +20,7 @@ type Connect = (info: { name: string }) => PortLike;
  * it was lost: an MV3 background is stopped when idle, that closes every port, and the
  * next message wakes it. Messages that are not replies go to `onPush`.
  */
-function openChannel(connect: Connect, onPush: (message: ViewMessage) => void) {
+function openChannel(connect: Connect, onPush: (message: ViewMessage) => void, eager = true) {
   let nextId = 1;
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let port: PortLike | null = null;
@@ -48,6 +48,7 @@ function openChannel(connect: Connect, onPush: (message: ViewMessage) => void) {
   };
 
   const post = (message: Record<string, unknown>) => {
+    if (closedByUs) return;
     try {
       open().postMessage(message);
     } catch {
@@ -71,7 +72,7 @@ function openChannel(connect: Connect, onPush: (message: ViewMessage) => void) {
     });
   };
 
-  open();
+  if (eager) open();
   return {
     send,
     post,
@@ -91,7 +92,10 @@ const listen = <T>(set: Set<T>, fn: T) => {
 export interface ViewClient {
   request<T extends RequestType>(type: T, params: ParamsOf<T>): Promise<ResultOf[T]>;
   download(target: DownloadTarget): Promise<ResultOf['jobs.add']>;
-  candidates(target: DownloadTarget): Promise<CandidatesResult>;
+  /** The videos of a tab (every frame's), each with its candidates. */
+  pageVideos(page: { tabId: number; pageUrl: string | null; pageTitle: string | null; refresh?: boolean }): Promise<PageVideosResult>;
+  /** The videos found in a tab changed: ask again. */
+  onPageVideosChanged(fn: (tabId: number) => void): () => void;
   retryHost(): void;
   doctor(): Promise<DoctorReport>;
   onStatus(fn: (status: HostStatus) => void): () => void;
@@ -110,6 +114,7 @@ export function createViewClient(connect: Connect): ViewClient {
   const statusListeners = new Set<(s: HostStatus) => void>();
   const eventListeners = new Set<(e: Event) => void>();
   const noticeListeners = new Set<(n: Notice[]) => void>();
+  const videoListeners = new Set<(tabId: number) => void>();
   // The background says the host's status (and the notices) as soon as the port opens, maybe before a view listens.
   let lastStatus: HostStatus | null = null;
   let lastNotices: Notice[] | null = null;
@@ -121,12 +126,13 @@ export function createViewClient(connect: Connect): ViewClient {
     else if (msg.kind === 'notices') {
       lastNotices = msg.notices;
       for (const fn of noticeListeners) fn(msg.notices);
-    }
+    } else if (msg.kind === 'page-videos-changed') for (const fn of videoListeners) fn(msg.tabId);
   });
   return {
     request: (type, params) => channel.send({ kind: 'request', type, params }),
     download: (target) => channel.send({ kind: 'download', target }),
-    candidates: (target) => channel.send({ kind: 'candidates', target }),
+    pageVideos: (page) => channel.send({ kind: 'page-videos', ...page }),
+    onPageVideosChanged: (fn) => listen(videoListeners, fn),
     doctor: () => channel.send({ kind: 'doctor' }),
     retryHost: () => {
       try {
@@ -151,27 +157,44 @@ export function createViewClient(connect: Connect): ViewClient {
 
 /**
  * A content script's link to the background. It is treated like the web page it runs
- * in: it starts downloads for its own tab, retries or cancels the jobs it started, and
- * hears only of those, as much as its button shows.
+ * in: it reports its frame's videos, starts downloads for its own tab, retries, cancels
+ * or stops the jobs it started, and hears only of those, as much as its button shows.
+ * The port opens on first use: a frame with no video never wakes the background.
  */
 export interface PageClient {
   download(target: DownloadTarget): Promise<PageJob>;
   retry(jobId: number): Promise<PageJob>;
   cancel(jobId: number): Promise<PageJob>;
+  /** Ends a recording of a live stream, keeping what was recorded. */
+  stopRecording(jobId: number): Promise<PageJob>;
+  /** This frame's videos (no answer). */
+  report(report: FrameReport): void;
   onJob(fn: (job: PageJob) => void): () => void;
   close(): void;
 }
 
 export function createPageClient(connect: Connect): PageClient {
   const jobListeners = new Set<(job: PageJob) => void>();
-  const channel = openChannel(connect, (msg) => {
-    if (msg.kind === 'page-job') for (const fn of jobListeners) fn(msg.job);
-  });
+  const channel = openChannel(
+    connect,
+    (msg) => {
+      if (msg.kind === 'page-job') for (const fn of jobListeners) fn(msg.job);
+    },
+    false,
+  );
   const job = (p: Promise<{ job: PageJob }>) => p.then((r) => r.job);
   return {
     download: (target) => job(channel.send({ kind: 'download', target })),
     retry: (jobId) => job(channel.send({ kind: 'request', type: 'jobs.retry', params: { jobId } })),
     cancel: (jobId) => job(channel.send({ kind: 'request', type: 'jobs.cancel', params: { jobId } })),
+    stopRecording: (jobId) => job(channel.send({ kind: 'request', type: 'jobs.stopRecording', params: { jobId } })),
+    report: (report) => {
+      try {
+        channel.post({ kind: 'report-videos', report });
+      } catch {
+        // The extension was reloaded: nobody to tell.
+      }
+    },
     onJob: (fn) => listen(jobListeners, fn),
     close: channel.close,
   };

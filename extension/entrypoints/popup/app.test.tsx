@@ -3,13 +3,35 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Job } from '../../../shared/job';
 import type { Event, Notice } from '../../../shared/protocol';
 import type { PageInfo } from '../../components/current-page';
+import type { PageVideosResult } from '../../lib/view-messages';
 import { makeJob } from '../../lib/fake-host';
 import type { HostStatus } from '../../lib/host-connection';
 import type { ViewClient } from '../../lib/view-port';
 import { PopupApp } from './app';
 
-function fakeClient(jobs: Job[], status: HostStatus = { state: 'connected', daemonVersion: '0.1.0' }, notices: Notice[] = []) {
+const candidate = (url: string, over: object = {}) => ({
+  url,
+  pageUrl: 'https://blog.test/p',
+  referer: null,
+  kind: 'file' as const,
+  live: false,
+  height: null,
+  ...over,
+});
+const oneVideo: PageVideosResult = {
+  videos: [{ frameId: 0, key: 'm1', media: 'video', label: 'The clip', title: 'The clip', candidates: [candidate('https://cdn.test/v.mp4', { height: 360 })] }],
+  others: [],
+  page: { url: 'https://blog.test/p', pageUrl: null, referer: null, kind: 'page', live: false, height: null },
+};
+
+function fakeClient(
+  jobs: Job[],
+  status: HostStatus = { state: 'connected', daemonVersion: '0.1.0' },
+  notices: Notice[] = [],
+  listing: PageVideosResult = oneVideo,
+) {
   const events: ((e: Event) => void)[] = [];
+  const videoListeners: ((tabId: number) => void)[] = [];
   const noticeListeners: ((n: Notice[]) => void)[] = [];
   const statuses: ((s: HostStatus) => void)[] = [];
   const calls: { type: string; params: any }[] = [];
@@ -27,9 +49,11 @@ function fakeClient(jobs: Job[], status: HostStatus = { state: 'connected', daem
       return Promise.resolve({});
     }),
     download: vi.fn(() => Promise.resolve({ job: makeJob({ id: 99 }) })),
-    candidates: vi.fn(() =>
-      Promise.resolve({ candidates: [{ url: 'https://cdn.test/v.mp4', pageUrl: 'https://blog.test/p', kind: 'video-src' }], mediaRequests: [] }),
-    ),
+    pageVideos: vi.fn(() => Promise.resolve(listing)),
+    onPageVideosChanged: (fn: (tabId: number) => void) => {
+      videoListeners.push(fn);
+      return () => {};
+    },
     retryHost: vi.fn(),
     doctor: vi.fn(() =>
       Promise.resolve({
@@ -70,10 +94,14 @@ function fakeClient(jobs: Job[], status: HostStatus = { state: 'connected', daem
       for (const fn of statuses) fn(s);
     },
     finishCancel: (job: Job) => resolveCancel({ job }),
+    videosChanged: (tabId: number, next: PageVideosResult) => {
+      listing = next;
+      for (const fn of videoListeners) fn(tabId);
+    },
   };
 }
 
-const page: PageInfo = { tabId: 3, url: 'https://blog.test/p', title: 'A blog post', videos: [{ src: 'https://cdn.test/v.mp4', width: 640, height: 360 }] };
+const page: PageInfo = { tabId: 3, url: 'https://blog.test/p', title: 'A blog post' };
 const mount = (client: ViewClient, confirmAboveBytes = 0) =>
   render(
     <PopupApp client={client} loadPage={() => Promise.resolve(page)} confirmAboveBytes={confirmAboveBytes} extensionId="jmbanghbfkaamlnhdlipdknhfpnimkjc" />,
@@ -107,6 +135,130 @@ describe('popup', () => {
     await waitFor(() => expect((screen.getByLabelText('Quality') as HTMLSelectElement).value).toBe('720p'));
     fireEvent.click(screen.getByRole('button', { name: 'Download' }));
     await waitFor(() => expect(f.client.download).toHaveBeenCalledWith(expect.objectContaining({ url: 'https://cdn.test/v.mp4', preset: '720p', tabId: 3 })));
+    expect(f.client.download).toHaveBeenCalledWith(expect.objectContaining({ frameId: 0, videoKey: 'm1', pageUrl: 'https://blog.test/p' }));
+  });
+
+  it('lists each video found (every frame) readably, each with its own Download, and Download all', async () => {
+    const listing: PageVideosResult = {
+      videos: [
+        {
+          frameId: 0,
+          key: 'm1',
+          media: 'video',
+          label: 'Trailer',
+          title: 'Trailer',
+          candidates: [candidate('https://cdn.test/a/master.m3u8', { kind: 'hls', height: 720 })],
+        },
+        { frameId: 0, key: 'm2', media: 'video', label: null, title: 'A blog post (2)', candidates: [candidate('https://cdn.test/b.mp4')] },
+        {
+          frameId: 7,
+          key: 'm1',
+          media: 'video',
+          label: null,
+          title: 'A blog post (3)',
+          candidates: [
+            candidate('https://live.test/x/index.m3u8', { kind: 'hls', live: true, referer: 'https://player.test/e' }),
+            candidate('https://live.test/y.mp4'),
+          ],
+        },
+        { frameId: 7, key: 'm2', media: 'video', label: 'Not loaded yet', title: 'Not loaded yet', candidates: [] },
+      ],
+      others: [],
+      page: null,
+    };
+    const f = fakeClient([], undefined, [], listing);
+    mount(f.client);
+    await screen.findByText('4 video(s) found on this page');
+    const rows = within(screen.getByRole('list', { name: 'Videos on this page' })).getAllByRole('listitem');
+    expect(rows.map((r) => r.querySelector('.video-label')!.textContent)).toEqual(['Trailer', 'Video 2', 'Video 3', 'Not loaded yet']);
+    expect(rows.map((r) => r.querySelector('.video-details')!.textContent)).toEqual([
+      '720p · stream · cdn.test',
+      'file · cdn.test',
+      'live · live.test',
+      'Play it once on the page to find its stream',
+    ]);
+    // The URL is a tooltip and a copy, never the label.
+    expect(rows[0]!.querySelector('.video-label')!.getAttribute('title')).toBe('https://cdn.test/a/master.m3u8');
+    expect(within(rows[0]!).getByRole('button', { name: 'Copy the address of Trailer' })).toBeTruthy();
+    expect(within(rows[3]!).queryByRole('button', { name: 'Download' })).toBeNull();
+    // A second source of a video is a choice of its own row.
+    fireEvent.input(within(rows[2]!).getByRole('combobox', { name: 'Source of Video 3' }), { target: { value: 'https://live.test/y.mp4' } });
+    await waitFor(() => expect(rows[2]!.querySelector('.video-details')!.textContent).toBe('file · live.test'));
+    fireEvent.click(within(rows[2]!).getByRole('button', { name: 'Download' }));
+    await waitFor(() =>
+      expect(f.client.download).toHaveBeenLastCalledWith(expect.objectContaining({ url: 'https://live.test/y.mp4', frameId: 7, videoKey: 'm1', tabId: 3 })),
+    );
+    fireEvent.click(screen.getByRole('button', { name: 'Download all' }));
+    await waitFor(() => expect(f.client.download).toHaveBeenCalledTimes(4));
+    expect(
+      vi
+        .mocked(f.client.download)
+        .mock.calls.slice(1)
+        .map((c: any[]) => [c[0].frameId, c[0].videoKey, c[0].url]),
+    ).toEqual([
+      [0, 'm1', 'https://cdn.test/a/master.m3u8'],
+      [0, 'm2', 'https://cdn.test/b.mp4'],
+      [7, 'm1', 'https://live.test/y.mp4'],
+    ]);
+  });
+
+  it('asks again for the videos when the background says the tab changed, and offers the page when there are none', async () => {
+    const f = fakeClient([], undefined, [], { videos: [], others: [], page: oneVideo.page });
+    mount(f.client);
+    await screen.findByText('No video found on this page. VidQueue can still try the page address.');
+    fireEvent.click(screen.getByRole('button', { name: 'Download' }));
+    await waitFor(() => expect(f.client.download).toHaveBeenCalledWith(expect.objectContaining({ url: 'https://blog.test/p' })));
+    f.videosChanged(3, oneVideo);
+    await screen.findByText('1 video(s) found on this page');
+    // Only the first look asks the frames to report again.
+    expect(vi.mocked(f.client.pageVideos).mock.calls.map((c) => c[0].refresh)).toEqual([true, false]);
+  });
+
+  it('shows a recording with a red dot, its time and size instead of a percent, and Stop next to Cancel', async () => {
+    const rec = makeJob({
+      id: 1,
+      status: 'recording',
+      live: true,
+      title: 'Live show',
+      startedAt: Date.now() - 65_000,
+      progress: { ...makeJob({ id: 1 }).progress, downloadedBytes: 5 * 1024 * 1024, percent: null },
+    });
+    const f = fakeClient([rec]);
+    mount(f.client);
+    const bar = await screen.findByRole('progressbar', { name: 'Progress of Live show' });
+    expect(bar.getAttribute('aria-valuenow')).toBeNull();
+    expect(bar.getAttribute('aria-valuetext')).toMatch(/^1m0[56]s recorded · 5\.0 MiB$/);
+    const row = screen.getAllByRole('listitem').find((li) => li.dataset.jobId === '1')!;
+    expect(row.querySelector('.rec-dot')).toBeTruthy();
+    expect(within(row).getByText('Recording')).toBeTruthy();
+    expect(
+      within(row)
+        .getAllByRole('button')
+        .map((b) => b.textContent),
+    ).toEqual(['Stop', 'Cancel']);
+    fireEvent.click(within(row).getByRole('button', { name: 'Stop recording Live show and keep it' }));
+    expect(f.calls).toContainEqual({ type: 'jobs.stopRecording', params: { jobId: 1 } });
+  });
+
+  it('never shows more than 100 % or more done than the total, and says "about" of an estimate', async () => {
+    const over = downloading(1, 130);
+    over.progress = { ...over.progress, downloadedBytes: 12 * 1024 * 1024, totalBytes: 10 * 1024 * 1024 };
+    const estimate = downloading(2, 40);
+    estimate.progress = { ...estimate.progress, totalIsEstimate: true };
+    const f = fakeClient([over, estimate]);
+    mount(f.client);
+    const first = await screen.findByRole('progressbar', { name: 'Progress of Video 1' });
+    expect(first.getAttribute('aria-valuenow')).toBe('100');
+    expect(first.getAttribute('aria-valuetext')).toMatch(/^100\.0% · 12\.0 MiB downloaded/);
+    expect(screen.getByRole('progressbar', { name: 'Progress of Video 2' }).getAttribute('aria-valuetext')).toContain('4.0 MiB of about 10.0 MiB');
+  });
+
+  it('keeps showing a finished job by its title; the file name is its tooltip', async () => {
+    const f = fakeClient([makeJob({ id: 1, status: 'completed', title: 'The caption', filePath: '/dl/master [master].mp4', finishedAt: 1 })]);
+    mount(f.client);
+    const title = await screen.findByText('The caption');
+    expect(title.getAttribute('title')).toBe('/dl/master [master].mp4');
+    expect(screen.queryByText('master [master].mp4')).toBeNull();
   });
 
   it('renders each job with an accessible progress bar that follows events', async () => {
@@ -258,10 +410,12 @@ describe('popup', () => {
   });
 
   it('renders a long history without putting every row in the page', async () => {
-    const history = Array.from({ length: 10_000 }, (_, i) => makeJob({ id: i + 1, status: 'completed', finishedAt: 10_000 - i, filePath: `/dl/${i}.mp4` }));
+    const history = Array.from({ length: 10_000 }, (_, i) =>
+      makeJob({ id: i + 1, title: `History ${i + 1}`, status: 'completed', finishedAt: 10_000 - i, filePath: `/dl/${i}.mp4` }),
+    );
     const f = fakeClient(history);
     mount(f.client);
-    await screen.findByText('0.mp4');
+    await screen.findByText('History 1');
     expect(screen.getAllByRole('listitem').filter((li) => li.dataset.jobId).length).toBeLessThan(20);
     expect(f.calls.filter((c) => c.type === 'jobs.list')).toHaveLength(1);
   });

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { Job, Preset } from '../../../shared/job';
 import type { Notice } from '../../../shared/protocol';
-import { CurrentPage, type PageInfo } from '../../components/current-page';
+import { CurrentPage, type DownloadChoice, type PageInfo } from '../../components/current-page';
 import { HostProblem } from '../../components/host-problem';
 import { JobList } from '../../components/job-list';
 import { Notices } from '../../components/notices';
@@ -9,12 +9,12 @@ import type { RowAction } from '../../components/job-row';
 import type { HostStatus } from '../../lib/host-connection';
 import { t } from '../../lib/i18n';
 import { applyEvent, applyPage, emptyQueue, finishedCount, unfinishedCount } from '../../lib/queue-model';
+import type { PageVideosResult } from '../../lib/view-messages';
 import type { ViewClient } from '../../lib/view-port';
-import type { DownloadCandidate } from '../../lib/video-url';
 
 export interface PopupProps {
   client: ViewClient;
-  /** Reads the current tab and the videos its content script found. */
+  /** Reads the current tab (its videos come from the background). */
   loadPage: () => Promise<PageInfo>;
   confirmAboveBytes: number;
   extensionId: string;
@@ -30,7 +30,7 @@ export function PopupApp({ client, loadPage, confirmAboveBytes, extensionId, lis
   const [model, setModel] = useState(emptyQueue);
   const [pending, setPending] = useState<Map<number, RowAction>>(new Map());
   const [page, setPage] = useState<PageInfo | null>(null);
-  const [candidates, setCandidates] = useState<DownloadCandidate[]>([]);
+  const [listing, setListing] = useState<PageVideosResult | null>(null);
   const [defaultPreset, setDefaultPreset] = useState<Preset>('best');
   const [error, setError] = useState<string | null>(null);
   const [adding, setAdding] = useState(false);
@@ -86,17 +86,50 @@ export function PopupApp({ client, loadPage, confirmAboveBytes, extensionId, lis
     });
     const offNotices = client.onNotices(setNotices);
     fetchFirstPage();
+    // The tab's videos, every frame's; asked again whenever a frame reports a change.
+    let shown: PageInfo | null = null;
+    let asking = false;
+    let again = false;
+    let first = true;
+    const listVideos = () => {
+      const p = shown;
+      if (!p || p.tabId === null) return;
+      if (asking) {
+        again = true;
+        return;
+      }
+      asking = true;
+      // Only the first look asks the frames to report again; later ones follow their changes.
+      const refresh = first;
+      first = false;
+      client
+        .pageVideos({ tabId: p.tabId, pageUrl: p.url, pageTitle: p.title, refresh })
+        .then(setListing, () => {})
+        .finally(() => {
+          asking = false;
+          if (again) {
+            again = false;
+            listVideos();
+          }
+        });
+    };
+    const offVideos = client.onPageVideosChanged((tabId) => tabId === shown?.tabId && listVideos());
     loadPage()
-      .then(async (p) => {
+      .then((p) => {
+        shown = p;
         setPage(p);
-        const r = await client.candidates({ pageUrl: p.url, pageTitle: p.title, videoSrc: p.videos[0]?.src ?? null, tabId: p.tabId });
-        setCandidates(r.candidates);
+        if (p.tabId === null) setListing({ videos: [], others: [], page: null });
+        listVideos();
       })
-      .catch(() => setPage({ tabId: null, url: null, title: null, videos: [] }));
+      .catch(() => {
+        setPage({ tabId: null, url: null, title: null });
+        setListing({ videos: [], others: [], page: null });
+      });
     return () => {
       offStatus();
       offEvent();
       offNotices();
+      offVideos();
     };
   }, [client]);
 
@@ -115,6 +148,7 @@ export function PopupApp({ client, loadPage, confirmAboveBytes, extensionId, lis
         pause: () => client.request('jobs.pause', { jobId: job.id }),
         resume: () => client.request('jobs.resume', { jobId: job.id }),
         retry: () => client.request('jobs.retry', { jobId: job.id }),
+        stop: () => client.request('jobs.stopRecording', { jobId: job.id }),
         remove: () => client.request('jobs.remove', { jobId: job.id }),
         open: () => client.request('jobs.open', { jobId: job.id }),
         reveal: () => client.request('jobs.open', { jobId: job.id, reveal: true }),
@@ -124,20 +158,27 @@ export function PopupApp({ client, loadPage, confirmAboveBytes, extensionId, lis
     [client],
   );
 
-  const download = (candidate: DownloadCandidate, preset: Preset) => {
+  const add = (choice: DownloadChoice, preset: Preset) =>
+    client.download({
+      pageUrl: page?.url ?? null,
+      pageTitle: page?.title ?? null,
+      tabId: page?.tabId ?? null,
+      url: choice.url,
+      ...(choice.videoKey === undefined ? {} : { frameId: choice.frameId ?? 0, videoKey: choice.videoKey }),
+      preset,
+    });
+  const download = (choice: DownloadChoice, preset: Preset) => {
     setError(null);
     setAdding(true);
-    client
-      .download({
-        pageUrl: page?.url ?? null,
-        pageTitle: page?.title ?? null,
-        videoSrc: page?.videos[0]?.src ?? null,
-        url: candidate.url,
-        preset,
-        tabId: page?.tabId ?? null,
-      })
+    add(choice, preset)
       .catch(fail)
       .finally(() => setAdding(false));
+  };
+  /** One job a video, in the page's order. */
+  const downloadAll = (choices: DownloadChoice[], preset: Preset) => {
+    setError(null);
+    setAdding(true);
+    choices.reduce<Promise<unknown>>((done, choice) => done.then(() => add(choice, preset).catch(fail)), Promise.resolve()).finally(() => setAdding(false));
   };
 
   const unfinished = unfinishedCount(model);
@@ -156,7 +197,14 @@ export function PopupApp({ client, loadPage, confirmAboveBytes, extensionId, lis
         }}
       />
       <HostProblem status={status} extensionId={extensionId} onRetry={() => client.retryHost()} loadReport={() => client.doctor()} />
-      <CurrentPage page={page} candidates={candidates} defaultPreset={defaultPreset} busy={adding || status.state === 'problem'} onDownload={download} />
+      <CurrentPage
+        page={page}
+        listing={listing}
+        defaultPreset={defaultPreset}
+        busy={adding || status.state === 'problem'}
+        onDownload={download}
+        onDownloadAll={downloadAll}
+      />
       {error && (
         <p class="error" role="alert">
           {error}

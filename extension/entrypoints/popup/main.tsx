@@ -1,7 +1,7 @@
 import '../../assets/ui.css';
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
-import type { PageInfo, PageVideo } from '../../components/current-page';
+import type { PageInfo } from '../../components/current-page';
 import { confirmCancelAboveMiB } from '../../lib/preferences';
 import { type PortLike, createViewClient } from '../../lib/view-port';
 import { PopupApp } from './app';
@@ -10,14 +10,8 @@ import { PopupApp } from './app';
 async function loadPage(): Promise<PageInfo> {
   const param = new URLSearchParams(location.search).get('tab');
   const tab = param ? await browser.tabs.get(Number(param)) : (await browser.tabs.query({ active: true, currentWindow: true }))[0];
-  if (!tab?.id) return { tabId: null, url: null, title: null, videos: [] };
-  let videos: PageVideo[] = [];
-  try {
-    videos = ((await browser.tabs.sendMessage(tab.id, { kind: 'vidqueue:list-videos' })) as PageVideo[] | undefined) ?? [];
-  } catch {
-    // No content script there (a browser page, or a tab opened before the extension).
-  }
-  return { tabId: tab.id, url: tab.url ?? null, title: tab.title ?? null, videos };
+  if (!tab?.id) return { tabId: null, url: null, title: null };
+  return { tabId: tab.id, url: tab.url ?? null, title: tab.title ?? null };
 }
 
 const client = createViewClient((info) => browser.runtime.connect(info) as unknown as PortLike);

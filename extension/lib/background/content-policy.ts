@@ -5,25 +5,52 @@ import type { PageJob, ViewRequest } from '../view-messages';
 
 /** Who opened a port, as the browser says it (runtime.MessageSender). */
 export interface PortSender {
-  tab?: { id?: number };
+  tab?: { id?: number; url?: string; title?: string };
+  /** 0: the tab's top page; another number: a frame in it. */
+  frameId?: number;
+  /** The sender's document: the frame's own URL for a content script in a frame. */
   url?: string;
   origin?: string;
 }
 
 /**
  * A port is the extension's own page (popup, options) or a content script. A content
- * script runs in a web page and is treated like that page: its `owner` is its tab and
- * the page's origin (null when either is unknown: it may then do nothing).
+ * script runs in a web page (the top page or a frame) and is treated like that page: its
+ * `owner` is its tab and its document's origin (null when either is unknown: it may then
+ * do nothing). Its frame and its tab's page are the browser's word, not the script's.
  */
-export type ViewKind = { kind: 'extension' } | { kind: 'page'; tabId: number | null; owner: string | null };
+export type ViewKind =
+  | { kind: 'extension' }
+  | {
+      kind: 'page';
+      tabId: number | null;
+      owner: string | null;
+      frameId: number;
+      /** The frame's document URL. */
+      frameUrl: string | null;
+      /** The tab's top page and its title. */
+      pageUrl: string | null;
+      pageTitle: string | null;
+    };
 
 export function classifySender(sender: PortSender | undefined, extensionOrigin: string): ViewKind {
   const url = sender?.url ?? '';
   if (url.startsWith(extensionOrigin) || (!sender?.tab && !url)) return { kind: 'extension' };
   const tabId = sender?.tab?.id ?? null;
-  const origin = originOf(url) ?? sender?.origin ?? null;
+  // An about:blank frame has its creator's origin, which the browser gives as `origin`.
+  const own = originOf(url);
+  const origin = own && own !== 'null' ? own : (sender?.origin ?? null);
   const owner = tabId === null || origin === null || origin === 'null' ? null : `${tabId} ${origin}`;
-  return { kind: 'page', tabId, owner };
+  const frameId = sender?.frameId ?? 0;
+  return {
+    kind: 'page',
+    tabId,
+    owner,
+    frameId,
+    frameUrl: url || null,
+    pageUrl: sender?.tab?.url ?? (frameId === 0 ? url || null : null),
+    pageTitle: sender?.tab?.title ?? null,
+  };
 }
 
 function originOf(url: string): string | null {
@@ -36,16 +63,19 @@ function originOf(url: string): string | null {
 
 /** What a page's button needs of a job, and nothing more: no URLs, no file path, no title. */
 export function toPageJob(job: Job): PageJob {
-  return { id: job.id, status: job.status, percent: job.progress.percent === null ? null : Math.floor(job.progress.percent) };
+  const p = job.progress.percent;
+  // Whole, and never past 100 whatever the daemon's estimate said.
+  return { id: job.id, status: job.status, percent: p === null ? null : Math.min(100, Math.max(0, Math.floor(p))) };
 }
 
 /** Requests a page may make, each about a job it started. */
-const PAGE_REQUESTS = new Set(['jobs.retry', 'jobs.cancel', 'jobs.get']);
+const PAGE_REQUESTS = new Set(['jobs.retry', 'jobs.cancel', 'jobs.get', 'jobs.stopRecording']);
 
 /**
- * What a content script may send: downloads for its own tab, and retry, cancel or get
- * of the jobs it started. The refusal, or null when the message may go on (ownership of
- * a request's job is checked once its params are valid).
+ * What a content script may send: its frame's videos, downloads for its own tab, and
+ * retry, cancel, stop (a recording) or get of the jobs it started. The refusal, or null
+ * when the message may go on (ownership of a request's job is checked once its params are
+ * valid).
  */
 export function pageRefusal(msg: ViewRequest & { id: number }, owner: string | null): ProtocolError | null {
   const what = msg.kind === 'request' ? msg.type : msg.kind;

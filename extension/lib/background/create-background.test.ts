@@ -81,7 +81,7 @@ describe('createBackground', () => {
 
   it('downloads a video from a content script: the http source, with the page as referer', async () => {
     const { native, hello, connectView } = setup();
-    const view = fakeViewPort(12);
+    const view = fakeViewPortWith({ tabId: 12, url: 'https://blog.test/p' });
     connectView(view.port);
     view.send({ kind: 'download', id: 1, target: { pageUrl: 'https://blog.test/p', pageTitle: 'A post', videoSrc: 'https://cdn.test/v.mp4' } });
     await flush();
@@ -96,7 +96,7 @@ describe('createBackground', () => {
   it('uses the media requests of the sender tab for a blob: video', async () => {
     const { bg, native, hello, connectView } = setup();
     bg.recordMediaRequest(12, 'https://cdn.test/live/master.m3u8');
-    const view = fakeViewPort(12);
+    const view = fakeViewPortWith({ tabId: 12, url: 'https://site.test/w' });
     connectView(view.port);
     view.send({ kind: 'download', id: 1, target: { pageUrl: 'https://site.test/w', pageTitle: null, videoSrc: 'blob:https://site.test/x' } });
     await flush();
@@ -188,6 +188,34 @@ describe('createBackground', () => {
     await flush();
     hello();
     expect(native().sent.find((m) => m.type === 'jobs.add')!.params).toEqual({ url: 'https://vimeo.com/123', pageUrl: null, title: 'Clip', preset: 'audio' });
+  });
+
+  it('downloads a right-clicked video in a frame from what that frame reported, the frame as Referer', async () => {
+    const { menuClick, native, hello, connectView } = setup();
+    const frame = fakeViewPortWith({ tabId: 4, url: 'https://player.test/embed/7' });
+    frame.port.sender = { tab: { id: 4, url: 'https://news.test/story', title: 'Story' }, frameId: 9, url: 'https://player.test/embed/7' };
+    connectView(frame.port as RuntimePort);
+    const stream = { url: 'https://cdn.test/s/master.m3u8', kind: 'hls', live: false, height: 720, parts: [] };
+    frame.send({
+      kind: 'report-videos',
+      report: {
+        videos: [{ key: 'm1', media: 'video', label: 'Clip', src: 'blob:https://player.test/42', width: 640, height: 360, sources: [stream], fed: true }],
+        others: [],
+      },
+    });
+    menuClick(
+      { menuItemId: 'video', pageUrl: 'https://news.test/story', frameId: 9, frameUrl: 'https://player.test/embed/7', srcUrl: 'blob:https://player.test/42' },
+      { id: 4, url: 'https://news.test/story', title: 'Story' },
+    );
+    await flush();
+    hello();
+    await until(() => native().sent.some((m) => m.type === 'jobs.add'));
+    expect(native().sent.find((m) => m.type === 'jobs.add')!.params).toEqual({
+      url: 'https://cdn.test/s/master.m3u8',
+      pageUrl: 'https://news.test/story',
+      referer: 'https://player.test/embed/7',
+      title: 'Clip',
+    });
   });
 
   it('sends nothing but http(s) links, and says why in a notification', async () => {

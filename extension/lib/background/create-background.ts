@@ -1,6 +1,6 @@
 import type { browser as Browser } from 'wxt/browser';
 import { type HostStatus, type NativePort, createHostConnection } from '../host-connection';
-import { activeJobsHint, mediaRequestsStore, noticesStore, notifyOnFinish, pageJobsStore } from '../preferences';
+import { activeJobsHint, mediaRequestsStore, noticesStore, notifyOnFinish, pageJobsStore, pageVideosStore } from '../preferences';
 import { type BadgeApi, createBadge } from './badge';
 import { createOwnership } from './content-policy';
 import { createDownloads } from './downloads';
@@ -9,6 +9,7 @@ import { createMediaStore } from './media-store';
 import { type ContextMenusApi, createMenus } from './menus';
 import { createNotices } from './notices';
 import { type NotificationsApi, createNotifications } from './notifications';
+import { createPageVideos } from './page-videos';
 import { type ViewPort, createViewHub } from './view-hub';
 
 type BrowserApi = typeof Browser;
@@ -22,18 +23,21 @@ export interface BackgroundDeps {
   lastError?: () => string | undefined;
   contextMenus?: ContextMenusApi;
   idleMs?: number;
+  /** Asks every frame of a tab to report its videos again (tabs.sendMessage; missing from the fake browser). */
+  askReports?: (tabId: number) => void;
 }
 
 /**
  * The background: the one port to the native host, and the modules around it (the view
  * hub and what content scripts may do, badge, notifications, notices, menus, media
- * requests), each given what it depends on. Host events flow one way: statuses, then
+ * requests, the videos frames report), each given what it depends on. Host events flow one way: statuses, then
  * badge and notifications, then every view.
  */
 export function createBackground(d: BackgroundDeps) {
   const { browser } = d;
   const statuses = createJobStatuses();
-  const media = createMediaStore({ store: mediaRequestsStore });
+  const videos = createPageVideos({ store: pageVideosStore });
+  const media = createMediaStore({ store: mediaRequestsStore, onPageGone: (tabId) => videos.clearTab(tabId) });
 
   const host = createHostConnection({
     connectNative: d.connectNative,
@@ -67,7 +71,7 @@ export function createBackground(d: BackgroundDeps) {
     enabled: () => notifyOnFinish.getValue(),
     host,
   });
-  const downloads = createDownloads({ host, mediaFor: media.forTab });
+  const downloads = createDownloads({ host, mediaFor: media.forTab, videos });
   const menus = createMenus({ api: d.contextMenus, host, downloads, notifyError: (m) => void notifications.error(m) });
   const notices = createNotices({
     host,
@@ -76,7 +80,7 @@ export function createBackground(d: BackgroundDeps) {
     onChange: (list) => hub.notices(list),
   });
   const ownership = createOwnership({ store: pageJobsStore });
-  const hub = createViewHub({ extensionOrigin: browser.runtime.getURL('/'), host, downloads, ownership, notices });
+  const hub = createViewHub({ extensionOrigin: browser.runtime.getURL('/'), host, downloads, videos, askReports: d.askReports, ownership, notices });
 
   return {
     host,
@@ -92,6 +96,7 @@ export function createBackground(d: BackgroundDeps) {
       media.listen(browser.tabs);
       browser.tabs.onRemoved.addListener((tabId) => void ownership.forgetTab(tabId));
       void media.load();
+      void videos.load();
       void menus.create();
       // Downloads may be running from before: look when the browser starts, or when this
       // background restarts during a session that had some. Never just because it woke up.

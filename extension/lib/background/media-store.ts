@@ -12,6 +12,8 @@ export interface MediaStoreDeps {
   store: { getValue(): Promise<Saved>; setValue(value: Saved): Promise<void> };
   log?: MediaRequestLog;
   saveDelayMs?: number;
+  /** A tab went to another page or closed: what else is kept of its page goes too. */
+  onPageGone?: (tabId: number) => void;
 }
 
 /**
@@ -34,23 +36,27 @@ export function createMediaStore(d: MediaStoreDeps) {
     // A change of #fragment is the same page.
     const page = url.split('#')[0]!;
     if (pageOfTab.get(tabId) === page) return;
+    const known = pageOfTab.has(tabId);
     pageOfTab.set(tabId, page);
     log.clearTab(tabId);
     save();
+    // The first URL seen of a tab may be the page its frames already reported.
+    if (known) d.onPageGone?.(tabId);
   };
 
   const closed = (tabId: number) => {
     log.clearTab(tabId);
     pageOfTab.delete(tabId);
     save();
+    d.onPageGone?.(tabId);
   };
 
   return {
     forTab: (tabId: number): MediaRequest[] => log.forTab(tabId),
     /** From the webRequest listener. */
-    record(tabId: number, url: string, contentType?: string | null): void {
+    record(tabId: number, url: string, contentType?: string | null, frameId = 0): void {
       const before = log.forTab(tabId)[0];
-      log.record(tabId, url, contentType);
+      log.record(tabId, url, contentType, frameId);
       if (log.forTab(tabId)[0] !== before) save();
     },
     navigated,

@@ -31,7 +31,28 @@ describe('menus', () => {
   it('downloads a right-clicked video from its source, for its tab', () => {
     const { menus, download } = setup();
     menus.onClick({ menuItemId: 'video-audio', pageUrl: 'https://a.test/p', srcUrl: 'https://cdn.test/v.mp4' }, { id: 5, title: 'P' });
-    expect(download).toHaveBeenCalledWith({ pageUrl: 'https://a.test/p', pageTitle: 'P', tabId: 5, preset: 'audio', videoSrc: 'https://cdn.test/v.mp4' }, 5);
+    expect(download).toHaveBeenCalledWith(
+      { videoSrc: 'https://cdn.test/v.mp4', preset: 'audio' },
+      { tabId: 5, frame: { frameId: 0, frameUrl: 'https://a.test/p', pageUrl: 'https://a.test/p', pageTitle: 'P' } },
+    );
+  });
+
+  it('downloads a right-clicked video in a frame for that frame: its URL will be the Referer', () => {
+    const { menus, download } = setup();
+    menus.onClick(
+      { menuItemId: 'video', pageUrl: 'https://a.test/p', frameId: 12, frameUrl: 'https://player.test/embed', srcUrl: 'blob:https://player.test/1' },
+      { id: 5, title: 'P' },
+    );
+    expect(download).toHaveBeenCalledWith(
+      { videoSrc: 'blob:https://player.test/1' },
+      { tabId: 5, frame: { frameId: 12, frameUrl: 'https://player.test/embed', pageUrl: 'https://a.test/p', pageTitle: 'P' } },
+    );
+  });
+
+  it('downloads the page from the page menu, for its tab', () => {
+    const { menus, download } = setup();
+    menus.onClick({ menuItemId: 'page', pageUrl: 'https://a.test/p' }, { id: 5, title: 'P' });
+    expect(download).toHaveBeenCalledWith({ pageUrl: 'https://a.test/p', pageTitle: 'P', tabId: 5 }, { tabId: 5 });
   });
 
   it('queues only http(s) links, and says why not in a notification', () => {

@@ -2,7 +2,6 @@ import type { Preset } from '../../../shared/job';
 import { checkDownloadUrl } from '../../../shared/url';
 import type { HostConnection } from '../host-connection';
 import { t } from '../i18n';
-import type { DownloadTarget } from '../view-messages';
 import type { Downloads } from './downloads';
 
 export interface ContextMenusApi {
@@ -15,6 +14,9 @@ export interface ContextMenuInfo {
   pageUrl?: string;
   linkUrl?: string;
   srcUrl?: string;
+  /** Where the right-click happened: 0 on the top page, else a frame, with its URL. */
+  frameId?: number;
+  frameUrl?: string;
 }
 export interface MenuTab {
   id?: number;
@@ -71,9 +73,16 @@ export function createMenus(d: MenusDeps) {
       void d.host.request('jobs.add', { url: check.url, pageUrl: referer, ...(preset ? { preset } : {}) }).catch(fail);
       return;
     }
-    const target: DownloadTarget = { pageUrl, pageTitle: tab?.title ?? null, tabId: tab?.id ?? null, preset };
-    if (id.startsWith('video')) target.videoSrc = info.srcUrl ?? null;
-    void d.downloads.download(target, tab?.id ?? null).catch(fail);
+    const tabId = tab?.id ?? null;
+    const pageTitle = tab?.title ?? null;
+    if (id.startsWith('video')) {
+      // The video in the frame it plays in: its sources as that frame reported them, the frame as Referer.
+      const frameId = info.frameId ?? 0;
+      const frame = { frameId, frameUrl: info.frameUrl ?? (frameId === 0 ? pageUrl : null), pageUrl, pageTitle };
+      void d.downloads.download({ videoSrc: info.srcUrl ?? null, ...(preset ? { preset } : {}) }, { tabId, frame }).catch(fail);
+      return;
+    }
+    void d.downloads.download({ pageUrl, pageTitle, tabId, ...(preset ? { preset } : {}) }, { tabId }).catch(fail);
   };
 
   return {

@@ -4,6 +4,7 @@ import type { Notice } from '../../../shared/protocol';
 import { makeJob } from '../fake-host';
 import { createOwnership } from './content-policy';
 import { createDownloads } from './downloads';
+import { createPageVideos } from './page-videos';
 import { fakeViewPort, until } from './fake-view-port';
 import { createViewHub } from './view-hub';
 
@@ -41,12 +42,22 @@ function setup(store = memoryStore()) {
       noticeList = noticeList.filter((n) => n.id !== id);
     }),
   };
-  const hub = createViewHub({ extensionOrigin: EXTENSION, host, downloads: createDownloads({ host, mediaFor: () => [] }), ownership, notices });
+  const videos = createPageVideos({ store: { getValue: async () => ({ frames: {}, jobs: {} }), setValue: async () => {} } });
+  const askReports = vi.fn();
+  const hub = createViewHub({
+    extensionOrigin: EXTENSION,
+    host,
+    downloads: createDownloads({ host, mediaFor: () => [], videos }),
+    videos,
+    askReports,
+    ownership,
+    notices,
+  });
   const update = (job: Job) => {
     jobs.set(job.id, job);
     hub.relay({ event: 'job.updated', data: { job } });
   };
-  return { hub, host, request, requests, store, ownership, update, notices };
+  return { hub, host, request, requests, store, ownership, update, notices, videos, askReports };
 }
 
 /** An array nested `depth` deep: [[[…]]]. */
@@ -73,7 +84,7 @@ describe('view hub: what a view sends', () => {
         message: expect.stringContaining('nested more than 32 levels deep'),
       },
     });
-    page.send({ kind: 'download', id: 6, target: { pageUrl: 'https://site-3.test/page', pageTitle: null } });
+    page.send({ kind: 'download', id: 6, target: { pageUrl: 'https://site-3.test/page', pageTitle: null, videoSrc: 'https://cdn.test/v.mp4' } });
     await until(() => page.reply(6));
     expect(page.reply(6)).toMatchObject({ ok: true });
     expect(requests.map((r) => r.type)).toEqual(['jobs.add']);
@@ -200,6 +211,19 @@ describe('view hub: content scripts are treated like the page they run in', () =
     expect(requests.map((r) => r.type)).toEqual(['jobs.add', 'jobs.cancel', 'jobs.retry', 'jobs.get']);
   });
 
+  it('lets a content script stop the recordings it started, and no other', async () => {
+    const { hub, requests } = setup();
+    const page = fakeViewPort({ tabId: 3, url: 'https://a.test/watch' });
+    hub.connect(page.port);
+    const mine = await startDownload(page, 1, 'https://a.test/watch');
+    page.send({ kind: 'request', id: 2, type: 'jobs.stopRecording', params: { jobId: 1 } });
+    page.send({ kind: 'request', id: 3, type: 'jobs.stopRecording', params: { jobId: mine } });
+    await until(() => page.replies().length === 3);
+    expect(page.reply(2)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(page.reply(3)).toMatchObject({ ok: true, result: { job: { id: mine } } });
+    expect(requests.map((r) => r.type)).toEqual(['jobs.add', 'jobs.stopRecording']);
+  });
+
   it('gives nothing to another site that later loads in the same tab, nor to the same site in another tab', async () => {
     const { hub, update, requests } = setup();
     const first = fakeViewPort({ tabId: 3, url: 'https://a.test/watch' });
@@ -280,6 +304,82 @@ describe('view hub: content scripts are treated like the page they run in', () =
     expect(host.retryNow).not.toHaveBeenCalled();
     expect(host.hold).not.toHaveBeenCalled();
     expect(page.received.some((m) => m.kind === 'status' || m.kind === 'notices')).toBe(false);
+  });
+});
+
+describe('view hub: the videos frames report', () => {
+  const report = (key: string, url: string) => ({
+    videos: [
+      {
+        key,
+        media: 'video',
+        label: null,
+        src: 'blob:x',
+        width: 640,
+        height: 360,
+        sources: [{ url, kind: 'hls', live: false, height: 720, parts: [] }],
+        fed: true,
+      },
+    ],
+    others: [],
+  });
+
+  it("lists every frame's videos for the popup, tells it when they change, and forgets a frame that went", async () => {
+    const { hub, askReports } = setup();
+    const popup = fakeViewPort({ url: `${EXTENSION}popup.html` });
+    const top = fakeViewPort({ tabId: 3, url: 'https://a.test/watch' });
+    const frame = fakeViewPort({ tabId: 3, url: 'https://player.test/embed' });
+    frame.port.sender = { tab: { id: 3, url: 'https://a.test/watch' }, frameId: 8, url: 'https://player.test/embed' };
+    for (const v of [popup, top, frame]) hub.connect(v.port);
+    top.send({ kind: 'report-videos', report: report('m1', 'https://cdn.test/a.m3u8') });
+    frame.send({ kind: 'report-videos', report: report('m1', 'https://cdn.test/b.m3u8') });
+    // A frame asked to report again says the same: no news for the popup (or they would ask each other forever).
+    top.send({ kind: 'report-videos', report: report('m1', 'https://cdn.test/a.m3u8') });
+    expect(popup.received.filter((m) => m.kind === 'page-videos-changed')).toEqual([
+      { kind: 'page-videos-changed', tabId: 3 },
+      { kind: 'page-videos-changed', tabId: 3 },
+    ]);
+    popup.send({ kind: 'page-videos', id: 1, tabId: 3, pageUrl: 'https://a.test/watch', pageTitle: 'Watch', refresh: true });
+    await until(() => popup.reply(1));
+    expect(askReports.mock.calls).toEqual([[3]]);
+    expect(popup.reply(1).result.videos.map((v: any) => [v.frameId, v.title, v.candidates[0].url, v.candidates[0].referer])).toEqual([
+      [0, 'Watch (1)', 'https://cdn.test/a.m3u8', null],
+      [8, 'Watch (2)', 'https://cdn.test/b.m3u8', 'https://player.test/embed'],
+    ]);
+    frame.close();
+    popup.send({ kind: 'page-videos', id: 2, tabId: 3, pageUrl: 'https://a.test/watch', pageTitle: 'Watch' });
+    await until(() => popup.reply(2));
+    expect(popup.reply(2).result.videos.map((v: any) => v.frameId)).toEqual([0]);
+    expect(askReports).toHaveBeenCalledTimes(1);
+  });
+
+  it("never tells a content script another frame's videos, nor takes a report from a page with no tab", async () => {
+    const { hub, videos } = setup();
+    const page = fakeViewPort({ tabId: 3, url: 'https://a.test/watch' });
+    const tabless = fakeViewPort({ url: 'https://b.test/' });
+    tabless.port.sender = { url: 'https://b.test/' };
+    hub.connect(page.port);
+    hub.connect(tabless.port);
+    tabless.send({ kind: 'report-videos', report: report('m1', 'https://cdn.test/b.m3u8') });
+    page.send({ kind: 'page-videos', id: 1, tabId: 3, pageUrl: null, pageTitle: null });
+    await until(() => page.reply(1));
+    expect(page.reply(1)).toMatchObject({ ok: false, error: { code: 'INVALID_MESSAGE' } });
+    expect(videos.frames(3)).toEqual([]);
+    expect(page.received.some((m) => m.kind === 'page-videos-changed')).toBe(false);
+  });
+
+  it("retries a page's job with its video's sources as they are now, never with a URL the page sends", async () => {
+    const { hub, requests, update } = setup();
+    const page = fakeViewPort({ tabId: 3, url: 'https://a.test/watch' });
+    hub.connect(page.port);
+    page.send({ kind: 'download', id: 1, target: { video: report('m1', 'https://cdn.test/old.m3u8').videos[0] } });
+    await until(() => page.reply(1));
+    const jobId = page.reply(1).result.job.id;
+    update(makeJob({ id: jobId, status: 'failed', url: 'https://cdn.test/old.m3u8' }));
+    page.send({ kind: 'report-videos', report: report('m1', 'https://cdn.test/new.m3u8') });
+    page.send({ kind: 'request', id: 2, type: 'jobs.retry', params: { jobId, url: 'https://evil.test/x', referer: 'https://evil.test/' } });
+    await until(() => page.reply(2));
+    expect(requests.at(-1)).toEqual({ type: 'jobs.retry', params: { jobId, url: 'https://cdn.test/new.m3u8', referer: null } });
   });
 });
 

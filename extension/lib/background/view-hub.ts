@@ -3,8 +3,9 @@ import type { Job } from '../../../shared/job';
 import { type Event, type Notice, parseRequest } from '../../../shared/protocol';
 import { type HostConnection, type HostStatus, HostRequestError } from '../host-connection';
 import { type PageJob, VIEW_PORT, type ViewMessage, type ViewRequest, checkViewRequest } from '../view-messages';
-import { type Ownership, type PortSender, classifySender, notOwned, pageRefusal, toPageJob } from './content-policy';
+import { type Ownership, type PortSender, type ViewKind, classifySender, notOwned, pageRefusal, toPageJob } from './content-policy';
 import type { Downloads } from './downloads';
+import type { PageVideos } from './page-videos';
 
 /** The part of runtime.Port the background uses. */
 export interface ViewPort {
@@ -20,6 +21,10 @@ export interface ViewHubDeps {
   extensionOrigin: string;
   host: Pick<HostConnection, 'request' | 'doctor' | 'hold' | 'retryNow'>;
   downloads: Downloads;
+  /** What each frame's content script reported. */
+  videos: Pick<PageVideos, 'report' | 'dropFrame'>;
+  /** Asks every frame of a tab to report its videos again (the popup opened on it). */
+  askReports?: (tabId: number) => void;
   /** Which jobs each page started. */
   ownership: Ownership;
   notices: { current(): Notice[]; dismiss(id: number): Promise<void> };
@@ -27,9 +32,9 @@ export interface ViewHubDeps {
 
 type ExtensionView = { kind: 'extension'; port: ViewPort };
 /** A content script: it hears only of the jobs its page started, reduced to what its button shows. */
-type PageView = { kind: 'page'; port: ViewPort; tabId: number | null; owner: string | null; lastSent: Map<number, string> };
+type PageView = Extract<ViewKind, { kind: 'page' }> & { port: ViewPort; lastSent: Map<number, string>; reported: boolean };
 type View = ExtensionView | PageView;
-type Request = Exclude<ViewRequest, { kind: 'retry-host' }>;
+type Request = Exclude<ViewRequest, { kind: 'retry-host' } | { kind: 'report-videos' }>;
 
 const toError = (err: unknown): ProtocolError =>
   err instanceof HostRequestError
@@ -63,18 +68,26 @@ export function createViewHub(d: ViewHubDeps) {
   };
 
   const answerExtension = async (msg: Request): Promise<unknown> => {
-    if (msg.kind === 'download') return d.downloads.download(msg.target, msg.target.tabId ?? null);
-    if (msg.kind === 'candidates') return d.downloads.candidates(msg.target, msg.target.tabId ?? null);
+    if (msg.kind === 'download') return d.downloads.download(msg.target, { tabId: msg.target.tabId ?? null });
+    if (msg.kind === 'page-videos') {
+      // The popup's first look: every frame reports again (this background may have forgotten
+      // them). Not on a look that a change prompted, or frames and popup would ask each other forever.
+      if (msg.refresh) d.askReports?.(msg.tabId);
+      return d.downloads.list(msg.tabId, msg.pageUrl, msg.pageTitle);
+    }
     if (msg.kind === 'doctor') return d.host.doctor();
     if (msg.kind === 'dismiss-notice') return d.notices.dismiss(msg.noticeId).then(() => ({}));
     const request = hostRequest(msg);
+    // A job started from a video is retried with that video's sources as they are now.
+    if (request.type === 'jobs.retry') return d.downloads.retry(request.params.jobId, request.params.url === undefined ? {} : request.params);
     return d.host.request(request.type, request.params as never);
   };
 
   /** A page's download is for its own tab; its requests only about the jobs it started. */
   const answerPage = async (view: PageView, owner: string, msg: Request): Promise<{ job: PageJob }> => {
     if (msg.kind === 'download') {
-      const { job } = await d.downloads.download({ ...msg.target, tabId: view.tabId }, view.tabId);
+      const frame = { frameId: view.frameId, frameUrl: view.frameUrl, pageUrl: view.pageUrl, pageTitle: view.pageTitle };
+      const { job } = await d.downloads.download({ ...msg.target, tabId: view.tabId }, { tabId: view.tabId, frame });
       await d.ownership.remember(owner, job.id);
       return { job: toPageJob(job) };
     }
@@ -86,7 +99,10 @@ export function createViewHub(d: ViewHubDeps) {
       const e = notOwned(jobId);
       throw new HostRequestError(e.code, e.message, e.field);
     }
-    const { job } = (await d.host.request(request.type, request.params as never)) as { job: Job };
+    // A page names the job, nothing else: a retry's new URL is found here, from its video.
+    const { job } = (request.type === 'jobs.retry' ? await d.downloads.retry(jobId) : await d.host.request(request.type, request.params as never)) as {
+      job: Job;
+    };
     return { job: toPageJob(job) };
   };
 
@@ -102,6 +118,12 @@ export function createViewHub(d: ViewHubDeps) {
       if (view.kind === 'extension') d.host.retryNow();
       return;
     }
+    if (msg.kind === 'report-videos') {
+      if (view.kind !== 'page' || view.tabId === null || view.owner === null) return;
+      view.reported = true;
+      if (d.videos.report(view.tabId, view.frameId, view.frameUrl, msg.report)) videosChanged(view.tabId);
+      return;
+    }
     try {
       if (view.kind === 'extension') return reply(view, msg.id, await answerExtension(msg));
       const refusal = pageRefusal(msg, view.owner);
@@ -110,6 +132,11 @@ export function createViewHub(d: ViewHubDeps) {
     } catch (err) {
       refuse(view, msg.id, toError(err));
     }
+  };
+
+  /** The popup refreshes its list of the tab's videos. */
+  const videosChanged = (tabId: number) => {
+    for (const view of views) if (view.kind === 'extension') post(view, { kind: 'page-videos-changed', tabId });
   };
 
   /** A job a page started changed: its button's part, when that part changed. */
@@ -127,7 +154,7 @@ export function createViewHub(d: ViewHubDeps) {
     connect(port: ViewPort): void {
       if (port.name !== VIEW_PORT) return;
       const who = classifySender(port.sender, d.extensionOrigin);
-      const view: View = who.kind === 'extension' ? { kind: 'extension', port } : { ...who, port, lastSent: new Map() };
+      const view: View = who.kind === 'extension' ? { kind: 'extension', port } : { ...who, port, lastSent: new Map(), reported: false };
       views.add(view);
       // Extension pages keep the host connected while open; content scripts, one in every
       // tab, do not: they hear of their jobs while something runs.
@@ -140,6 +167,8 @@ export function createViewHub(d: ViewHubDeps) {
       port.onDisconnect.addListener(() => {
         views.delete(view);
         release();
+        // The frame unloaded (or its content script went): its videos went with it.
+        if (view.kind === 'page' && view.reported && view.tabId !== null && d.videos.dropFrame(view.tabId, view.frameId)) videosChanged(view.tabId);
       });
     },
     status(next: HostStatus): void {
