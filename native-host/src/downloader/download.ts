@@ -34,8 +34,9 @@ let execa: typeof ExecaFn | null = null;
  * Loads execa when the first download starts, not when the daemon starts: it takes ~100 ms
  * to load here, and a browser waits for the daemon's first answer.
  */
-export async function loadProcessRunner(): Promise<void> {
+export async function loadProcessRunner(): Promise<typeof ExecaFn> {
   execa ??= (await import('execa')).execa;
+  return execa;
 }
 
 /**
