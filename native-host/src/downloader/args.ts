@@ -1,4 +1,5 @@
 import { basename, dirname, relative } from 'node:path';
+import { type Choice, FORMAT_ID_PATTERN, LANGUAGE_PATTERN } from '../../../shared/choice';
 import type { Preset } from '../../../shared/job';
 
 export interface YtDlpOptions {
@@ -8,6 +9,10 @@ export interface YtDlpOptions {
   preset: Preset;
   /** How yt-dlp reaches ffmpeg (`ffmpegPlan`); null when there is none: only single-file formats then. */
   ffmpeg: FfmpegPlan | null;
+  /** An exact choice made from a probe: it decides instead of the preset. */
+  choice?: Choice | null;
+  /** Download entry N (1-based) of the playlist at `url` rather than the URL itself. */
+  playlistIndex?: number | null;
 }
 
 /** Marks the lines of stdout that are ours (yt-dlp may print other things there). */
@@ -33,7 +38,7 @@ const SINGLE_FILE: Record<Preset, string> = {
 };
 
 const PROGRESS_FIELDS = 'status,downloaded_bytes,total_bytes,total_bytes_estimate,speed,eta,fragment_index,fragment_count,filename';
-const INFO_FIELDS = 'title,id,requested_formats,filesize,filesize_approx,format_id,height,ext';
+const INFO_FIELDS = 'title,id,extractor_key,requested_formats,filesize,filesize_approx,format_id,height,ext';
 
 /**
  * The argument vector for one yt-dlp run, which runs in the job's staging folder. No path
@@ -70,14 +75,72 @@ export function buildYtDlpArgs(o: YtDlpOptions): string[] {
     '5',
     '--socket-timeout',
     '30',
-    '-f',
-    (o.ffmpeg ? MERGED : SINGLE_FILE)[o.preset],
+    ...(o.choice ? choiceArgs(o.choice, o.ffmpeg !== null) : presetArgs(o.preset, o.ffmpeg !== null)),
   ];
-  if (o.preset === 'audio' && o.ffmpeg) args.push('-x', '--audio-format', 'm4a');
-  else if (o.ffmpeg) args.push('--merge-output-format', 'mp4/mkv');
+  if (o.playlistIndex) args.push('--playlist-items', String(checkedIndex(o.playlistIndex)));
   if (o.ffmpeg?.location) args.push('--ffmpeg-location', o.ffmpeg.location);
   if (o.referer) args.push('--referer', o.referer);
   args.push('--', o.url);
+  return args;
+}
+
+function presetArgs(preset: Preset, ffmpeg: boolean): string[] {
+  const args = ['-f', (ffmpeg ? MERGED : SINGLE_FILE)[preset]];
+  if (preset === 'audio' && ffmpeg) args.push('-x', '--audio-format', 'm4a');
+  else if (ffmpeg) args.push('--merge-output-format', 'mp4/mkv');
+  return args;
+}
+
+/** Checked again here, where they become arguments: whatever the schema let through, nothing else is passed on. */
+function checked(value: string, pattern: RegExp, what: string): string {
+  if (!pattern.test(value)) throw new Error(`Refusing ${what} ${JSON.stringify(value.slice(0, 80))} as a yt-dlp argument`);
+  return value;
+}
+
+function checkedIndex(n: number): number {
+  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`Refusing playlist index ${n} as a yt-dlp argument`);
+  return n;
+}
+
+/** The format yt-dlp is asked for, for an exact choice. */
+function choiceSelector(f: Choice['format'], ffmpeg: boolean): string {
+  switch (f.kind) {
+    case 'best':
+      return ffmpeg ? MERGED.best : SINGLE_FILE.best;
+    case 'height': {
+      const h = checkedIndex(f.maxHeight);
+      // No format that small: the smallest there is.
+      return ffmpeg ? `bv*[height<=?${h}]+ba/b[height<=?${h}]/wv*+ba/w` : `b[height<=?${h}]/w`;
+    }
+    case 'format': {
+      const id = checked(f.formatId, FORMAT_ID_PATTERN, 'format id');
+      // A format without audio gets the best audio (yt-dlp adds none to one that has its own).
+      return ffmpeg ? `${id}+ba/${id}` : id;
+    }
+    case 'audio':
+      return f.formatId ? checked(f.formatId, FORMAT_ID_PATTERN, 'format id') : ffmpeg ? 'ba/b' : 'ba';
+  }
+}
+
+/**
+ * The arguments of an exact choice made from a probe: the format, how it is finished
+ * (merged into mp4/mkv, or its audio taken out), and its subtitles.
+ */
+function choiceArgs(c: Choice, ffmpeg: boolean): string[] {
+  const args = ['-f', choiceSelector(c.format, ffmpeg)];
+  if (c.format.kind === 'audio') {
+    // The chosen format's audio as it is; the best audio otherwise, as m4a (the audio preset).
+    if (ffmpeg) args.push('-x', ...(c.format.formatId ? [] : ['--audio-format', 'm4a']));
+  } else if (ffmpeg) args.push('--merge-output-format', 'mp4/mkv');
+  const subs = c.subtitles;
+  if (subs) {
+    const langs = subs.languages.map((l) => checked(l, LANGUAGE_PATTERN, 'subtitle language')).join(',');
+    args.push('--sub-langs', langs, '--write-subs');
+    if (subs.automatic) args.push('--write-auto-subs');
+    // Embedding needs ffmpeg; without it the subtitles are saved as files.
+    if (subs.mode === 'embed' && ffmpeg) args.push('--embed-subs');
+    else if (subs.fileFormat) args.push(...(ffmpeg ? ['--convert-subs', subs.fileFormat] : ['--sub-format', `${subs.fileFormat}/best`]));
+  }
   return args;
 }
 

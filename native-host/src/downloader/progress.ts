@@ -17,6 +17,7 @@ export interface RawProgress {
 export interface RawInfo {
   title?: string | null;
   id?: string | null;
+  extractor_key?: string | null;
   filesize?: number | null;
   filesize_approx?: number | null;
   format_id?: string | null;
