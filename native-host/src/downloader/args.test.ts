@@ -99,7 +99,18 @@ describe('buildYtDlpArgs with an exact choice from a probe', () => {
     [
       'subtitles embedded (files instead without ffmpeg, which embedding needs)',
       { format: { kind: 'height', maxHeight: 720 }, subtitles: { languages: ['en'], mode: 'embed' } },
-      ['-f', 'bv*[height<=?720]+ba/b[height<=?720]/wv*+ba/w', '--merge-output-format', 'mp4/mkv', '--sub-langs', 'en', '--write-subs', '--embed-subs'],
+      [
+        '-f',
+        'bv*[height<=?720]+ba/b[height<=?720]/wv*+ba/w',
+        '--merge-output-format',
+        'mp4/mkv',
+        '--sub-langs',
+        'en',
+        '--write-subs',
+        '--embed-subs',
+        '--compat-options',
+        'no-keep-subs',
+      ],
       ['-f', 'b[height<=?720]/w', '--sub-langs', 'en', '--write-subs'],
     ],
   ] as const)('%s', (_what, choice, withFfmpeg, without) => {

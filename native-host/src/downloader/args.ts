@@ -137,8 +137,9 @@ function choiceArgs(c: Choice, ffmpeg: boolean): string[] {
     const langs = subs.languages.map((l) => checked(l, LANGUAGE_PATTERN, 'subtitle language')).join(',');
     args.push('--sub-langs', langs, '--write-subs');
     if (subs.automatic) args.push('--write-auto-subs');
-    // Embedding needs ffmpeg; without it the subtitles are saved as files.
-    if (subs.mode === 'embed' && ffmpeg) args.push('--embed-subs');
+    // Embedding needs ffmpeg; without it the subtitles are saved as files. Embedded, the files
+    // go once they are in the video (yt-dlp keeps those asked for with --write-subs unless told).
+    if (subs.mode === 'embed' && ffmpeg) args.push('--embed-subs', '--compat-options', 'no-keep-subs');
     else if (subs.fileFormat) args.push(...(ffmpeg ? ['--convert-subs', subs.fileFormat] : ['--sub-format', `${subs.fileFormat}/best`]));
   }
   return args;
