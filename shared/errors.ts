@@ -27,6 +27,10 @@ export const ERROR_CODES = [
   'UNSAFE_FILE_TYPE',
   'OUTPUT_FAILED',
   'INTERRUPTED',
+  // probes (what a URL offers, asked before downloading)
+  'PROBE_TIMEOUT',
+  'PROBE_CANCELLED',
+  'NOT_A_PLAYLIST',
   // transport
   'DAEMON_UNAVAILABLE',
   'DAEMON_STOPPING',

@@ -1,23 +1,36 @@
 import { promises as fs } from 'node:fs';
+import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import { VidQueueError } from '../../../shared/errors';
-import { type Job, emptyProgress, isFinished, transition } from '../../../shared/job';
-import type { JobPage } from '../../../shared/protocol';
+import type { Choice } from '../../../shared/choice';
+import type { EntrySelection, Group } from '../../../shared/group';
+import { type Job, type JobStatus, type Preset, emptyProgress, isFinished, transition } from '../../../shared/job';
+import type { GroupActionResult, GroupPage, JobPage } from '../../../shared/protocol';
 import { MAX_MESSAGE_TO_BROWSER } from '../../../shared/protocol';
 import { removeStaging } from '../downloader/files';
 import { writeOrFreeSpace } from '../faults/disk';
 import { findTool } from '../downloader/tools';
 import type { Logger } from '../log';
+import type { FullEntry } from '../probe/reduce';
+import type { GroupStore } from '../store/groups';
 import { type JobRecord, type JobStore, type NewJob, publicJob } from '../store/jobs';
 import type { SettingsStore } from '../store/settings';
+import { Throttle } from '../util/throttle';
+import { type PlaylistSource, entryJob, pickEntries, planEntries } from './playlist-plan';
 import { Runner, type RunnerDeps, type StopReason } from './runner';
+
+/** How a job's format is decided: a preset, or an exact choice (then the nearest preset too). */
+type JobFormat = { preset: Preset; choice: Choice | null };
 
 interface QueueEvents {
   jobUpdated(job: Job): void;
   jobsRemoved(ids: number[]): void;
+  groupUpdated(group: Group): void;
+  groupsRemoved(ids: number[]): void;
 }
 
 export interface QueueOptions {
   store: JobStore;
+  groups: GroupStore;
   settings: SettingsStore;
   events: QueueEvents;
   log: Logger;
@@ -29,6 +42,10 @@ export interface QueueOptions {
 
 /** A list page stays well under what native messaging lets us send the browser. */
 const PAGE_BUDGET_BYTES = Math.floor(MAX_MESSAGE_TO_BROWSER * 0.8);
+/** Playlist entries are added this many at a time (one transaction), the event loop free in between. */
+const ADD_BATCH = 25;
+/** At most this many `group.updated` events a second a group. */
+const GROUP_EVENT_MS = 250;
 
 /**
  * The queue: FIFO with a concurrency limit, and the user's actions on jobs. Jobs that are
@@ -38,6 +55,9 @@ export class Queue {
   private readonly running = new Map<number, Runner>();
   private readonly runnerDeps: RunnerDeps;
   private stopping = false;
+  /** Groups whose entries are being added, and the adding's end. */
+  private readonly adding = new Map<number, Promise<void>>();
+  private readonly groupEvents = new Map<number, Throttle<number>>();
 
   constructor(private readonly o: QueueOptions) {
     const env = o.env ?? process.env;
@@ -46,7 +66,10 @@ export class Queue {
       log: o.log,
       downloadDir: () => o.settings.get().downloadDir,
       findTools: () => ({ ytdlp: findTool('yt-dlp', env), ffmpeg: findTool('ffmpeg', env) }),
-      changed: (job) => o.events.jobUpdated(publicJob(job)),
+      changed: (job) => {
+        o.events.jobUpdated(publicJob(job));
+        if (job.groupId) this.groupChanged(job.groupId);
+      },
       progressIntervalMs: o.progressIntervalMs ?? 250,
     };
   }
@@ -80,10 +103,11 @@ export class Queue {
     return { id: job.id, filePath: job.filePath, fileIdentity: job.fileIdentity };
   }
 
-  /** A page of jobs: active ones in queue order, then the history, newest first. */
-  list(cursor = 0, limit = 200): JobPage {
-    const total = this.o.store.count();
-    const rows = this.o.store.page(cursor, limit);
+  /** A page of jobs (of one group, when given): active ones in queue order, then the history, newest first. */
+  list(cursor = 0, limit = 200, groupId?: number): JobPage {
+    if (groupId !== undefined) this.o.groups.require(groupId);
+    const total = groupId === undefined ? this.o.store.count() : this.o.store.countInGroup(groupId);
+    const rows = groupId === undefined ? this.o.store.page(cursor, limit) : this.o.store.pageInGroup(groupId, cursor, limit);
     const jobs: Job[] = [];
     let bytes = 0;
     for (const row of rows) {
@@ -162,6 +186,7 @@ export class Queue {
       cancelledAt: null,
       stagingDir: keep ? before.stagingDir : null,
       fileIdentity: null,
+      subtitleFiles: [],
       note: null,
       progress: emptyProgress(),
     });
@@ -194,6 +219,8 @@ export class Queue {
         }
         await fs.unlink(job.filePath);
         fileDeleted = true;
+        // Its subtitle files go with it (those already gone are no matter).
+        for (const sub of job.subtitleFiles ?? []) await fs.unlink(sub).catch(() => {});
       } catch (err) {
         if (err instanceof VidQueueError) throw err;
         const code = (err as NodeJS.ErrnoException).code;
@@ -204,6 +231,7 @@ export class Queue {
     }
     this.o.store.deleteFinished(id);
     this.o.events.jobsRemoved([id]);
+    this.dropEmptyGroups();
     return { jobId: id, fileDeleted };
   }
 
@@ -211,6 +239,7 @@ export class Queue {
   clear(): number[] {
     const ids = this.o.store.deleteAllFinished();
     if (ids.length > 0) this.o.events.jobsRemoved(ids);
+    this.dropEmptyGroups();
     return ids;
   }
 
@@ -226,8 +255,148 @@ export class Queue {
       this.o.log.warn('old history could not be removed now', err);
       return [];
     }
-    if (ids.length > 0) this.o.events.jobsRemoved(ids);
+    if (ids.length > 0) {
+      this.o.events.jobsRemoved(ids);
+      this.dropEmptyGroups();
+    }
     return ids;
+  }
+
+  /**
+   * Makes a playlist group and its jobs, one an entry: the first batch now, the rest in
+   * batches with the event loop free in between (running downloads keep sending progress),
+   * until all are added or the group is cancelled. Returns the group at once.
+   */
+  addPlaylist(source: PlaylistSource & { title: string | null }, entries: FullEntry[], sel: EntrySelection, how: JobFormat, again: boolean): Group {
+    const picked = pickEntries(entries, sel);
+    const plan = planEntries(picked, (extractor, videoId) => this.o.store.wasDownloaded(extractor, videoId), again);
+    const created = this.o.groups.create({
+      url: source.url,
+      pageUrl: source.pageUrl,
+      title: source.title,
+      total: picked.length,
+      skipped: plan.skipped,
+      adding: true,
+    });
+    const jobs = plan.add.map((e) => entryJob(e, source, how, created.id));
+    const done = this.addEntries(created.id, jobs);
+    this.adding.set(created.id, done);
+    void done.finally(() => this.adding.delete(created.id));
+    return this.o.groups.require(created.id);
+  }
+
+  getGroup(id: number): Group {
+    return this.o.groups.require(id);
+  }
+
+  /** Groups, newest first. */
+  listGroups(cursor = 0, limit = 100): GroupPage {
+    const total = this.o.groups.count();
+    const groups = this.o.groups.page(cursor, limit);
+    const next = cursor + groups.length;
+    return { groups, nextCursor: next < total ? next : null, total };
+  }
+
+  /** Cancels every unfinished job of the group; entries not added yet never will be. */
+  async cancelGroup(id: number): Promise<GroupActionResult> {
+    const group = this.o.groups.require(id);
+    const unfinished = this.o.store.inGroup(id).filter((j) => !isFinished(j.status));
+    // Written before anything awaits: the adding stops at its next batch.
+    if (group.adding || unfinished.length > 0) this.o.groups.setCancelled(id);
+    // Queued and paused jobs first, so that none of them starts in a slot a cancelled download frees.
+    const order = [...unfinished.filter((j) => !this.running.has(j.id)), ...unfinished.filter((j) => this.running.has(j.id))];
+    const jobIds = await this.onEach(order, (jobId) => this.cancel(jobId));
+    await this.adding.get(id);
+    return { group: this.groupNow(id), jobIds };
+  }
+
+  /** Pauses the group's queued and running jobs (a live recording cannot be paused: it goes on). */
+  async pauseGroup(id: number): Promise<GroupActionResult> {
+    this.o.groups.require(id);
+    const jobs = this.inGroupWith(id, ['queued', 'downloading']);
+    const order = [...jobs.filter((j) => !this.running.has(j.id)), ...jobs.filter((j) => this.running.has(j.id))];
+    const jobIds = await this.onEach(order, (jobId) => this.pause(jobId));
+    return { group: this.groupNow(id), jobIds };
+  }
+
+  async resumeGroup(id: number): Promise<GroupActionResult> {
+    this.o.groups.require(id);
+    const jobIds = await this.onEach(this.inGroupWith(id, ['paused']), async (jobId) => this.resume(jobId));
+    return { group: this.groupNow(id), jobIds };
+  }
+
+  async retryFailedInGroup(id: number): Promise<GroupActionResult> {
+    this.o.groups.require(id);
+    const jobIds = await this.onEach(this.inGroupWith(id, ['failed']), async (jobId) => this.retry(jobId));
+    return { group: this.groupNow(id), jobIds };
+  }
+
+  private inGroupWith(id: number, statuses: JobStatus[]): JobRecord[] {
+    return this.o.store.inGroup(id).filter((j) => statuses.includes(j.status));
+  }
+
+  /** Applies an action to each job (all started at once, in order); the ids of those it succeeded on. */
+  private async onEach(jobs: JobRecord[], action: (jobId: number) => Promise<Job>): Promise<number[]> {
+    const results = await Promise.allSettled(jobs.map((j) => action(j.id)));
+    return results.flatMap((r, i) => (r.status === 'fulfilled' ? [jobs[i]!.id] : []));
+  }
+
+  private async addEntries(groupId: number, jobs: NewJob[]): Promise<void> {
+    try {
+      for (let i = 0; i < jobs.length; i += ADD_BATCH) {
+        if (i > 0) await yieldToEvents();
+        if (this.stopping || this.o.groups.isCancelled(groupId)) break;
+        for (const job of this.o.store.addMany(jobs.slice(i, i + ADD_BATCH))) this.o.events.jobUpdated(publicJob(job));
+        this.pump();
+        this.groupChanged(groupId);
+      }
+    } catch (err) {
+      this.o.log.error(`group ${groupId}: its entries could not all be added`, err);
+    } finally {
+      try {
+        this.o.groups.setAdding(groupId, false);
+      } catch (err) {
+        // A full disk: the next start puts it right (`stopAllAdding`).
+        this.o.log.error(`group ${groupId}: could not record that its adding ended`, err);
+      }
+      this.groupNow(groupId);
+    }
+  }
+
+  /** Tells every client about the group, at most 4 times a second. */
+  private groupChanged(id: number): void {
+    this.groupThrottle(id).push(id);
+  }
+
+  /** Tells every client about the group now, and returns it. */
+  private groupNow(id: number): Group {
+    this.groupThrottle(id).flush(id);
+    return this.o.groups.require(id);
+  }
+
+  private groupThrottle(id: number): Throttle<number> {
+    let throttle = this.groupEvents.get(id);
+    if (!throttle) {
+      throttle = new Throttle(GROUP_EVENT_MS, (gid) => {
+        try {
+          this.o.events.groupUpdated(this.o.groups.require(gid));
+        } catch {
+          // removed meanwhile
+        }
+      });
+      this.groupEvents.set(id, throttle);
+    }
+    return throttle;
+  }
+
+  /** Groups none of whose jobs is left in the history go too. */
+  private dropEmptyGroups(): void {
+    const ids = this.o.groups.deleteEmpty();
+    for (const id of ids) {
+      this.groupEvents.get(id)?.cancel();
+      this.groupEvents.delete(id);
+    }
+    if (ids.length > 0) this.o.events.groupsRemoved(ids);
   }
 
   /**
@@ -263,7 +432,9 @@ export class Queue {
   async shutdown(): Promise<void> {
     this.stopping = true;
     if (this.pumpTimer) clearTimeout(this.pumpTimer);
+    for (const t of this.groupEvents.values()) t.cancel();
     await Promise.all([...this.running.values()].map((r) => r.stop('shutdown')));
+    await Promise.all(this.adding.values());
   }
 
   private startRunner(job: JobRecord): void {
@@ -293,6 +464,7 @@ export class Queue {
   private changed(job: JobRecord): Job {
     const pub = publicJob(job);
     this.o.events.jobUpdated(pub);
+    if (job.groupId) this.groupChanged(job.groupId);
     return pub;
   }
 }

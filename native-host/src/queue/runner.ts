@@ -5,6 +5,7 @@ import { type JobError, type JobProgress, type JobStatus, emptyProgress } from '
 import { cleanTitle } from '../../../shared/title';
 import { type FfmpegPlan, buildYtDlpArgs, ffmpegPlan } from '../downloader/args';
 import { Download, loadProcessRunner } from '../downloader/download';
+import { moveSubtitles } from '../downloader/companions';
 import { moveIntoPlace, removeStaging, stagingDirFor } from '../downloader/files';
 import { ProgressTracker, type RawInfo } from '../downloader/progress';
 import { finishedFile, prepareStaging } from '../downloader/staging';
@@ -117,7 +118,14 @@ export class Runner {
 
       const download = Download.start({
         ytdlp: tools.ytdlp.path,
-        args: buildYtDlpArgs({ url: this.job.url, referer: this.job.referer ?? this.job.pageUrl, preset: this.job.preset, ffmpeg }),
+        args: buildYtDlpArgs({
+          url: this.job.url,
+          referer: this.job.referer ?? this.job.pageUrl,
+          preset: this.job.preset,
+          ffmpeg,
+          choice: this.job.choice ?? null,
+          playlistIndex: this.job.playlistIndex ?? null,
+        }),
         cwd: stagingDir,
         pathDir: ffmpeg?.pathDir ?? null,
         onLine: (line) => {
@@ -174,6 +182,11 @@ export class Runner {
   private learnt(info: RawInfo): void {
     const patch: JobPatch = {};
     if (!this.job.title && info.title) patch.title = cleanTitle(info.title) || null;
+    // Which video this is, as yt-dlp says: remembered when it completes (a playlist skips it next time).
+    if (info.extractor_key && info.id && (info.extractor_key !== this.job.extractor || info.id !== this.job.videoId)) {
+      patch.extractor = info.extractor_key.slice(0, 100);
+      patch.videoId = info.id.slice(0, 300);
+    }
     if (this.ffmpegProblem !== null && !this.job.note) {
       const what = [info.height ? `${info.height}p` : null, info.ext ?? null].filter(Boolean).join(' ') || `format ${info.format_id ?? '?'}`;
       patch.note = `ffmpeg is not installed, so a format that is a single file was downloaded (${what}); install ffmpeg for the best quality.`;
@@ -192,8 +205,10 @@ export class Runner {
     }
     let finalPath: string;
     let identity: { ino: string; size: number };
+    let subtitleFiles: string[] = [];
     try {
       finalPath = await moveIntoPlace(file, this.deps.downloadDir(), basename(file));
+      subtitleFiles = await moveSubtitles(file, finalPath, (m, err) => this.deps.log.warn(`job ${this.job.id}: ${m}`, err));
       const st = await fs.stat(finalPath, { bigint: true });
       identity = { ino: String(st.ino), size: Number(st.size) };
     } catch (err) {
@@ -211,6 +226,7 @@ export class Runner {
         finishedAt: Date.now(),
         pgid: null,
         fileIdentity: identity,
+        subtitleFiles,
         progress: this.tracker.complete(identity.size),
       }),
     );
