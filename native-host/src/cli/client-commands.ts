@@ -8,12 +8,12 @@ import { DaemonClient, connectSocket } from '../daemon/client';
 import { resolvePaths } from '../paths';
 import { COMMANDS } from './commands';
 import { EXIT } from './exit-codes';
-import { jobLine, printable, progressLine } from './format';
+import { jobLine, printable, probeSummary, progressLine } from './format';
 import { parse } from './parse';
 import { UsageError } from './usage-error';
 import { tellNotices, withClient } from './with-client';
 
-export const CLIENT_COMMANDS = ['add', 'ls', 'list', 'cancel', 'pause', 'resume', 'retry', 'top', 'rm', 'clear', 'settings', 'stop'];
+export const CLIENT_COMMANDS = ['add', 'probe', 'ls', 'list', 'cancel', 'pause', 'resume', 'retry', 'top', 'rm', 'clear', 'settings', 'stop'];
 
 /** Commands that talk to the daemon (starting it when needed, except `stop`). */
 export async function clientCommand(command: string, args: string[], cliPath: string): Promise<number> {
@@ -64,6 +64,27 @@ async function run(command: string, args: string[], cliPath: string): Promise<nu
           return EXIT.OK;
         }
         return await waitFor(client, job, values.json === true);
+      });
+    }
+    case 'probe': {
+      const { values, positionals } = parse(args, COMMANDS.probe);
+      const url = positionals[0];
+      if (!url) throw new UsageError('Missing URL: vidqueue probe URL');
+      const check = checkDownloadUrl(url);
+      if (!check.ok) throw new VidQueueError(check.code, check.message, 'url');
+      const page = values['page-url'] === undefined ? null : checkDownloadUrl(values['page-url'], '--page-url');
+      if (page && !page.ok) throw new VidQueueError(page.code, page.message, 'pageUrl');
+      return withClient(cliPath, async (client) => {
+        const params = { url: check.url, pageUrl: page?.url ?? null };
+        const result = await client.request('probe', { ...params, fresh: values.fresh === true });
+        // A playlist's entries come in pages: all of them are printed.
+        while (result.playlist?.nextCursor != null) {
+          const next = await client.request('probe', { ...params, cursor: result.playlist.nextCursor, limit: 500 });
+          result.playlist.entries.push(...(next.playlist?.entries ?? []));
+          result.playlist.nextCursor = next.playlist?.nextCursor ?? null;
+        }
+        out(values.json ? JSON.stringify({ probe: result }) : probeSummary(result));
+        return EXIT.OK;
       });
     }
     case 'ls':

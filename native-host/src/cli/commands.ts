@@ -55,6 +55,16 @@ export const COMMANDS = {
       json,
     },
   },
+  probe: {
+    usage: 'probe URL [--page-url URL] [--fresh] [--json]',
+    summary: "Show what URL offers, without downloading it: its formats with their sizes, its subtitles, or a playlist's entries.",
+    positionals: 1,
+    options: {
+      'page-url': { type: 'string', value: 'URL', help: 'the page the video was found on (sent as Referer)' },
+      fresh: { type: 'boolean', help: 'read it again even if it was read a moment ago' },
+      json,
+    },
+  },
   ls: {
     usage: 'ls [--json]',
     summary: 'List every job: active ones in queue order, then the history, newest first. (`list` works too.)',
@@ -81,7 +91,7 @@ export const COMMANDS = {
   settings: {
     usage: 'settings [KEY [VALUE]] [--json]',
     summary:
-      'Show the settings, one of them, or change one: downloadDir, concurrency (1–16), defaultPreset (best, 1080p, 720p, audio), historyRetentionDays (0 keeps forever), idleExitSeconds (0 never).',
+      'Show the settings, one of them, or change one: downloadDir, concurrency (1–16), defaultPreset (best, 1080p, 720p, audio), historyRetentionDays (0 keeps forever), idleExitSeconds (0 never), probeCacheMinutes (0 keeps nothing), probeTimeoutSeconds (1–300).',
     positionals: 2,
     options: { json },
   },

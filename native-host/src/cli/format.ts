@@ -1,5 +1,6 @@
 import { formatBytes, formatEta } from '../../../shared/format';
 import type { Job } from '../../../shared/job';
+import type { ProbeResult, ProbeSize } from '../../../shared/probe';
 
 /** One line a job: what `vidqueue ls` prints. */
 export function jobLine(job: Job): string {
@@ -35,4 +36,56 @@ export function progressLine(job: Job): string {
 export function printable(text: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this removes or refuses
   return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '');
+}
+
+const sizeText = (s: ProbeSize | null) => (s === null ? '?' : `${s.estimate ? '~' : ''}${formatBytes(s.bytes)}`);
+
+/** What `vidqueue probe` prints: the video, its formats with their sizes, subtitles, or the playlist's entries. */
+export function probeSummary(r: ProbeResult): string {
+  const lines: string[] = [printable(r.playlist?.title ?? r.title ?? r.url)];
+  const facts = [
+    `site: ${r.extractor ?? 'unknown'}${r.generic ? " (yt-dlp's generic extractor: the page's own media)" : ''}`,
+    r.id ? `id ${r.id}` : null,
+    r.uploader ? `by ${r.uploader}` : null,
+    r.duration ? formatEta(r.duration) : null,
+    r.isLive ? 'live now' : r.wasLive ? 'was live' : null,
+  ].filter(Boolean);
+  lines.push(`  ${printable(facts.join(' · '))}`);
+  if (r.formats.length > 0) {
+    const rows = [
+      ['ID', 'QUALITY', 'VIDEO', 'AUDIO', 'CONTAINER', 'SIZE'],
+      ...r.formats.map((f) => [
+        f.id,
+        f.label,
+        f.hasVideo ? (f.videoCodec ?? '?') : '-',
+        f.hasAudio ? (f.audioCodec ?? '?') : '-',
+        f.container ?? '?',
+        sizeText(f.size),
+      ]),
+    ];
+    const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+    lines.push('Formats (best first; ~ is an estimate):');
+    for (const row of rows)
+      lines.push(
+        `  ${printable(
+          row
+            .map((c, i) => c.padEnd(widths[i]!))
+            .join('  ')
+            .trimEnd(),
+        )}`,
+      );
+    lines.push(`Best video and audio: ${sizeText(r.size)}`);
+  }
+  if (!r.playlist) {
+    lines.push(`Subtitles: ${printable(r.subtitles.join(', ') || 'none')}`);
+    lines.push(`Automatic captions: ${printable(r.automaticCaptions.join(', ') || 'none')}`);
+  } else {
+    lines.push(`Playlist: ${r.playlist.count} entr${r.playlist.count === 1 ? 'y' : 'ies'}`);
+    const width = String(r.playlist.count).length;
+    for (const e of r.playlist.entries) {
+      const what = [e.title ?? e.id ?? '', e.duration ? formatEta(e.duration) : null, e.url].filter(Boolean).join('  ');
+      lines.push(`  ${String(e.index).padStart(width)}  ${printable(what)}`);
+    }
+  }
+  return lines.join('\n');
 }
