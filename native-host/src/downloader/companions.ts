@@ -20,12 +20,21 @@ export function subtitleMoves(videoName: string, names: string[], finalVideoName
 /**
  * Moves the video's subtitle files out of its staging folder beside the final file, under
  * names that never overwrite; only real files of the staging folder itself, never a link.
- * Returns their final paths. One that cannot be moved stays (and goes with the folder).
+ * Returns their final paths. One that cannot be moved stays (and goes with the folder); this
+ * never throws.
  */
 export async function moveSubtitles(stagingVideo: string, finalVideo: string, warn: (message: string, err: unknown) => void): Promise<string[]> {
   const dir = dirname(stagingVideo);
   const moved: string[] = [];
-  for (const { from, to } of subtitleMoves(basename(stagingVideo), await fs.readdir(dir), basename(finalVideo))) {
+  let names: string[];
+  try {
+    names = await fs.readdir(dir);
+  } catch (err) {
+    // The video is in place already: its subtitles are not worth failing it for.
+    warn(`could not look for subtitles in ${dir}`, err);
+    return moved;
+  }
+  for (const { from, to } of subtitleMoves(basename(stagingVideo), names, basename(finalVideo))) {
     const src = join(dir, from);
     try {
       const st = await fs.lstat(src);
