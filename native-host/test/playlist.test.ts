@@ -61,6 +61,20 @@ describe('playlists', () => {
     await client.request('groups.cancel', { groupId: forced.group.id });
   });
 
+  it("does not take another page's videos for these: the generic extractor's ids are page names, qualified by the page", async () => {
+    const client = await env.client();
+    const videos = [1, 2].map((i) => `/${FIXTURES.progressive}?n=${i}`);
+    const a = server.page('/a/clips.html', multiVideoPage('clips', videos));
+    const b = server.page('/b/clips.html', multiVideoPage('clips', videos));
+    const first = (await client.request('jobs.addPlaylist', { url: a, entries: { kind: 'all' } })).group;
+    for (const j of (await client.request('jobs.list', { groupId: first.id })).jobs) await waitForJob(client, j.id, finished);
+    // Same ids (clips-1, clips-2), same extractor, another page: downloaded, not skipped.
+    const second = (await client.request('jobs.addPlaylist', { url: b, entries: { kind: 'all' } })).group;
+    expect(second).toMatchObject({ added: 2, skipped: 0 });
+    expect((await client.request('jobs.addPlaylist', { url: a, entries: { kind: 'all' } })).group).toMatchObject({ added: 0, skipped: 2 });
+    await client.request('groups.cancel', { groupId: second.id });
+  });
+
   it('downloads only the entries ticked, with the choice given', async () => {
     const client = await env.client();
     const url = playlistPage('ticked', 4);

@@ -18,6 +18,7 @@ export interface RawInfo {
   title?: string | null;
   id?: string | null;
   extractor_key?: string | null;
+  webpage_url?: string | null;
   filesize?: number | null;
   filesize_approx?: number | null;
   format_id?: string | null;

@@ -96,7 +96,16 @@ describe('reduceProbe over real yt-dlp output', () => {
       id: 'three',
       title: 'Three clips',
       count: 3,
-      entries: [1, 2, 3].map((i) => ({ index: i, id: `three-${i}`, title: `Three clips (${i})`, duration: null, url: null, extractor: 'HTML5MediaEmbed' })),
+      entries: [1, 2, 3].map((i) => ({
+        index: i,
+        id: `three-${i}`,
+        title: `Three clips (${i})`,
+        duration: null,
+        url: null,
+        extractor: 'HTML5MediaEmbed',
+        // A generic id is a page's name: the page qualifies it.
+        key: `three-${i} ${B}/three.html`,
+      })),
     });
     expect(lookups).toEqual({ hlsPlaylist: null, lengths: [] });
   });
@@ -104,8 +113,8 @@ describe('reduceProbe over real yt-dlp output', () => {
   it('keeps the URL of an entry that refers to another page (a feed item)', () => {
     const { probe } = reduce('rss-feed');
     expect(probe.playlist!.entries).toEqual([
-      { index: 1, id: null, title: 'First', duration: null, url: `${B}/progressive.mp4?n=1`, extractor: null },
-      { index: 2, id: null, title: 'Second', duration: null, url: `${B}/progressive.mp4?n=2`, extractor: null },
+      { index: 1, id: null, title: 'First', duration: null, url: `${B}/progressive.mp4?n=1`, extractor: null, key: null },
+      { index: 2, id: null, title: 'Second', duration: null, url: `${B}/progressive.mp4?n=2`, extractor: null, key: null },
     ]);
   });
 });
@@ -198,6 +207,7 @@ describe('pageOf', () => {
     expect(first.playlist).toMatchObject({ count: 5, cursor: 0, nextCursor: 2 });
     expect(first.playlist!.entries.map((e) => e.id)).toEqual(['v0', 'v1']);
     expect(first.playlist!.entries[0]).not.toHaveProperty('extractor');
+    expect(first.playlist!.entries[0]).not.toHaveProperty('key');
     expect(pageOf(many(5), 4, 2).playlist).toMatchObject({ cursor: 4, nextCursor: null, entries: [{ id: 'v4' }] });
   });
 

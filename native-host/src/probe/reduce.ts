@@ -7,10 +7,12 @@ import { MAX_MESSAGE_TO_BROWSER } from '../../../shared/limits';
 import type { ProbeEntry, ProbeFormat, ProbeResult, ProbeSize } from '../../../shared/probe';
 import { cleanTitle } from '../../../shared/title';
 import { checkDownloadUrl } from '../../../shared/url';
+import { isGenericExtractor, videoKey } from '../downloader/video-key';
 
-/** A playlist entry with what the daemon keeps to itself: the extractor, to know it was downloaded before. */
+/** A playlist entry with what the daemon keeps to itself: its extractor and key (`videoKey`), to know it was downloaded before. */
 export interface FullEntry extends ProbeEntry {
   extractor: string | null;
+  key: string | null;
 }
 
 /** The whole probe, every entry of a playlist included; `pageOf` cuts what goes on the wire. */
@@ -41,7 +43,6 @@ const MAX_TEXT = 300;
 const MAX_LENGTH_LOOKUPS = 4;
 /** Languages that are not subtitles (YouTube's live chat replay, Twitch's chat). */
 const NOT_SUBTITLES = new Set(['live_chat', 'rechat']);
-const GENERIC = new Set(['Generic', 'HTML5MediaEmbed']);
 const AUDIO_EXTS = new Set(['m4a', 'mp3', 'opus', 'ogg', 'oga', 'aac', 'wav', 'flac', 'weba', 'mka']);
 
 const isObject = (x: unknown): x is Json => typeof x === 'object' && x !== null && !Array.isArray(x);
@@ -193,8 +194,10 @@ function languages(x: unknown): string[] {
 }
 
 function reduceEntry(e: unknown, position: number): FullEntry {
-  if (!isObject(e)) return { index: position, id: null, title: null, duration: null, url: null, extractor: null };
+  if (!isObject(e)) return { index: position, id: null, title: null, duration: null, url: null, extractor: null, key: null };
   const isReference = e._type === 'url' || e._type === 'url_transparent';
+  const extractor = str(e.ie_key) ?? str(e.extractor_key);
+  const id = str(e.id);
   return {
     index: num(e.playlist_index) ?? position,
     id: text(e.id),
@@ -202,7 +205,8 @@ function reduceEntry(e: unknown, position: number): FullEntry {
     duration: num(e.duration),
     // A reference to another page is downloaded as that page; an entry the list holds itself, by its position.
     url: isReference ? httpUrl(e.url) : null,
-    extractor: str(e.ie_key) ?? str(e.extractor_key),
+    extractor,
+    key: extractor && id ? videoKey(extractor, id, str(e.webpage_url)) : null,
   };
 }
 
@@ -237,7 +241,7 @@ export function reduceProbe(doc: unknown, url: string, now: number, extra: Extra
   const probe: FullProbe = {
     url,
     extractor,
-    generic: extractor !== null && GENERIC.has(extractor),
+    generic: extractor !== null && isGenericExtractor(extractor),
     id: text(info.id),
     title: text(info.title, 1000),
     uploader: text(info.uploader) ?? text(info.channel),
@@ -286,7 +290,7 @@ export function pageOf(full: FullProbe, cursor = 0, limit = 200, budget = PAGE_B
   let bytes = Buffer.byteLength(JSON.stringify(base));
   const page: ProbeEntry[] = [];
   for (const e of entries.slice(cursor, cursor + limit)) {
-    const { extractor: _x, ...entry } = e;
+    const { extractor: _x, key: _k, ...entry } = e;
     bytes += Buffer.byteLength(JSON.stringify(entry)) + 1;
     if (bytes > budget && page.length > 0) break;
     page.push(entry);

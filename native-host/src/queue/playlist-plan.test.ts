@@ -9,6 +9,7 @@ const entry = (i: number, over: Partial<FullEntry> = {}): FullEntry => ({
   duration: 10,
   url: null,
   extractor: 'Site',
+  key: `v${i}`,
   ...over,
 });
 const five = [1, 2, 3, 4, 5].map((i) => entry(i));
@@ -37,7 +38,7 @@ describe('planEntries', () => {
   it.each([
     ['skips what was downloaded before (same site and id)', five, false, [1, 3, 5], 2],
     ['downloads them again when asked', five, true, [1, 2, 3, 4, 5], 0],
-    ['adds an entry it cannot recognise (no id or no site)', [entry(2, { id: null }), entry(4, { extractor: null })], false, [2, 4], 0],
+    ['adds an entry it cannot recognise (no key or no site)', [entry(2, { id: null, key: null }), entry(4, { extractor: null })], false, [2, 4], 0],
   ])('%s', (_what, picked, again, indexes, skipped) => {
     const plan = planEntries(picked, was, again);
     expect([plan.add.map((e) => e.index), plan.skipped]).toEqual([indexes, skipped]);

@@ -33,8 +33,8 @@ export function pickEntries(entries: FullEntry[], sel: EntrySelection): FullEntr
 }
 
 /**
- * Leaves out the entries downloaded before (same site and video id), unless `again`. An
- * entry whose site or id is unknown cannot be recognised, and is added.
+ * Leaves out the entries downloaded before (same extractor and video key), unless `again`.
+ * An entry whose extractor or id is unknown cannot be recognised, and is added.
  */
 export function planEntries(
   picked: FullEntry[],
@@ -42,7 +42,7 @@ export function planEntries(
   again: boolean,
 ): { add: FullEntry[]; skipped: number } {
   if (again) return { add: picked, skipped: 0 };
-  const add = picked.filter((e) => !(e.extractor && e.id && wasDownloaded(e.extractor, e.id)));
+  const add = picked.filter((e) => !(e.extractor && e.key && wasDownloaded(e.extractor, e.key)));
   return { add, skipped: picked.length - add.length };
 }
 
@@ -68,6 +68,6 @@ export function entryJob(entry: FullEntry, source: PlaylistSource, how: { preset
     choice: how.choice,
     groupId,
     extractor: entry.extractor,
-    videoId: entry.id,
+    videoId: entry.key,
   };
 }

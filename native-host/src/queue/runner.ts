@@ -7,6 +7,7 @@ import { type FfmpegPlan, buildYtDlpArgs, ffmpegPlan } from '../downloader/args'
 import { Download, loadProcessRunner } from '../downloader/download';
 import { moveSubtitles } from '../downloader/companions';
 import { moveIntoPlace, removeStaging, stagingDirFor } from '../downloader/files';
+import { videoKey } from '../downloader/video-key';
 import { ProgressTracker, type RawInfo } from '../downloader/progress';
 import { finishedFile, prepareStaging } from '../downloader/staging';
 import type { ToolLookup } from '../downloader/tools';
@@ -183,9 +184,10 @@ export class Runner {
     const patch: JobPatch = {};
     if (!this.job.title && info.title) patch.title = cleanTitle(info.title) || null;
     // Which video this is, as yt-dlp says: remembered when it completes (a playlist skips it next time).
-    if (info.extractor_key && info.id && (info.extractor_key !== this.job.extractor || info.id !== this.job.videoId)) {
-      patch.extractor = info.extractor_key.slice(0, 100);
-      patch.videoId = info.id.slice(0, 300);
+    const key = info.extractor_key && info.id ? videoKey(info.extractor_key, info.id, info.webpage_url ?? null) : null;
+    if (key && (info.extractor_key !== this.job.extractor || key !== this.job.videoId)) {
+      patch.extractor = info.extractor_key!.slice(0, 100);
+      patch.videoId = key;
     }
     if (this.ffmpegProblem !== null && !this.job.note) {
       const what = [info.height ? `${info.height}p` : null, info.ext ?? null].filter(Boolean).join(' ') || `format ${info.format_id ?? '?'}`;
