@@ -38,7 +38,8 @@ export async function runProbe(o: ProbeRunOptions): Promise<unknown> {
   const execa = await loadProcessRunner();
   if (o.signal.aborted) throw cancelled();
   const seconds = Math.round(o.timeoutMs / 1000);
-  const child = execa(o.ytdlp, buildProbeArgs({ url: o.url, referer: o.referer, socketTimeoutSeconds: Math.min(30, seconds) }), {
+  // yt-dlp's own timeout comes after ours: a site that does not answer is a PROBE_TIMEOUT, said as such.
+  const child = execa(o.ytdlp, buildProbeArgs({ url: o.url, referer: o.referer, socketTimeoutSeconds: seconds + 5 }), {
     detached: true,
     cleanup: false,
     stdin: 'ignore',
