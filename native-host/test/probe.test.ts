@@ -138,6 +138,20 @@ describe('probe with real yt-dlp', () => {
     expect(probeProcesses()).toEqual([]);
   });
 
+  it('stops its probes, leaving no process, when the daemon stops', async () => {
+    const client = await env.client();
+    const asked = client.request('probe', { url: server.url('/hang') }).catch((e: unknown) => e);
+    await until(
+      'yt-dlp reading /hang',
+      () => server.hanging,
+      (n) => n === 1,
+    );
+    const stop = await env.cli(['stop']);
+    expect(stop.exitCode, stop.stderr).toBe(0);
+    expect(probeProcesses()).toEqual([]);
+    expect(await asked).toMatchObject({ code: expect.stringMatching(/DAEMON_STOPPING|DAEMON_UNAVAILABLE/) });
+  });
+
   it('gives up after probeTimeoutSeconds with PROBE_TIMEOUT, leaving no process', async () => {
     const client = await env.client();
     await client.request('settings.set', { settings: { probeTimeoutSeconds: 2 } });

@@ -117,8 +117,7 @@ export async function startDaemon(o: DaemonOptions): Promise<DaemonStart> {
       clearInterval(expiry);
       broadcast('daemon.stopping', { reason });
       server.close();
-      probes.shutdown();
-      await queue.shutdown();
+      await Promise.all([probes.shutdown(), queue.shutdown()]);
       for (const c of connections) c.socket.end();
       if (process.platform !== 'win32') unlinkQuiet(paths.socket);
       db.close();

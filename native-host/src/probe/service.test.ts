@@ -127,6 +127,18 @@ describe('ProbeService', () => {
     expect(h.reads).toHaveLength(2);
   });
 
+  it('stops every run when the daemon stops, and resolves once they have settled', async () => {
+    const h = harness();
+    const p = h.service.probe(key('https://x.test/a'), {});
+    let done = false;
+    const stopped = h.service.shutdown().then(() => (done = true));
+    await expect(p).rejects.toMatchObject({ code: 'DAEMON_STOPPING' });
+    expect(h.reads[0]!.signal.aborted).toBe(true);
+    await stopped;
+    expect(done).toBe(true);
+    expect(h.service.active).toBe(0);
+  });
+
   it('keys on the page too: the same URL read from another page is another probe', () => {
     const h = harness();
     void h.service.probe({ url: 'https://x.test/v', referer: 'https://a.test/' }, {});

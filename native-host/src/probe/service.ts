@@ -52,6 +52,8 @@ export class ProbeService {
   private readonly runs = new Map<string, Run>();
   private readonly queue: Run[] = [];
   private running = 0;
+  /** The runs under way, settled once their processes are gone. */
+  private readonly settling = new Set<Promise<void>>();
   /** Each asker's pending waits (all on one run: a new probe for another URL replaces them). */
   private readonly pending = new Map<Asker, Set<Waiter>>();
   /** Each asker's last answer, for its next pages when nothing is cached. */
@@ -131,14 +133,15 @@ export class ProbeService {
     this.last.delete(asker);
   }
 
-  /** The daemon stops: every run is stopped. */
-  shutdown(): void {
+  /** The daemon stops: every run is stopped; resolves once their processes are gone. */
+  async shutdown(): Promise<void> {
     for (const run of [...this.runs.values()]) {
       for (const w of run.waiters) w.reject(new VidQueueError('DAEMON_STOPPING', 'The daemon is stopping; probe again in a moment', 'url'));
       run.waiters.clear();
       this.abandon(run);
     }
     this.pending.clear();
+    await Promise.all(this.settling);
   }
 
   /** A probe of another URL by the same asker replaces what it waited for. */
@@ -173,7 +176,9 @@ export class ProbeService {
       const run = this.queue.shift()!;
       run.state = 'running';
       this.running++;
-      void this.start(run);
+      const settled = this.start(run);
+      this.settling.add(settled);
+      void settled.finally(() => this.settling.delete(settled));
     }
   }
 
