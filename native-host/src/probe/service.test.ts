@@ -139,6 +139,24 @@ describe('ProbeService', () => {
     expect(h.service.active).toBe(0);
   });
 
+  it('keeps at most 100,000 entries of playlists in the cache: the oldest answers go first', async () => {
+    const h = harness();
+    const list = (url: string, n: number) =>
+      reduceProbe(
+        { _type: 'playlist', id: url, entries: Array.from({ length: n }, (_, i) => ({ _type: 'url', id: `v${i}`, url: `https://x.test/${i}` })) },
+        url,
+        0,
+      ).probe;
+    for (const url of ['https://x.test/a', 'https://x.test/b', 'https://x.test/c']) {
+      const p = h.service.probe(key(url), {});
+      h.reads.at(-1)!.settle(list(url, 40_000));
+      await p;
+    }
+    expect(h.service.cached(key('https://x.test/a'))).toBeNull();
+    expect(h.service.cached(key('https://x.test/b'))).not.toBeNull();
+    expect(h.service.cached(key('https://x.test/c'))).not.toBeNull();
+  });
+
   it('keys on the page too: the same URL read from another page is another probe', () => {
     const h = harness();
     void h.service.probe({ url: 'https://x.test/v', referer: 'https://a.test/' }, {});

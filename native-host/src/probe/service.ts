@@ -34,8 +34,11 @@ interface Run {
   controller: AbortController;
 }
 
-/** Answers kept at most, whatever the setting says. */
+/** Answers kept at most, whatever the setting says; and their weight (formats and playlist entries) in all. */
 const MAX_CACHED = 200;
+const MAX_CACHED_WEIGHT = 100_000;
+
+const weightOf = (p: FullProbe) => 1 + p.formats.length + (p.playlist?.entries.length ?? 0);
 
 const keyOf = (k: ProbeKey) => `${k.url}\n${k.referer ?? ''}`;
 
@@ -49,6 +52,7 @@ const replaced = () => new VidQueueError('PROBE_CANCELLED', 'This probe was repl
  */
 export class ProbeService {
   private readonly cache = new Map<string, { probe: FullProbe; at: number }>();
+  private cacheWeight = 0;
   private readonly runs = new Map<string, Run>();
   private readonly queue: Run[] = [];
   private running = 0;
@@ -113,7 +117,7 @@ export class ProbeService {
     const hit = this.cache.get(k);
     if (!hit) return null;
     if (this.now() - hit.at > this.deps.settings().probeCacheMinutes * 60_000) {
-      this.cache.delete(k);
+      this.forgetCached(k);
       return null;
     }
     return hit.probe;
@@ -203,9 +207,17 @@ export class ProbeService {
   }
 
   private remember(k: string, probe: FullProbe): void {
-    this.cache.delete(k);
+    this.forgetCached(k);
     this.cache.set(k, { probe, at: this.now() });
-    // Oldest first (insertion order): the first ones go.
-    while (this.cache.size > MAX_CACHED) this.cache.delete(this.cache.keys().next().value!);
+    this.cacheWeight += weightOf(probe);
+    // Oldest first (insertion order): the first ones go; the newest stays, however heavy.
+    while (this.cache.size > 1 && (this.cache.size > MAX_CACHED || this.cacheWeight > MAX_CACHED_WEIGHT)) this.forgetCached(this.cache.keys().next().value!);
+  }
+
+  private forgetCached(k: string): void {
+    const hit = this.cache.get(k);
+    if (!hit) return;
+    this.cache.delete(k);
+    this.cacheWeight -= weightOf(hit.probe);
   }
 }
