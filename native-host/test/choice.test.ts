@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, unlinkSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { finished, waitForJob } from '../../devkit/env';
@@ -79,6 +79,10 @@ describe('jobs from an exact choice made from a probe', () => {
     await client.request('jobs.remove', { jobId: second.id, deleteFile: true });
     expect(existsSync(second.subtitleFiles![0]!)).toBe(false);
     expect(existsSync(first.subtitleFiles![0]!)).toBe(true);
+    // A video the user deleted already: its subtitles still go.
+    unlinkSync(first.filePath!);
+    expect(await client.request('jobs.remove', { jobId: first.id, deleteFile: true })).toEqual({ jobId: first.id, fileDeleted: false });
+    expect(existsSync(first.subtitleFiles![0]!)).toBe(false);
   });
 
   it('embeds the chosen subtitles in the mp4 as mov_text streams, leaving no file beside it', async () => {

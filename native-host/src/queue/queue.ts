@@ -219,8 +219,6 @@ export class Queue {
         }
         await fs.unlink(job.filePath);
         fileDeleted = true;
-        // Its subtitle files go with it (those already gone are no matter).
-        for (const sub of job.subtitleFiles ?? []) await fs.unlink(sub).catch(() => {});
       } catch (err) {
         if (err instanceof VidQueueError) throw err;
         const code = (err as NodeJS.ErrnoException).code;
@@ -228,6 +226,8 @@ export class Queue {
           throw new VidQueueError('FILE_NOT_DELETED', `Job ${id}: could not delete ${job.filePath}: ${code}; the job was kept`, 'deleteFile');
         }
       }
+      // Its subtitle files go with it, the video deleted or already gone (those gone too are no matter).
+      for (const sub of job.subtitleFiles ?? []) await fs.unlink(sub).catch(() => {});
     }
     this.o.store.deleteFinished(id);
     this.o.events.jobsRemoved([id]);
