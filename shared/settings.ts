@@ -20,6 +20,8 @@ export const SettingsSchema = v.object({
   historyRetentionDays: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(36500)),
   /** The daemon exits after this many seconds with no client and nothing queued or running; 0 never. */
   idleExitSeconds: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(604800)),
+  /** Look for a newer yt-dlp once a day and switch to it (VidQueue's managed copy). */
+  toolsAutoUpdate: v.boolean(),
 });
 
 export type Settings = v.InferOutput<typeof SettingsSchema>;
@@ -38,4 +40,5 @@ export const DEFAULT_SETTINGS: Omit<Settings, 'downloadDir'> = {
   defaultPreset: 'best',
   historyRetentionDays: 30,
   idleExitSeconds: 300,
+  toolsAutoUpdate: true,
 };

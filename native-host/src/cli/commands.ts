@@ -95,6 +95,16 @@ export const COMMANDS = {
     },
   },
   stop: { usage: 'stop', summary: 'Stop the daemon; running downloads resume at its next start.', positionals: 0, options: {} },
+  tools: {
+    usage: 'tools [update [--channel stable|nightly] | use-system] [--json]',
+    summary:
+      'Show the tools VidQueue runs (yt-dlp, its JavaScript runtime, ffmpeg, aria2c): which copy, version, age. `tools update` fetches the newest yt-dlp now (VidQueue keeps its own copy, checked once a day); `tools use-system` goes back to the yt-dlp on PATH.',
+    positionals: 1,
+    options: {
+      channel: { type: 'string', value: 'C', help: 'with update: stable (default) or nightly; the channel is kept for the daily checks' },
+      json,
+    },
+  },
   install: {
     usage: 'install [--extension-id ID]... [--dev] [--browser B]... [--user-data-dir DIR] [--system] [--as-root] [--json]',
     summary:

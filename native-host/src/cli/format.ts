@@ -1,5 +1,6 @@
 import { formatBytes, formatEta } from '../../../shared/format';
 import type { Job } from '../../../shared/job';
+import type { ToolsReport } from '../../../shared/tools';
 
 /** One line a job: what `vidqueue ls` prints. */
 export function jobLine(job: Job): string {
@@ -29,6 +30,28 @@ export function progressLine(job: Job): string {
   const pct = p.percent === null ? '  ?  ' : `${p.percent.toFixed(1).padStart(5)}%`;
   const frag = p.fragmentCount ? ` frag ${p.fragmentIndex ?? 0}/${p.fragmentCount}` : '';
   return `[${job.id}] ${job.status} ${pct} ${formatBytes(p.downloadedBytes)}/${p.totalBytes === null ? '?' : formatBytes(p.totalBytes)} ${p.speed ? `${formatBytes(p.speed)}/s` : ''} ${formatEta(p.eta)}${frag}`;
+}
+
+/** What `vidqueue tools` prints: one block a tool, what to run when it is missing or old. */
+export function toolsReport(r: ToolsReport): string {
+  const lines: string[] = [];
+  for (const t of r.tools) {
+    if (t.source === 'missing') lines.push(`${t.name}: missing`);
+    else {
+      const age = t.ageDays === null ? '' : `, ${t.ageDays} days old`;
+      const channel = t.id === 'yt-dlp' && t.source === 'managed' ? `, ${t.channel} channel` : '';
+      lines.push(`${t.name}: ${t.version ?? 'version unknown'} (${t.source}${channel}${age}) ${t.path}`);
+    }
+    if (t.id === 'yt-dlp') {
+      const when = t.lastCheck ? new Date(t.lastCheck).toISOString() : 'never';
+      lines.push(
+        `    updates: ${r.managed ? `VidQueue's own copy${r.autoUpdate ? ', checked once a day' : ', automatic checks off'}` : 'the system copy is used (`vidqueue tools update` to let VidQueue keep its own)'}; last check: ${when}`,
+      );
+      if (t.lastError) lines.push(`    last check failed: ${printable(t.lastError)}`);
+    }
+    if (t.fix) lines.push(`    fix: ${t.fix}`);
+  }
+  return lines.join('\n');
 }
 
 /** Text from sites (titles, errors) cannot drive the terminal: no escape or control characters. */

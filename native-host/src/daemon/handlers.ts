@@ -10,6 +10,7 @@ import { ensureDir } from '../downloader/files';
 import type { Queue } from '../queue/queue';
 import { cleanTitle } from '../../../shared/title';
 import type { NoticeStore } from '../store/notices';
+import type { ToolsService } from '../tools/service';
 import type { SettingsStore } from '../store/settings';
 import type { Connection } from './connection';
 
@@ -17,6 +18,7 @@ export interface HandlerContext {
   queue: Queue;
   settings: SettingsStore;
   notices: NoticeStore;
+  tools: ToolsService;
   version: string;
   settingsChanged(settings: Settings): void;
   stop(reason: string): void;
@@ -82,6 +84,9 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     },
     doctor: () => ctx.doctor(),
     'notices.take': () => ({ notices: ctx.notices.take() }),
+    'tools.status': () => ctx.tools.status(),
+    'tools.update': (p) => ctx.tools.update(p.channel),
+    'tools.useSystem': () => ctx.tools.useSystem(),
     'daemon.stop': () => {
       setImmediate(() => ctx.stop('stop requested'));
       return {};

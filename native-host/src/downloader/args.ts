@@ -8,6 +8,8 @@ export interface YtDlpOptions {
   preset: Preset;
   /** How yt-dlp reaches ffmpeg (`ffmpegPlan`); null when there is none: only single-file formats then. */
   ffmpeg: FfmpegPlan | null;
+  /** A JavaScript runtime for sites that need one; only for a yt-dlp that knows `--js-runtimes`. */
+  jsRuntime?: { kind: 'deno' | 'node'; path: string } | null;
 }
 
 /** Marks the lines of stdout that are ours (yt-dlp may print other things there). */
@@ -76,6 +78,7 @@ export function buildYtDlpArgs(o: YtDlpOptions): string[] {
   if (o.preset === 'audio' && o.ffmpeg) args.push('-x', '--audio-format', 'm4a');
   else if (o.ffmpeg) args.push('--merge-output-format', 'mp4/mkv');
   if (o.ffmpeg?.location) args.push('--ffmpeg-location', o.ffmpeg.location);
+  if (o.jsRuntime) args.push('--js-runtimes', `${o.jsRuntime.kind}:${o.jsRuntime.path}`);
   if (o.referer) args.push('--referer', o.referer);
   args.push('--', o.url);
   return args;

@@ -6,6 +6,7 @@ import { MAX_MESSAGE_TO_BROWSER } from '../../../shared/protocol';
 import { removeStaging } from '../downloader/files';
 import { writeOrFreeSpace } from '../faults/disk';
 import { findTool } from '../downloader/tools';
+import { findYtDlp } from '../tools/resolve';
 import type { Logger } from '../log';
 import { type JobRecord, type JobStore, type NewJob, publicJob } from '../store/jobs';
 import type { SettingsStore } from '../store/settings';
@@ -23,6 +24,10 @@ export interface QueueOptions {
   log: Logger;
   env?: Record<string, string | undefined>;
   progressIntervalMs?: number;
+  /** VidQueue's data folder (its managed yt-dlp lives there). */
+  dataDir: string;
+  /** Fetches VidQueue's own yt-dlp when none is usable (the first download on a new machine). */
+  fetchYtDlp?: () => Promise<void>;
   /** A download ended (its slot is free): the daemon checks whether it is idle. */
   onSettled?: () => void;
 }
@@ -45,10 +50,16 @@ export class Queue {
       store: o.store,
       log: o.log,
       downloadDir: () => o.settings.get().downloadDir,
-      findTools: () => ({ ytdlp: findTool('yt-dlp', env), ffmpeg: findTool('ffmpeg', env) }),
+      findTools: () => ({ ytdlp: findYtDlp(o.dataDir, env), ffmpeg: findTool('ffmpeg', env) }),
+      fetchYtDlp: o.fetchYtDlp,
       changed: (job) => o.events.jobUpdated(publicJob(job)),
       progressIntervalMs: o.progressIntervalMs ?? 250,
     };
+  }
+
+  /** The managed yt-dlp versions running downloads use. */
+  toolVersionsInUse(): Set<string> {
+    return new Set([...this.running.values()].flatMap((r) => (r.toolVersion ? [r.toolVersion] : [])));
   }
 
   get runningCount(): number {

@@ -9,6 +9,9 @@ import { moveIntoPlace, removeStaging, stagingDirFor } from '../downloader/files
 import { ProgressTracker, type RawInfo } from '../downloader/progress';
 import { finishedFile, prepareStaging } from '../downloader/staging';
 import type { ToolLookup } from '../downloader/tools';
+import { ytdlpFeatures } from '../tools/features';
+import { findJsRuntime } from '../tools/js-runtime';
+import type { YtDlpLookup } from '../tools/resolve';
 import { classifyError } from '../downloader/ytdlp-errors';
 import { diskFullError, freeSpace, isDiskFull, writeOrFreeSpace } from '../faults/disk';
 import type { Logger } from '../log';
@@ -23,7 +26,9 @@ export interface RunnerDeps {
   store: JobStore;
   log: Logger;
   downloadDir: () => string;
-  findTools: () => { ytdlp: ToolLookup; ffmpeg: ToolLookup };
+  findTools: () => { ytdlp: YtDlpLookup; ffmpeg: ToolLookup };
+  /** No usable yt-dlp at all: fetch VidQueue's own copy (when it keeps one), then look again. */
+  fetchYtDlp?: () => Promise<void>;
   /** A job changed: tell every client. */
   changed: (job: JobRecord) => void;
   /** At most 4 progress events a second a job. */
@@ -47,6 +52,8 @@ export class Runner {
   private readonly throttle: Throttle<JobProgress>;
   /** Why ffmpeg is not there, when it is not: the job then downloads a single-file format. */
   private ffmpegProblem: string | null = null;
+  /** The managed yt-dlp version this run uses, if it is one: an update must not delete it meanwhile. */
+  toolVersion: string | null = null;
   private progressDropped = false;
 
   constructor(
@@ -91,8 +98,16 @@ export class Runner {
   private async run(resume: boolean): Promise<void> {
     const stagingDir = this.job.stagingDir!;
     try {
-      const tools = this.deps.findTools();
+      let tools = this.deps.findTools();
+      if (!tools.ytdlp.ok && this.deps.fetchYtDlp) {
+        this.deps.log.info(`job ${this.job.id}: no usable yt-dlp: fetching VidQueue's own copy first`);
+        await this.deps.fetchYtDlp().catch((err) => this.deps.log.warn('fetching yt-dlp failed', err));
+        tools = this.deps.findTools();
+      }
       if (!tools.ytdlp.ok) return await this.fail(tools.ytdlp.error.toJSON());
+      this.toolVersion = tools.ytdlp.managedVersion ?? null;
+      // An option newer yt-dlp versions have is passed only to one that lists it.
+      const jsRuntime = (await ytdlpFeatures(tools.ytdlp.path)).jsRuntimes ? findJsRuntime() : null;
       const staging = await prepareStaging(stagingDir, resume);
       if (staging.discarded) {
         this.deps.log.warn(`job ${this.job.id}: its staging folder was not sound (${staging.discarded}); starting afresh`);
@@ -117,7 +132,7 @@ export class Runner {
 
       const download = Download.start({
         ytdlp: tools.ytdlp.path,
-        args: buildYtDlpArgs({ url: this.job.url, referer: this.job.referer ?? this.job.pageUrl, preset: this.job.preset, ffmpeg }),
+        args: buildYtDlpArgs({ url: this.job.url, referer: this.job.referer ?? this.job.pageUrl, preset: this.job.preset, ffmpeg, jsRuntime }),
         cwd: stagingDir,
         pathDir: ffmpeg?.pathDir ?? null,
         onLine: (line) => {

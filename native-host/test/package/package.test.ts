@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DoctorReport } from '../../../shared/doctor';
 import type { Job } from '../../../shared/job';
-import { REPO } from '../../../devkit/env';
+import { NO_MIRROR, REPO } from '../../../devkit/env';
 import { FIXTURES, FIXTURE_DIR } from '../../../devkit/fixtures';
 import { type MediaServer, startMediaServer } from '../../../devkit/media-server';
 import { sha256 } from '../../../devkit/probe';
@@ -39,7 +39,8 @@ describe('the npm package', () => {
     });
     const bin = join(prefix, 'bin', 'vidqueue');
     const home = join(work, 'home');
-    const run = (args: string[]) => execa(bin, args, { env: { ...process.env, VIDQUEUE_HOME: home, HOME: join(work, 'user') }, reject: false });
+    const run = (args: string[]) =>
+      execa(bin, args, { env: { ...process.env, VIDQUEUE_HOME: home, HOME: join(work, 'user'), VIDQUEUE_TOOLS_MIRROR: NO_MIRROR }, reject: false });
 
     expect((await run(['--version'])).stdout).toBe(version);
     const profile = join(work, 'profile');
