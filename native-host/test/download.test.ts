@@ -20,7 +20,7 @@ describe('downloads with real yt-dlp', () => {
     expect(['queued', 'downloading']).toContain(job.status);
     const done = await waitForJob(client, job.id, finished);
     expect(done).toMatchObject({ status: 'completed', error: null, progress: { percent: 100 } });
-    expect(done.filePath).toBe(join(env.downloads, 'progressive [progressive].mp4'));
+    expect(done.filePath).toBe(join(env.downloads, 'progressive.mp4'));
     expect(sha256(done.filePath!)).toBe(sha256(join(FIXTURE_DIR, FIXTURES.progressive)));
     const info = await probe(done.filePath!);
     expect(info.codecs.sort()).toEqual(['aac', 'h264']);
@@ -89,7 +89,7 @@ describe('downloads with real yt-dlp', () => {
     const b = (await client.request('jobs.add', { url })).job;
     const [da, db] = [await waitForJob(client, a.id, finished), await waitForJob(client, b.id, finished)];
     expect(new Set([da.filePath, db.filePath]).size).toBe(2);
-    expect(env.downloaded().sort()).toEqual(['progressive [progressive] (1).mp4', 'progressive [progressive].mp4']);
+    expect(env.downloaded().sort()).toEqual(['progressive (1).mp4', 'progressive.mp4']);
     expect(sha256(da.filePath!)).toBe(sha256(db.filePath!));
   });
 
@@ -116,6 +116,39 @@ describe('downloads with real yt-dlp', () => {
     expect(done.status).toBe('failed');
     expect(done.error).toMatchObject({ code: 'HTTP_404', message: expect.stringContaining('(HTTP 404)'), detail: expect.stringContaining('HTTP Error 404') });
     await expect.poll(() => env.stagingFiles()).toEqual([]);
+  });
+});
+
+describe('titles and file names', () => {
+  it('names the file of an HLS master after the title it was queued with', async () => {
+    const client = await env.client();
+    const { job } = await client.request('jobs.add', { url: server.url(FIXTURES.hlsMaster), title: 'Cats on a boat' });
+    const done = await waitForJob(client, job.id, finished);
+    expect(done.status, JSON.stringify(done.error)).toBe('completed');
+    expect(done.title).toBe('Cats on a boat');
+    expect(done.filePath).toBe(join(env.downloads, 'Cats on a boat.mp4'));
+    expect(env.downloaded()).toEqual(['Cats on a boat.mp4']);
+  });
+
+  it('names an HLS master queued without a title after its host, never "master"', async () => {
+    const client = await env.client();
+    const { job } = await client.request('jobs.add', { url: server.url(FIXTURES.hlsMaster) });
+    const done = await waitForJob(client, job.id, finished);
+    expect(done.status, JSON.stringify(done.error)).toBe('completed');
+    expect(done.title).toBe('127.0.0.1');
+    expect(done.filePath).toBe(join(env.downloads, '127.0.0.1.mp4'));
+    // The same stream again: a second name, never the first file overwritten.
+    const again = await waitForJob(client, (await client.request('jobs.add', { url: server.url(FIXTURES.hlsFmp4) })).job.id, finished);
+    expect(again.filePath).toBe(join(env.downloads, '127.0.0.1 (1).mp4'));
+    expect(env.downloaded().some((f) => /master|index|\[/.test(f))).toBe(false);
+  });
+
+  it('names a direct MP4 queued without a title after its own name', async () => {
+    const client = await env.client();
+    const { job } = await client.request('jobs.add', { url: server.url(FIXTURES.progressive) });
+    const done = await waitForJob(client, job.id, finished);
+    expect(done.title).toBe('progressive');
+    expect(env.downloaded()).toEqual(['progressive.mp4']);
   });
 });
 

@@ -16,6 +16,8 @@ export interface RawProgress {
 
 export interface RawInfo {
   title?: string | null;
+  /** Which extractor: `Generic` knows nothing of the site (its title is a file name). */
+  extractor_key?: string | null;
   id?: string | null;
   filesize?: number | null;
   filesize_approx?: number | null;

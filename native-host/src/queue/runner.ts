@@ -1,11 +1,11 @@
 import { promises as fs } from 'node:fs';
-import { basename } from 'node:path';
+import { extname } from 'node:path';
 import { VidQueueError } from '../../../shared/errors';
 import { type JobError, type JobProgress, type JobStatus, emptyProgress } from '../../../shared/job';
-import { cleanTitle } from '../../../shared/title';
+import { chooseTitle, hostTitle } from '../../../shared/title';
 import { type FfmpegPlan, buildYtDlpArgs, ffmpegPlan } from '../downloader/args';
 import { Download, loadProcessRunner } from '../downloader/download';
-import { moveIntoPlace, removeStaging, stagingDirFor } from '../downloader/files';
+import { fileNameFor, moveIntoPlace, removeStaging, stagingDirFor } from '../downloader/files';
 import { ProgressTracker, type RawInfo } from '../downloader/progress';
 import { finishedFile, prepareStaging } from '../downloader/staging';
 import type { ToolLookup } from '../downloader/tools';
@@ -170,10 +170,11 @@ export class Runner {
     }
   }
 
-  /** What yt-dlp said of the video: its title (unless one was given), and the format it chose. */
+  /** What yt-dlp said of the video: its title (`chooseTitle` decides which one the job keeps), and the format it chose. */
   private learnt(info: RawInfo): void {
     const patch: JobPatch = {};
-    if (!this.job.title && info.title) patch.title = cleanTitle(info.title) || null;
+    const title = chooseTitle({ queued: this.job.title, extracted: { title: info.title, extractor: info.extractor_key }, url: this.job.url });
+    if (title !== this.job.title) patch.title = title;
     if (this.ffmpegProblem !== null && !this.job.note) {
       const what = [info.height ? `${info.height}p` : null, info.ext ?? null].filter(Boolean).join(' ') || `format ${info.format_id ?? '?'}`;
       patch.note = `ffmpeg is not installed, so a format that is a single file was downloaded (${what}); install ffmpeg for the best quality.`;
@@ -193,7 +194,9 @@ export class Runner {
     let finalPath: string;
     let identity: { ino: string; size: number };
     try {
-      finalPath = await moveIntoPlace(file, this.deps.downloadDir(), basename(file));
+      // Named after the job's title, not yt-dlp's template: `Cats on a boat.mp4`, never `index [index].mp4`.
+      const name = fileNameFor(this.job.title ?? hostTitle(this.job.url), extname(file));
+      finalPath = await moveIntoPlace(file, this.deps.downloadDir(), name);
       const st = await fs.stat(finalPath, { bigint: true });
       identity = { ino: String(st.ino), size: Number(st.size) };
     } catch (err) {
