@@ -1,9 +1,11 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Job } from '../../shared/job';
 import type { Event } from '../../shared/protocol';
 import { createEnv, finished, waitForJob } from '../../devkit/env';
 import { FIXTURES, FIXTURE_DIR } from '../../devkit/fixtures';
+import { startMediaServer } from '../../devkit/media-server';
 import { env, server, useServerAndEnv } from './helpers/suite';
 import { decodesCleanly, probe, sha256 } from '../../devkit/probe';
 
@@ -53,6 +55,40 @@ describe('downloads with real yt-dlp', () => {
     expect(await decodesCleanly(done.filePath!)).toBe(true);
     expect((await probe(done.filePath!)).duration).toBeGreaterThan(7);
     expect(Math.max(...fragments)).toBe(8);
+  });
+
+  it.each([
+    ['an HLS stream', FIXTURES.hls],
+    ['an HLS master (MPEG-TS renditions)', FIXTURES.hlsMaster],
+    // Its init segment counts as a fragment: yt-dlp's estimate falls behind the bytes during the last one.
+    ['an HLS master (fMP4 renditions)', FIXTURES.hlsFmp4],
+  ])('never shows more bytes done than the total, nor a percent over 100 or going back, for %s', async (_what, fixture) => {
+    // Every segment throttled (a `rate` on the playlist's URL would not reach them), so that progress comes in many events.
+    const slow = await startMediaServer(FIXTURE_DIR, { rate: 600_000 });
+    try {
+      const client = await env.client();
+      await client.request('subscribe', {});
+      const seen: Job[] = [];
+      client.on('event', (e) => {
+        if (e.event === 'job.updated') seen.push(e.data.job);
+      });
+      const { job } = await client.request('jobs.add', { url: slow.url(fixture) });
+      const done = await waitForJob(client, job.id, finished);
+      expect(done.status, JSON.stringify(done.error)).toBe('completed');
+      const all = [...seen.filter((j) => j.id === job.id), done];
+      expect(all.filter((j) => j.status === 'downloading' && j.progress.totalBytes !== null).length).toBeGreaterThan(5);
+      for (const { progress: p } of all) {
+        if (p.totalBytes !== null) expect(p.downloadedBytes, JSON.stringify(p)).toBeLessThanOrEqual(p.totalBytes);
+        expect(Number.isInteger(p.downloadedBytes) && (p.totalBytes === null || Number.isInteger(p.totalBytes))).toBe(true);
+        if (p.percent !== null) expect(p.percent).toBeLessThanOrEqual(100);
+      }
+      const percents = all.flatMap((j) => (j.progress.percent === null ? [] : [j.progress.percent]));
+      for (let i = 1; i < percents.length; i++) expect(percents[i]).toBeGreaterThanOrEqual(percents[i - 1]!);
+      const size = statSync(done.filePath!).size;
+      expect(done.progress).toMatchObject({ percent: 100, downloadedBytes: size, totalBytes: size, totalIsEstimate: false });
+    } finally {
+      await slow.close();
+    }
   });
 
   it('downloads separate video and audio (DASH), merges them, and never reports progress going back', async () => {

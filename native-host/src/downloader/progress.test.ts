@@ -101,4 +101,10 @@ describe('ProgressTracker', () => {
     expect(p.totalIsEstimate).toBe(true);
     expect(p.percent).toBeLessThanOrEqual(99.9);
   });
+
+  it('counts whole bytes when yt-dlp estimates a fraction (an HLS average)', () => {
+    const t = new ProgressTracker();
+    const p = t.update({ status: 'downloading', downloaded_bytes: 1000, total_bytes_estimate: 1880339.5555555555, fragment_index: 1, fragment_count: 8 }, '0');
+    expect(p.totalBytes).toBe(1880340);
+  });
 });

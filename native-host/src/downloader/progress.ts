@@ -90,6 +90,7 @@ function isObject(x: unknown): x is Record<string, unknown> {
 }
 
 const num = (x: unknown): number | null => (typeof x === 'number' && Number.isFinite(x) && x >= 0 ? x : null);
+const whole = (x: number | null): number | null => (x === null ? null : Math.round(x));
 
 interface StreamState {
   downloaded: number;
@@ -130,11 +131,12 @@ export class ProgressTracker {
 
   update(p: RawProgress, formatId: string | null): JobProgress {
     const key = formatId ?? p.filename ?? 'main';
-    const exact = num(p.total_bytes);
-    const estimate = num(p.total_bytes_estimate);
+    // Bytes are whole: yt-dlp's HLS estimate is an average (1880339.56).
+    const exact = whole(num(p.total_bytes));
+    const estimate = whole(num(p.total_bytes_estimate));
     const prev = this.streams.get(key);
     const stream: StreamState = {
-      downloaded: Math.max(num(p.downloaded_bytes) ?? 0, prev?.downloaded ?? 0),
+      downloaded: Math.max(whole(num(p.downloaded_bytes)) ?? 0, prev?.downloaded ?? 0),
       total: exact ?? estimate ?? prev?.total ?? null,
       estimate: exact === null && (estimate !== null || (prev?.estimate ?? false)),
       finished: p.status === 'finished' || (prev?.finished ?? false),
