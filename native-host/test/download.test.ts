@@ -145,6 +145,17 @@ describe('downloads with real yt-dlp', () => {
     expect(server.requests.some((r) => r.referer === 'http://127.0.0.1/source-page')).toBe(true);
   });
 
+  it('sends the frame the video played in as Referer, not the top page', async () => {
+    const client = await env.client();
+    const frame = server.url('/embed/player.html');
+    const { job } = await client.request('jobs.add', { url: server.url(FIXTURES.hls), pageUrl: 'http://127.0.0.1/top-page', referer: frame });
+    const done = await waitForJob(client, job.id, finished);
+    expect(done.status, JSON.stringify(done.error)).toBe('completed');
+    const media = server.requests.filter((r) => r.path.startsWith('/hls/'));
+    expect(media.length).toBeGreaterThan(8); // the playlist and its segments
+    expect(media.every((r) => r.referer === frame)).toBe(true);
+  });
+
   it("fails a URL the server does not have with HTTP_404, yt-dlp's text as detail, and cleans up", async () => {
     const client = await env.client();
     const { job } = await client.request('jobs.add', { url: server.url('/missing.mp4') });

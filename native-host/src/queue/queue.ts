@@ -1,8 +1,10 @@
 import { promises as fs } from 'node:fs';
 import { VidQueueError } from '../../../shared/errors';
+import { formatBytes } from '../../../shared/format';
 import { type Job, emptyProgress, isFinished, transition } from '../../../shared/job';
 import type { JobPage } from '../../../shared/protocol';
 import { MAX_MESSAGE_TO_BROWSER } from '../../../shared/protocol';
+import { quote } from '../../../shared/quote';
 import { removeStaging } from '../downloader/files';
 import { writeOrFreeSpace } from '../faults/disk';
 import { findTool } from '../downloader/tools';
@@ -150,11 +152,28 @@ export class Queue {
     return this.get(job.id);
   }
 
-  retry(id: number): Job {
+  /**
+   * Queues a failed or cancelled job again. It may be given a new `url` (and `referer`) only
+   * if nothing of the old one was downloaded: a job is the download of one video.
+   */
+  retry(id: number, change: { url?: string | undefined; referer?: string | null | undefined } = {}): Job {
     const before = this.o.store.require(id);
+    const t = transition(before.status, 'retry');
+    if (!t.ok) throw new VidQueueError('INVALID_TRANSITION', `Job ${id}: ${t.message}`, 'jobId');
+    const newUrl = change.url !== undefined && change.url !== before.url ? change.url : undefined;
+    if (newUrl !== undefined && before.progress.downloadedBytes > 0) {
+      throw new VidQueueError(
+        'INVALID_TRANSITION',
+        `Job ${id} had downloaded ${formatBytes(before.progress.downloadedBytes)} of ${quote(before.url)}, so it cannot be retried with another URL (${quote(newUrl)}): retry it as it is, or add the new URL as a new download`,
+        'url',
+      );
+    }
     // A job whose finished file could not be moved keeps it in its staging folder: reuse it.
-    const keep = before.error?.code === 'OUTPUT_FAILED' && before.stagingDir !== null;
+    const keep = newUrl === undefined && before.error?.code === 'OUTPUT_FAILED' && before.stagingDir !== null;
     const job = this.o.store.apply(id, 'retry', {
+      ...(newUrl !== undefined ? { url: newUrl } : {}),
+      ...(change.referer !== undefined ? { referer: change.referer } : {}),
+      live: false,
       error: null,
       filePath: null,
       startedAt: null,
