@@ -18,6 +18,8 @@ export interface RawInfo {
   title?: string | null;
   /** Which extractor: `Generic` knows nothing of the site (its title is a file name). */
   extractor_key?: string | null;
+  /** An extractor says the video is a live stream (any truthy value: `--parse-metadata` sets a string). */
+  is_live?: unknown;
   id?: string | null;
   filesize?: number | null;
   filesize_approx?: number | null;
@@ -108,6 +110,7 @@ export class ProgressTracker {
   private expectedStreams = 1;
   private expectedSizes: (number | null)[] = [];
   private current: JobProgress;
+  private lastMeasure: { bytes: number; at: number } | null = null;
 
   constructor(start: JobProgress = emptyProgress()) {
     // A resumed job starts from what it had: the bar never jumps back to 0.
@@ -175,6 +178,20 @@ export class ProgressTracker {
       fragmentCount: num(p.fragment_count),
       percent,
     };
+    return this.current;
+  }
+
+  /**
+   * A live recording's progress: the bytes it has written so far (measured on disk, since
+   * ffmpeg reports none), with no total and no percent (a stream has no end to measure
+   * against), and the rate since the last measure. Elapsed time is the job's `startedAt`.
+   */
+  recording(bytes: number, now: number = Date.now()): JobProgress {
+    const downloadedBytes = Math.max(bytes, this.current.downloadedBytes);
+    const last = this.lastMeasure;
+    const speed = last && now > last.at ? ((downloadedBytes - last.bytes) * 1000) / (now - last.at) : null;
+    this.lastMeasure = { bytes: downloadedBytes, at: now };
+    this.current = { downloadedBytes, totalBytes: null, totalIsEstimate: false, speed, eta: null, fragmentIndex: null, fragmentCount: null, percent: null };
     return this.current;
   }
 
