@@ -86,6 +86,8 @@ describe('downloads with real yt-dlp', () => {
       for (let i = 1; i < percents.length; i++) expect(percents[i]).toBeGreaterThanOrEqual(percents[i - 1]!);
       const size = statSync(done.filePath!).size;
       expect(done.progress).toMatchObject({ percent: 100, downloadedBytes: size, totalBytes: size, totalIsEstimate: false });
+      // A finished playlist (#EXT-X-ENDLIST) is a video, not a recording.
+      expect(all.every((j) => j.status !== 'recording' && !j.live)).toBe(true);
     } finally {
       await slow.close();
     }
