@@ -1,5 +1,6 @@
-import { statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import type { Job } from '../../shared/job';
 import type { Event } from '../../shared/protocol';
@@ -110,6 +111,28 @@ describe('live streams are recorded', () => {
     expect(basename(done.filePath!)).toBe('Kept at stop.mp4');
     expect((await probe(done.filePath!)).duration).toBeGreaterThanOrEqual(3);
     expect(await decodesCleanly(done.filePath!)).toBe(true);
+    expect(env.stagingFiles()).toEqual([]);
+  });
+
+  it('keeps what was recorded when the daemon is killed (kill -9) while recording: after restart the job is completed with a playable partial file', async () => {
+    const client = await env.client();
+    const { job } = await client.request('jobs.add', { url: liveStream(), title: 'Cut off' });
+    await waitForJob(client, job.id, recordedFor(5000), 20_000);
+    process.kill(env.daemonPids()[0]!, 'SIGKILL');
+    await sleep(100);
+    const survivors = jobProcesses();
+    expect(survivors.length).toBeGreaterThan(0); // yt-dlp and ffmpeg outlive the daemon: the next one deals with them
+
+    const next = await env.client('after-crash');
+    const done = (await next.request('jobs.get', { jobId: job.id })).job;
+    expect(done).toMatchObject({ status: 'completed', error: null, note: expect.stringContaining('what was recorded until then is kept') });
+    // As it was recorded: MPEG-TS (recovery remuxes nothing, the daemon answers nobody until it is done).
+    expect(basename(done.filePath!)).toBe('Cut off.ts');
+    const info = await probe(done.filePath!);
+    expect(info.duration).toBeGreaterThanOrEqual(3);
+    expect(info.codecs.sort()).toEqual(['aac', 'h264']);
+    for (const p of survivors) expect(existsSync(`/proc/${p.pid}`) && !readFileSync(`/proc/${p.pid}/stat`, 'utf8').includes(') Z ')).toBe(false);
+    expect(jobProcesses()).toEqual([]);
     expect(env.stagingFiles()).toEqual([]);
   });
 });
