@@ -136,3 +136,25 @@ describe('live streams are recorded', () => {
     expect(env.stagingFiles()).toEqual([]);
   });
 });
+
+describe('vidqueue stop-recording', () => {
+  it('stops a recording and prints the kept file; refuses a job that is not recording with exit 3', async () => {
+    const client = await env.client();
+    const { job } = await client.request('jobs.add', { url: liveStream(), title: 'From the CLI' });
+    await waitForJob(client, job.id, recordedFor(4000), 20_000);
+    const r = await env.cli(['stop-recording', String(job.id), '--json'], { timeout: 30_000 });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const { job: stopped } = JSON.parse(r.stdout) as { job: Job };
+    expect(stopped).toMatchObject({ id: job.id, status: 'completed' });
+    expect(basename(stopped.filePath!)).toBe('From the CLI.mp4');
+
+    const again = await env.cli(['stop-recording', String(job.id)]);
+    expect(again.exitCode).toBe(3);
+    expect(again.stderr).toContain(`vidqueue: INVALID_TRANSITION: Job ${job.id}: cannot stop a job that is completed`);
+    const missing = await env.cli(['stop-recording', '999']);
+    expect(missing.exitCode).toBe(3);
+    expect(missing.stderr).toContain('No job with id 999');
+    const human = await env.cli(['stop-recording', 'abc']);
+    expect(human.exitCode).toBe(2);
+  });
+});
