@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import type { Job } from '../../shared/job';
 import type { Event } from '../../shared/protocol';
-import { finished, waitForJob } from '../../devkit/env';
+import { createEnv, finished, waitForJob } from '../../devkit/env';
 import { decodesCleanly, probe } from '../../devkit/probe';
 import { env, jobProcesses, server, useServerAndEnv } from './helpers/suite';
 
@@ -134,6 +134,28 @@ describe('live streams are recorded', () => {
     for (const p of survivors) expect(existsSync(`/proc/${p.pid}`) && !readFileSync(`/proc/${p.pid}/stat`, 'utf8').includes(') Z ')).toBe(false);
     expect(jobProcesses()).toEqual([]);
     expect(env.stagingFiles()).toEqual([]);
+  });
+});
+
+describe('recording without ffmpeg', () => {
+  it('fails a live stream at once with FFMPEG_MISSING, saying a recording needs it, and starts nothing', async () => {
+    const bare = await createEnv({ PATH: '/nonexistent', VIDQUEUE_YTDLP: '/usr/bin/yt-dlp' });
+    try {
+      const client = await bare.client();
+      const { job } = await client.request('jobs.add', { url: liveStream() });
+      const done = await waitForJob(client, job.id, finished);
+      expect(done).toMatchObject({
+        status: 'failed',
+        error: {
+          code: 'FFMPEG_MISSING',
+          message: expect.stringMatching(/^This is a live stream: recording it needs ffmpeg, and ffmpeg was not found on PATH .*Install ffmpeg/),
+        },
+      });
+      expect(bare.jobProcesses()).toEqual([]);
+      expect(bare.downloaded()).toEqual([]);
+    } finally {
+      await bare.close();
+    }
   });
 });
 

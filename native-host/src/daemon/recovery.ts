@@ -153,7 +153,10 @@ async function keepRecording(store: JobStore, job: JobRecord, downloadDir: strin
   } else {
     settled = write(() =>
       store.apply(job.id, 'fail', {
-        error: { code: 'INTERRUPTED', message: 'VidQueue stopped unexpectedly during this recording, and nothing of it could be kept.' },
+        error: {
+          code: 'INTERRUPTED',
+          message: 'VidQueue stopped unexpectedly during this recording, and nothing of it could be kept. Retry to record the stream from now.',
+        },
         finishedAt: now,
         pgid: null,
         progress,

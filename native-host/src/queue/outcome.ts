@@ -78,7 +78,10 @@ export function decideOutcome(f: ExitFacts): Outcome {
   if (f.exitCode === 0 && f.file) return { kind: 'complete', file: f.file };
   if (f.stop === 'keep') {
     if (f.recorded) return { kind: 'keep', file: f.recorded, cut: 'stopped' };
-    return { kind: 'fail', error: { code: 'INTERRUPTED', message: 'The recording was stopped before anything was recorded.' } };
+    return {
+      kind: 'fail',
+      error: { code: 'INTERRUPTED', message: 'The recording was stopped before anything was recorded. Retry to record the stream from now.' },
+    };
   }
   if (f.stop) return { kind: 'stopped', reason: f.stop };
   if (f.recording && f.recorded) return { kind: 'keep', file: f.recorded, cut: 'failed' };
