@@ -178,4 +178,43 @@ describe('pause and resume', () => {
     expect(done.status).toBe('completed');
     expect(sha256(done.filePath!)).toBe(sha256(join(FIXTURE_DIR, FIXTURES.progressive)));
   });
+
+  it('retries a job that failed before any byte with the URL and frame found since, sending that frame as Referer', async () => {
+    const client = await env.client();
+    const { job } = await client.request('jobs.add', { url: server.url('/missing.mp4'), pageUrl: 'http://127.0.0.1/top-page' });
+    const failed = await waitForJob(client, job.id, finished);
+    expect(failed).toMatchObject({ status: 'failed', progress: { downloadedBytes: 0 } });
+    const url = server.url(FIXTURES.progressive, { found: 'later' });
+    const frame = server.url('/player-frame.html');
+    const seenBefore = server.requests.length;
+    const { job: retried } = await client.request('jobs.retry', { jobId: job.id, url, referer: frame });
+    expect(retried).toMatchObject({ url, referer: frame, error: null });
+    const done = await waitForJob(client, job.id, finished);
+    expect(done.status, JSON.stringify(done.error)).toBe('completed');
+    expect(sha256(done.filePath!)).toBe(sha256(join(FIXTURE_DIR, FIXTURES.progressive)));
+    const fetched = server.requests.slice(seenBefore).filter((r) => r.path === `/${FIXTURES.progressive}`);
+    expect(fetched.length).toBeGreaterThan(0);
+    expect(fetched.every((r) => r.referer === frame)).toBe(true);
+  });
+
+  it('refuses a new URL for a job that had downloaded bytes, says why, and changes nothing', async () => {
+    const client = await env.client();
+    const url = slow();
+    const { job } = await client.request('jobs.add', { url });
+    await waitForJob(client, job.id, atLeast(10));
+    await client.request('jobs.cancel', { jobId: job.id });
+    const other = server.url(FIXTURES.hls);
+    await expect(client.request('jobs.retry', { jobId: job.id, url: other })).rejects.toMatchObject({
+      code: 'INVALID_TRANSITION',
+      field: 'url',
+      message: expect.stringMatching(
+        /^Job \d+ had downloaded .+ of `".+"`, so it cannot be retried with another URL .+: retry it as it is, or add the new URL as a new download$/,
+      ),
+    });
+    expect((await client.request('jobs.get', { jobId: job.id })).job).toMatchObject({ status: 'cancelled', url });
+    // The same URL is no change: the retry goes ahead.
+    const { job: retried } = await client.request('jobs.retry', { jobId: job.id, url });
+    expect(['queued', 'downloading']).toContain(retried.status);
+    await client.request('jobs.cancel', { jobId: job.id });
+  });
 });

@@ -13,7 +13,7 @@ import { parse } from './parse';
 import { UsageError } from './usage-error';
 import { tellNotices, withClient } from './with-client';
 
-export const CLIENT_COMMANDS = ['add', 'ls', 'list', 'cancel', 'pause', 'resume', 'retry', 'top', 'rm', 'clear', 'settings', 'stop', 'tools'];
+export const CLIENT_COMMANDS = ['add', 'ls', 'list', 'cancel', 'pause', 'resume', 'retry', 'stop-recording', 'top', 'rm', 'clear', 'settings', 'stop', 'tools'];
 
 /** Commands that talk to the daemon (starting it when needed, except `stop`). */
 export async function clientCommand(command: string, args: string[], cliPath: string): Promise<number> {
@@ -109,6 +109,15 @@ async function run(command: string, args: string[], cliPath: string): Promise<nu
       return withClient(cliPath, async (client) => {
         const { job } = await client.request(type, { jobId: id });
         printJob(job, values.json === true, ({ pause: 'paused', resume: 'resumed', retry: 'retried', top: 'moved to top' } as const)[command]);
+        return EXIT.OK;
+      });
+    }
+    case 'stop-recording': {
+      const { values, positionals } = parse(args, COMMANDS['stop-recording']);
+      const id = jobId(positionals[0]);
+      return withClient(cliPath, async (client) => {
+        const { job } = await client.request('jobs.stopRecording', { jobId: id });
+        out(values.json ? JSON.stringify({ job }) : `stopped recording job ${job.id}: ${job.status}${job.filePath ? `, kept as ${job.filePath}` : ''}`);
         return EXIT.OK;
       });
     }

@@ -70,6 +70,12 @@ export const COMMANDS = {
   pause: { usage: 'pause ID [--json]', summary: 'Pause a job; its partial file is kept for resume.', positionals: 1, options: { json } },
   resume: { usage: 'resume ID [--json]', summary: 'Resume a paused job from its partial file.', positionals: 1, options: { json } },
   retry: { usage: 'retry ID [--json]', summary: 'Queue a failed or cancelled job again.', positionals: 1, options: { json } },
+  'stop-recording': {
+    usage: 'stop-recording ID [--json]',
+    summary: 'End the recording of a live stream and keep what was recorded: the job completes with the file (cancel throws it away).',
+    positionals: 1,
+    options: { json },
+  },
   top: { usage: 'top ID [--json]', summary: 'Move a queued job to the front of the queue.', positionals: 1, options: { json } },
   rm: {
     usage: 'rm ID [--delete-file] [--json]',

@@ -12,7 +12,8 @@ export function jobLine(job: Job): string {
       : p.downloadedBytes
         ? formatBytes(p.downloadedBytes)
         : '';
-  const speed = job.status === 'downloading' && p.speed ? `${formatBytes(p.speed)}/s ${formatEta(p.eta)}` : '';
+  const speed =
+    job.status === 'recording' ? `${recordedFor(job)} rec` : job.status === 'downloading' && p.speed ? `${formatBytes(p.speed)}/s ${formatEta(p.eta)}` : '';
   const what = job.status === 'completed' && job.filePath ? job.filePath : (job.title ?? job.url);
   const error = job.status === 'failed' && job.error ? `  (${job.error.code}: ${job.error.message.split('\n')[0]})` : '';
   return [
@@ -27,6 +28,9 @@ export function jobLine(job: Job): string {
 
 export function progressLine(job: Job): string {
   const p = job.progress;
+  // A stream has no total: how long it has been recorded, and how much.
+  if (job.status === 'recording')
+    return `[${job.id}] recording ${recordedFor(job)} ${formatBytes(p.downloadedBytes)}${p.speed ? ` ${formatBytes(p.speed)}/s` : ''}`;
   const pct = p.percent === null ? '  ?  ' : `${p.percent.toFixed(1).padStart(5)}%`;
   const frag = p.fragmentCount ? ` frag ${p.fragmentIndex ?? 0}/${p.fragmentCount}` : '';
   return `[${job.id}] ${job.status} ${pct} ${formatBytes(p.downloadedBytes)}/${p.totalBytes === null ? '?' : formatBytes(p.totalBytes)} ${p.speed ? `${formatBytes(p.speed)}/s` : ''} ${formatEta(p.eta)}${frag}`;
@@ -52,6 +56,11 @@ export function toolsReport(r: ToolsReport): string {
     if (t.fix) lines.push(`    fix: ${t.fix}`);
   }
   return lines.join('\n');
+}
+
+/** How long a recording has run, from the job's start: `1h02m`, `3m05s`. */
+function recordedFor(job: Job, now = Date.now()): string {
+  return job.startedAt === null ? '' : formatEta(Math.max(0, (now - job.startedAt) / 1000));
 }
 
 /** Text from sites (titles, errors) cannot drive the terminal: no escape or control characters. */

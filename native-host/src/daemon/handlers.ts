@@ -64,7 +64,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     'jobs.cancelAll': async () => ({ jobIds: (await queue.cancelAll()).map((j) => j.id) }),
     'jobs.pause': async (p) => ({ job: await queue.pause(p.jobId) }),
     'jobs.resume': (p) => ({ job: queue.resume(p.jobId) }),
-    'jobs.retry': (p) => ({ job: queue.retry(p.jobId) }),
+    'jobs.retry': (p) => ({ job: queue.retry(p.jobId, { url: p.url, referer: p.referer }) }),
     'jobs.stopRecording': async (p) => ({ job: await queue.stopRecording(p.jobId) }),
     'jobs.moveToTop': (p) => ({ job: queue.moveToTop(p.jobId) }),
     'jobs.remove': (p) => queue.remove(p.jobId, p.deleteFile ?? false),

@@ -10,7 +10,19 @@ export interface YtDlpOptions {
   ffmpeg: FfmpegPlan | null;
   /** A JavaScript runtime for sites that need one; only for a yt-dlp that knows `--js-runtimes`. */
   jsRuntime?: { kind: 'deno' | 'node'; path: string } | null;
+  /** A live stream (found by the daemon before yt-dlp started): recorded, see `LIVE_ARGS`. */
+  live?: boolean;
 }
+
+/**
+ * How yt-dlp 2023.03.04 records a live HLS stream its generic extractor takes for a video:
+ * ffmpeg reads the playlist as it grows (`--downloader m3u8:ffmpeg`) and writes MPEG-TS
+ * (`--hls-use-mpegts`: playable however it is cut off; the daemon remuxes it once it
+ * ends); and the video is marked live (`is_live`, set from the always-present
+ * `webpage_url`), so that an interrupt ends the recording as a success: yt-dlp asks ffmpeg
+ * to finish (`q`), keeps the file and reports it, instead of failing with "Interrupted by user".
+ */
+const LIVE_ARGS = ['--downloader', 'm3u8:ffmpeg', '--hls-use-mpegts', '--parse-metadata', '%(webpage_url)s:(?P<is_live>.+)'];
 
 /** Marks the lines of stdout that are ours (yt-dlp may print other things there). */
 export const PROGRESS_PREFIX = 'VQP ';
@@ -35,7 +47,7 @@ const SINGLE_FILE: Record<Preset, string> = {
 };
 
 const PROGRESS_FIELDS = 'status,downloaded_bytes,total_bytes,total_bytes_estimate,speed,eta,fragment_index,fragment_count,filename';
-const INFO_FIELDS = 'title,id,requested_formats,filesize,filesize_approx,format_id,height,ext';
+const INFO_FIELDS = 'title,id,extractor_key,is_live,requested_formats,filesize,filesize_approx,format_id,height,ext';
 
 /**
  * The argument vector for one yt-dlp run, which runs in the job's staging folder. No path
@@ -79,6 +91,7 @@ export function buildYtDlpArgs(o: YtDlpOptions): string[] {
   else if (o.ffmpeg) args.push('--merge-output-format', 'mp4/mkv');
   if (o.ffmpeg?.location) args.push('--ffmpeg-location', o.ffmpeg.location);
   if (o.jsRuntime) args.push('--js-runtimes', `${o.jsRuntime.kind}:${o.jsRuntime.path}`);
+  if (o.live) args.push(...LIVE_ARGS);
   if (o.referer) args.push('--referer', o.referer);
   args.push('--', o.url);
   return args;

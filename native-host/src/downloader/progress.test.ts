@@ -101,4 +101,19 @@ describe('ProgressTracker', () => {
     expect(p.totalIsEstimate).toBe(true);
     expect(p.percent).toBeLessThanOrEqual(99.9);
   });
+
+  it('counts whole bytes when yt-dlp estimates a fraction (an HLS average)', () => {
+    const t = new ProgressTracker();
+    const p = t.update({ status: 'downloading', downloaded_bytes: 1000, total_bytes_estimate: 1880339.5555555555, fragment_index: 1, fragment_count: 8 }, '0');
+    expect(p.totalBytes).toBe(1880340);
+  });
+
+  it('shows a recording as bytes written and a rate, never a total or a percent', () => {
+    const t = new ProgressTracker();
+    t.update({ status: 'downloading', downloaded_bytes: 1000, total_bytes_estimate: 4000 }, '0');
+    expect(t.recording(50_000, 1_000)).toMatchObject({ downloadedBytes: 50_000, totalBytes: null, percent: null, eta: null, speed: null });
+    expect(t.recording(150_000, 3_000)).toMatchObject({ downloadedBytes: 150_000, totalBytes: null, percent: null, speed: 50_000 });
+    // A file that shrank for a moment (ffmpeg renamed it) never takes the count back.
+    expect(t.recording(10, 4_000).downloadedBytes).toBe(150_000);
+  });
 });

@@ -16,6 +16,10 @@ export interface RawProgress {
 
 export interface RawInfo {
   title?: string | null;
+  /** Which extractor: `Generic` knows nothing of the site (its title is a file name). */
+  extractor_key?: string | null;
+  /** An extractor says the video is a live stream (any truthy value: `--parse-metadata` sets a string). */
+  is_live?: unknown;
   id?: string | null;
   filesize?: number | null;
   filesize_approx?: number | null;
@@ -88,6 +92,7 @@ function isObject(x: unknown): x is Record<string, unknown> {
 }
 
 const num = (x: unknown): number | null => (typeof x === 'number' && Number.isFinite(x) && x >= 0 ? x : null);
+const whole = (x: number | null): number | null => (x === null ? null : Math.round(x));
 
 interface StreamState {
   downloaded: number;
@@ -105,6 +110,7 @@ export class ProgressTracker {
   private expectedStreams = 1;
   private expectedSizes: (number | null)[] = [];
   private current: JobProgress;
+  private lastMeasure: { bytes: number; at: number } | null = null;
 
   constructor(start: JobProgress = emptyProgress()) {
     // A resumed job starts from what it had: the bar never jumps back to 0.
@@ -128,11 +134,12 @@ export class ProgressTracker {
 
   update(p: RawProgress, formatId: string | null): JobProgress {
     const key = formatId ?? p.filename ?? 'main';
-    const exact = num(p.total_bytes);
-    const estimate = num(p.total_bytes_estimate);
+    // Bytes are whole: yt-dlp's HLS estimate is an average (1880339.56).
+    const exact = whole(num(p.total_bytes));
+    const estimate = whole(num(p.total_bytes_estimate));
     const prev = this.streams.get(key);
     const stream: StreamState = {
-      downloaded: Math.max(num(p.downloaded_bytes) ?? 0, prev?.downloaded ?? 0),
+      downloaded: Math.max(whole(num(p.downloaded_bytes)) ?? 0, prev?.downloaded ?? 0),
       total: exact ?? estimate ?? prev?.total ?? null,
       estimate: exact === null && (estimate !== null || (prev?.estimate ?? false)),
       finished: p.status === 'finished' || (prev?.finished ?? false),
@@ -171,6 +178,20 @@ export class ProgressTracker {
       fragmentCount: num(p.fragment_count),
       percent,
     };
+    return this.current;
+  }
+
+  /**
+   * A live recording's progress: the bytes it has written so far (measured on disk, since
+   * ffmpeg reports none), with no total and no percent (a stream has no end to measure
+   * against), and the rate since the last measure. Elapsed time is the job's `startedAt`.
+   */
+  recording(bytes: number, now: number = Date.now()): JobProgress {
+    const downloadedBytes = Math.max(bytes, this.current.downloadedBytes);
+    const last = this.lastMeasure;
+    const speed = last && now > last.at ? ((downloadedBytes - last.bytes) * 1000) / (now - last.at) : null;
+    this.lastMeasure = { bytes: downloadedBytes, at: now };
+    this.current = { downloadedBytes, totalBytes: null, totalIsEstimate: false, speed, eta: null, fragmentIndex: null, fragmentCount: null, percent: null };
     return this.current;
   }
 

@@ -178,7 +178,14 @@ describe('NoticeStore', () => {
 describe('SettingsStore', () => {
   it('fills defaults, validates a patch whole, and names the bad value', () => {
     const s = new SettingsStore(openDatabase(':memory:'), SettingsStore.defaultsFor('/home/u/Downloads'));
-    expect(s.get()).toEqual({ downloadDir: '/home/u/Downloads', concurrency: 3, defaultPreset: 'best', historyRetentionDays: 30, idleExitSeconds: 300, toolsAutoUpdate: true });
+    expect(s.get()).toEqual({
+      downloadDir: '/home/u/Downloads',
+      concurrency: 3,
+      defaultPreset: 'best',
+      historyRetentionDays: 30,
+      idleExitSeconds: 300,
+      toolsAutoUpdate: true,
+    });
     expect(() => s.set({ concurrency: 5, defaultPreset: 'huge' as never })).toThrow(/defaultPreset.*"huge"/);
     expect(s.get().concurrency).toBe(3);
     expect(s.set({ concurrency: 5 }).concurrency).toBe(5);
