@@ -52,7 +52,8 @@ export class Queue {
       store: o.store,
       log: o.log,
       downloadDir: () => o.settings.get().downloadDir,
-      findTools: () => ({ ytdlp: findYtDlp(o.dataDir, env), ffmpeg: findTool('ffmpeg', env) }),
+      findTools: () => ({ ytdlp: findYtDlp(o.dataDir, env), ffmpeg: findTool('ffmpeg', env), aria2c: findTool('aria2c', env) }),
+      parallelism: () => ({ fragments: o.settings.get().fragmentConcurrency, connectionsPerFile: o.settings.get().connectionsPerFile }),
       fetchYtDlp: o.fetchYtDlp,
       changed: (job) => o.events.jobUpdated(publicJob(job)),
       progressIntervalMs: o.progressIntervalMs ?? 250,
@@ -281,7 +282,9 @@ export class Queue {
     if (this.stopping) return;
     const free = this.o.settings.get().concurrency - this.running.size;
     if (free <= 0) return;
-    for (const job of this.o.store.nextQueued(free)) {
+    // A job retried while its last run is still settling (deleting its staging folder) waits for it: one runner a job.
+    const ready = this.o.store.nextQueued(free + this.running.size).filter((job) => !this.running.has(job.id));
+    for (const job of ready.slice(0, free)) {
       try {
         this.startRunner(job);
       } catch (err) {

@@ -1,5 +1,5 @@
 import { promises as fs } from 'node:fs';
-import { extname, resolve } from 'node:path';
+import { dirname, extname, resolve } from 'node:path';
 import { VidQueueError } from '../../../shared/errors';
 import { type JobError, type JobProgress, type JobStatus, emptyProgress } from '../../../shared/job';
 import { chooseTitle, hostTitle } from '../../../shared/title';
@@ -27,7 +27,9 @@ export interface RunnerDeps {
   store: JobStore;
   log: Logger;
   downloadDir: () => string;
-  findTools: () => { ytdlp: YtDlpLookup; ffmpeg: ToolLookup };
+  findTools: () => { ytdlp: YtDlpLookup; ffmpeg: ToolLookup; aria2c: ToolLookup };
+  /** How many connections a download may use: fragments at once (HLS, DASH), connections for a file (aria2c). */
+  parallelism: () => { fragments: number; connectionsPerFile: number };
   /** No usable yt-dlp at all: fetch VidQueue's own copy (when it keeps one), then look again. */
   fetchYtDlp?: () => Promise<void>;
   /** A job changed: tell every client. */
@@ -163,11 +165,14 @@ export class Runner {
         this.startRecording();
       }
 
+      const { fragments, connectionsPerFile } = this.deps.parallelism();
+      // A direct file over several connections, when aria2c is there (its name on PATH: no path for yt-dlp to expand).
+      const aria2c = tools.aria2c.ok && connectionsPerFile > 1 ? { path: tools.aria2c.path, connections: connectionsPerFile } : null;
       const download = Download.start({
         ytdlp: tools.ytdlp.path,
-        args: buildYtDlpArgs({ url: this.job.url, referer, preset: this.job.preset, ffmpeg, live: live.live, jsRuntime }),
+        args: buildYtDlpArgs({ url: this.job.url, referer, preset: this.job.preset, ffmpeg, live: live.live, jsRuntime, fragments, aria2c }),
         cwd: stagingDir,
-        pathDir: ffmpeg?.pathDir ?? null,
+        pathDir: [ffmpeg?.pathDir, aria2c ? dirname(aria2c.path) : null].filter((d): d is string => !!d),
         onLine: (line) => {
           // A recording's progress is its size on disk; yt-dlp's one line at its end would read as a percent.
           if (line.kind === 'progress' && !this.recording) this.throttle.push(this.tracker.update(line.progress, line.formatId));
@@ -370,11 +375,12 @@ export class Runner {
 
   /** Deletes the staging folder of a job whose outcome is written, then tells everyone. */
   private async dropStaging(): Promise<void> {
-    const dir = this.deps.store.require(this.job.id).stagingDir;
+    // This run's own folder: a retry may already have cleared the job's record of it.
+    const dir = this.job.stagingDir;
     if (dir) {
       try {
         await removeStaging(dir);
-        this.patch({ stagingDir: null });
+        if (this.deps.store.require(this.job.id).stagingDir === dir) this.patch({ stagingDir: null });
       } catch (err) {
         // Kept on record: the next daemon start deletes it (the job is no longer live).
         this.deps.log.error(`job ${this.job.id}: could not delete ${dir}`, err);
