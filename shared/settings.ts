@@ -20,6 +20,10 @@ export const SettingsSchema = v.object({
   historyRetentionDays: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(36500)),
   /** The daemon exits after this many seconds with no client and nothing queued or running; 0 never. */
   idleExitSeconds: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(604800)),
+  /** Fragments of an HLS or DASH stream fetched at once (yt-dlp's -N). */
+  fragmentConcurrency: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(16)),
+  /** Connections for one direct file, through aria2c when it is installed; 1: yt-dlp's own downloader. */
+  connectionsPerFile: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(16)),
   /** Look for a newer yt-dlp once a day and switch to it (VidQueue's managed copy). */
   toolsAutoUpdate: v.boolean(),
 });
@@ -40,5 +44,7 @@ export const DEFAULT_SETTINGS: Omit<Settings, 'downloadDir'> = {
   defaultPreset: 'best',
   historyRetentionDays: 30,
   idleExitSeconds: 300,
+  fragmentConcurrency: 8,
+  connectionsPerFile: 8,
   toolsAutoUpdate: true,
 };

@@ -13,6 +13,8 @@ const SETTINGS: Settings = {
   defaultPreset: 'best',
   historyRetentionDays: 30,
   idleExitSeconds: 300,
+  fragmentConcurrency: 8,
+  connectionsPerFile: 8,
   toolsAutoUpdate: true,
 };
 

@@ -12,6 +12,29 @@ export interface YtDlpOptions {
   jsRuntime?: { kind: 'deno' | 'node'; path: string } | null;
   /** A live stream (found by the daemon before yt-dlp started): recorded, see `LIVE_ARGS`. */
   live?: boolean;
+  /** Fragments of an HLS or DASH stream fetched at once (`-N`); 1: one after the other. */
+  fragments?: number;
+  /** A direct file over this many connections through aria2c (its path); null or 1: yt-dlp's own downloader. */
+  aria2c?: { path: string; connections: number } | null;
+}
+
+/**
+ * A direct file through aria2c, over `connections` connections in pieces of at least 1 MiB
+ * (aria2c's default of 20 MiB would leave a 10 MB file in one piece); HLS and DASH stay with
+ * yt-dlp's own downloader, which fetches their fragments in parallel (`-N`). aria2c reports
+ * its progress on stdout once a second (`summary` lines the runner reads). Its control file
+ * stays next to the partial file, in the staging folder.
+ */
+function aria2cArgs(a: { path: string; connections: number }): string[] {
+  const n = Math.min(16, Math.max(1, Math.floor(a.connections)));
+  return [
+    '--downloader',
+    'aria2c',
+    '--downloader',
+    'dash,m3u8:native',
+    '--external-downloader-args',
+    `aria2c:-x${n} -s${n} -k1M --summary-interval=1 --console-log-level=warn --auto-file-renaming=false`,
+  ];
 }
 
 /**
@@ -92,6 +115,8 @@ export function buildYtDlpArgs(o: YtDlpOptions): string[] {
   if (o.ffmpeg?.location) args.push('--ffmpeg-location', o.ffmpeg.location);
   if (o.jsRuntime) args.push('--js-runtimes', `${o.jsRuntime.kind}:${o.jsRuntime.path}`);
   if (o.live) args.push(...LIVE_ARGS);
+  else if (o.aria2c && o.aria2c.connections > 1) args.push(...aria2cArgs(o.aria2c));
+  if (o.fragments && o.fragments > 1) args.push('-N', String(Math.min(16, Math.floor(o.fragments))));
   if (o.referer) args.push('--referer', o.referer);
   args.push('--', o.url);
   return args;

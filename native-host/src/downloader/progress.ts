@@ -56,10 +56,36 @@ export function parseOutputLine(line: string): OutputLine | null {
       const path = JSON.parse(line.slice(FILE_PREFIX.length));
       return typeof path === 'string' && path.length > 0 ? { kind: 'file', path } : null;
     }
+    if (line.startsWith('[#')) {
+      const progress = parseAria2Readout(line);
+      return progress ? { kind: 'progress', progress, formatId: null } : null;
+    }
   } catch {
     return null;
   }
   return null;
+}
+
+const UNITS: Record<string, number> = { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3, TiB: 1024 ** 4 };
+const ARIA2_READOUT =
+  /^\[#[0-9a-f]+ ([\d.]+)(B|KiB|MiB|GiB|TiB)\/([\d.]+)(B|KiB|MiB|GiB|TiB)\(\d+%\)(?: CN:\d+)?(?: SD:\d+)?(?: DL:([\d.]+)(B|KiB|MiB|GiB|TiB))?(?: ETA:((?:\d+h)?(?:\d+m)?(?:\d+s)?))?\]/;
+
+/**
+ * aria2c's own progress (yt-dlp reports none while aria2c downloads a file): its summary,
+ * `[#7fa6b7 2.7MiB/10MiB(27%) CN:8 DL:2.7MiB ETA:3s]`, once a second on yt-dlp's stdout.
+ */
+export function parseAria2Readout(line: string): RawProgress | null {
+  const m = ARIA2_READOUT.exec(line.trim());
+  if (!m) return null;
+  const bytes = (n: string, unit: string) => Math.round(Number(n) * UNITS[unit]!);
+  const eta = m[7] ? [...m[7].matchAll(/(\d+)([hms])/g)].reduce((s, [, n, u]) => s + Number(n) * (u === 'h' ? 3600 : u === 'm' ? 60 : 1), 0) : null;
+  return {
+    status: 'downloading',
+    downloaded_bytes: bytes(m[1]!, m[2]!),
+    total_bytes: bytes(m[3]!, m[4]!),
+    speed: m[5] ? bytes(m[5], m[6]!) : null,
+    eta,
+  };
 }
 
 /** `{"a":1} "x"` → [{a:1}, "x"]; yt-dlp prints "NA" for a field it lacks. */

@@ -184,6 +184,8 @@ describe('SettingsStore', () => {
       defaultPreset: 'best',
       historyRetentionDays: 30,
       idleExitSeconds: 300,
+      fragmentConcurrency: 8,
+      connectionsPerFile: 8,
       toolsAutoUpdate: true,
     });
     expect(() => s.set({ concurrency: 5, defaultPreset: 'huge' as never })).toThrow(/defaultPreset.*"huge"/);
