@@ -52,7 +52,8 @@ type LiveState = Map<string, number>;
  * HTML page holding a <video>; `page(path, html)` serves a test's own page (`devkit/pages.ts`
  * writes the usual ones); `/subs/<lang>.vtt` WebVTT subtitles; `/hang` never answers; `/lib/hls.js`,
  * `/lib/dash.js`, `/lib/video.js` the real players; `/live/<id>/index.m3u8` a live HLS
- * stream whose playlist advances in real time (`?window=`, `&endAfter=` seconds).
+ * stream whose playlist advances in real time (`?window=`, `&endAfter=` seconds), and
+ * `/live/<id>/master.m3u8` a master playlist over it.
  */
 export async function startMediaServer(root: string, defaults: { rate?: number } = {}): Promise<MediaServer> {
   const requests: MediaServer['requests'] = [];
@@ -114,6 +115,11 @@ async function handle(
   const lib = url.pathname.startsWith('/lib/') ? LIBS[url.pathname.slice(5)] : undefined;
   if (lib) return sendText(res, TYPES[extname(lib)] ?? 'application/octet-stream', await fs.readFile(join(REPO, lib), 'utf8'));
   const liveMatch = /^\/live\/([\w-]+)\/(index\.m3u8|seg\d{3}\.ts)$/.exec(url.pathname);
+  // `/live/<id>/master.m3u8`: a master playlist whose one rendition is that stream (its query passed on).
+  if (/^\/live\/[\w-]+\/master\.m3u8$/.test(url.pathname)) {
+    const variant = `index.m3u8${url.search}`;
+    return sendText(res, TYPES['.m3u8']!, `#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=800000,RESOLUTION=640x360,CODECS="avc1.64001e,mp4a.40.2"\n${variant}\n`);
+  }
   if (liveMatch && liveMatch[2] === 'index.m3u8') {
     const id = liveMatch[1]!;
     if (!live.has(id)) live.set(id, Date.now());

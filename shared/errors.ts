@@ -25,6 +25,8 @@ export const ERROR_CODES = [
   'LOGIN_REQUIRED',
   'DISK_FULL',
   'UNSAFE_FILE_TYPE',
+  // managed tools
+  'TOOLS_UPDATE_FAILED',
   'OUTPUT_FAILED',
   'INTERRUPTED',
   // probes (what a URL offers, asked before downloading)

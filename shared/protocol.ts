@@ -10,6 +10,7 @@
 import * as v from 'valibot';
 import type { DoctorReport } from './doctor';
 import { ChoiceSchema } from './choice';
+import type { ToolsReport } from './tools';
 import { checkEnvelope } from './envelope';
 import { type ErrorCode, type ProtocolError, VidQueueError } from './errors';
 import { EntrySelectionSchema, type Group } from './group';
@@ -133,6 +134,12 @@ const RequestParams = {
   'groups.retryFailed': GroupRef,
   'settings.get': v.strictObject({}),
   'settings.set': v.strictObject({ settings: SettingsPatchSchema }),
+  /** The tools VidQueue runs (yt-dlp, its JavaScript runtime, ffmpeg, aria2c): which copy, version, age. */
+  'tools.status': v.strictObject({}),
+  /** Fetches the newest yt-dlp of a channel now (VidQueue's managed copy), and keeps that channel. */
+  'tools.update': v.strictObject({ channel: v.optional(v.picklist(['stable', 'nightly'])) }),
+  /** Goes back to the yt-dlp on PATH (the managed copy stays, unused, and is not updated). */
+  'tools.useSystem': v.strictObject({}),
   /** Notices the daemon has for the user (a damaged database was set aside…); each is handed out once. */
   'notices.take': v.strictObject({}),
   'daemon.stop': v.strictObject({}),
@@ -203,6 +210,9 @@ export interface ResultOf {
   'settings.get': { settings: Settings };
   'settings.set': { settings: Settings };
   'notices.take': { notices: Notice[] };
+  'tools.status': ToolsReport;
+  'tools.update': ToolsReport & { updated: boolean };
+  'tools.useSystem': ToolsReport;
   'daemon.stop': Record<string, never>;
   doctor: DoctorReport;
 }

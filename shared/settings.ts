@@ -28,6 +28,12 @@ export const SettingsSchema = v.object({
   probeCacheMinutes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1440))),
   /** A probe (yt-dlp reading a URL without downloading) is stopped after this many seconds. Always sent, like the above. */
   probeTimeoutSeconds: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(300))),
+  /** Fragments of an HLS or DASH stream fetched at once (yt-dlp's -N). */
+  fragmentConcurrency: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(16)),
+  /** Connections for one direct file, through aria2c when it is installed; 1: yt-dlp's own downloader. */
+  connectionsPerFile: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(16)),
+  /** Look for a newer yt-dlp once a day and switch to it (VidQueue's managed copy). */
+  toolsAutoUpdate: v.boolean(),
 });
 
 export type Settings = v.InferOutput<typeof SettingsSchema>;
@@ -51,4 +57,7 @@ export const DEFAULT_SETTINGS: Omit<FullSettings, 'downloadDir'> = {
   idleExitSeconds: 300,
   probeCacheMinutes: 10,
   probeTimeoutSeconds: 20,
+  fragmentConcurrency: 8,
+  connectionsPerFile: 8,
+  toolsAutoUpdate: true,
 };

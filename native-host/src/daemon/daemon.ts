@@ -24,6 +24,8 @@ import { createHandlers } from './handlers';
 import { InstanceLock } from './lock';
 import { ensurePrivateDir } from './private-dir';
 import { recover } from './recovery';
+import { managedMode } from '../tools/resolve';
+import { createToolsService } from '../tools/service';
 
 export interface DaemonOptions {
   paths: Paths;
@@ -96,6 +98,10 @@ export async function startDaemon(o: DaemonOptions): Promise<DaemonStart> {
     store,
     groups,
     settings,
+    dataDir: paths.dataDir,
+    fetchYtDlp: async () => {
+      if (managedMode(paths.dataDir) && settings.get().toolsAutoUpdate) await tools.update();
+    },
     log,
     env: o.env,
     events: {
@@ -115,6 +121,7 @@ export async function startDaemon(o: DaemonOptions): Promise<DaemonStart> {
       log.info(`stopping: ${reason}`);
       idle.clear();
       clearInterval(expiry);
+      tools.stop();
       broadcast('daemon.stopping', { reason });
       server.close();
       await Promise.all([probes.shutdown(), queue.shutdown()]);
@@ -128,7 +135,15 @@ export async function startDaemon(o: DaemonOptions): Promise<DaemonStart> {
     return stopping;
   };
 
+  const tools = createToolsService({
+    dataDir: paths.dataDir,
+    env: o.env ?? process.env,
+    log,
+    autoUpdate: () => settings.get().toolsAutoUpdate,
+    inUse: () => queue.toolVersionsInUse(),
+  });
   const handlers = createHandlers({
+    tools,
     queue,
     probes,
     settings,
@@ -187,6 +202,7 @@ export async function startDaemon(o: DaemonOptions): Promise<DaemonStart> {
   expiry.unref();
   queue.pump();
   idle.check();
+  tools.start();
   log.info(`listening on ${paths.socket}`);
 
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {

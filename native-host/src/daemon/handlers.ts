@@ -14,6 +14,7 @@ import type { ProbeService } from '../probe/service';
 import { cleanTitle } from '../../../shared/title';
 import { presetOf } from '../../../shared/choice';
 import type { NoticeStore } from '../store/notices';
+import type { ToolsService } from '../tools/service';
 import type { SettingsStore } from '../store/settings';
 import type { Connection } from './connection';
 
@@ -22,6 +23,7 @@ export interface HandlerContext {
   probes: ProbeService;
   settings: SettingsStore;
   notices: NoticeStore;
+  tools: ToolsService;
   version: string;
   settingsChanged(settings: Settings): void;
   stop(reason: string): void;
@@ -93,7 +95,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     'jobs.cancelAll': async () => ({ jobIds: (await queue.cancelAll()).map((j) => j.id) }),
     'jobs.pause': async (p) => ({ job: await queue.pause(p.jobId) }),
     'jobs.resume': (p) => ({ job: queue.resume(p.jobId) }),
-    'jobs.retry': (p) => ({ job: queue.retry(p.jobId) }),
+    'jobs.retry': (p) => ({ job: queue.retry(p.jobId, { url: p.url, referer: p.referer }) }),
     'jobs.stopRecording': async (p) => ({ job: await queue.stopRecording(p.jobId) }),
     'jobs.moveToTop': (p) => ({ job: queue.moveToTop(p.jobId) }),
     'jobs.remove': (p) => queue.remove(p.jobId, p.deleteFile ?? false),
@@ -119,6 +121,9 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     },
     doctor: () => ctx.doctor(),
     'notices.take': () => ({ notices: ctx.notices.take() }),
+    'tools.status': () => ctx.tools.status(),
+    'tools.update': (p) => ctx.tools.update(p.channel),
+    'tools.useSystem': () => ctx.tools.useSystem(),
     'daemon.stop': () => {
       setImmediate(() => ctx.stop('stop requested'));
       return {};

@@ -57,6 +57,22 @@ describe('buildYtDlpArgs', () => {
     expect(args[args.indexOf('--referer') + 1]).toBe('https://example.com/page with space');
   });
 
+  it('records a live stream with ffmpeg as MPEG-TS, marked live so that a stop keeps the file; a video gets none of it', () => {
+    const live = buildYtDlpArgs({ ...base, live: true });
+    const joined = live.join(' ');
+    expect(joined).toContain('--downloader m3u8:ffmpeg');
+    expect(live).toContain('--hls-use-mpegts');
+    expect(live[live.indexOf('--parse-metadata') + 1]).toBe('%(webpage_url)s:(?P<is_live>.+)');
+    expect(live.slice(-2)).toEqual(['--', base.url]);
+    const video = buildYtDlpArgs(base);
+    for (const flag of ['--downloader', '--hls-use-mpegts', '--parse-metadata']) expect(video).not.toContain(flag);
+  });
+
+  it('asks for the extractor and whether it says the video is live', () => {
+    const args = buildYtDlpArgs(base);
+    expect(args.find((a) => a.startsWith('video:VQI '))).toMatch(/extractor_key,.*is_live/);
+  });
+
   it('cannot be turned into an option by a hostile URL', () => {
     const args = buildYtDlpArgs({ ...base, url: '--exec=touch /tmp/pwned' });
     expect(args.indexOf('--exec=touch /tmp/pwned')).toBe(args.indexOf('--') + 1);

@@ -13,7 +13,44 @@ export interface YtDlpOptions {
   choice?: Choice | null;
   /** Download entry N (1-based) of the playlist at `url` rather than the URL itself. */
   playlistIndex?: number | null;
+  /** A JavaScript runtime for sites that need one; only for a yt-dlp that knows `--js-runtimes`. */
+  jsRuntime?: { kind: 'deno' | 'node'; path: string } | null;
+  /** A live stream (found by the daemon before yt-dlp started): recorded, see `LIVE_ARGS`. */
+  live?: boolean;
+  /** Fragments of an HLS or DASH stream fetched at once (`-N`); 1: one after the other. */
+  fragments?: number;
+  /** A direct file over this many connections through aria2c (its path); null or 1: yt-dlp's own downloader. */
+  aria2c?: { path: string; connections: number } | null;
 }
+
+/**
+ * A direct file through aria2c, over `connections` connections in pieces of at least 1 MiB
+ * (aria2c's default of 20 MiB would leave a 10 MB file in one piece); HLS and DASH stay with
+ * yt-dlp's own downloader, which fetches their fragments in parallel (`-N`). aria2c reports
+ * its progress on stdout once a second (`summary` lines the runner reads). Its control file
+ * stays next to the partial file, in the staging folder.
+ */
+function aria2cArgs(a: { path: string; connections: number }): string[] {
+  const n = Math.min(16, Math.max(1, Math.floor(a.connections)));
+  return [
+    '--downloader',
+    'aria2c',
+    '--downloader',
+    'dash,m3u8:native',
+    '--external-downloader-args',
+    `aria2c:-x${n} -s${n} -k1M --summary-interval=1 --console-log-level=warn --auto-file-renaming=false`,
+  ];
+}
+
+/**
+ * How yt-dlp 2023.03.04 records a live HLS stream its generic extractor takes for a video:
+ * ffmpeg reads the playlist as it grows (`--downloader m3u8:ffmpeg`) and writes MPEG-TS
+ * (`--hls-use-mpegts`: playable however it is cut off; the daemon remuxes it once it
+ * ends); and the video is marked live (`is_live`, set from the always-present
+ * `webpage_url`), so that an interrupt ends the recording as a success: yt-dlp asks ffmpeg
+ * to finish (`q`), keeps the file and reports it, instead of failing with "Interrupted by user".
+ */
+const LIVE_ARGS = ['--downloader', 'm3u8:ffmpeg', '--hls-use-mpegts', '--parse-metadata', '%(webpage_url)s:(?P<is_live>.+)'];
 
 /** Marks the lines of stdout that are ours (yt-dlp may print other things there). */
 export const PROGRESS_PREFIX = 'VQP ';
@@ -38,7 +75,7 @@ const SINGLE_FILE: Record<Preset, string> = {
 };
 
 const PROGRESS_FIELDS = 'status,downloaded_bytes,total_bytes,total_bytes_estimate,speed,eta,fragment_index,fragment_count,filename';
-const INFO_FIELDS = 'title,id,extractor_key,webpage_url,requested_formats,filesize,filesize_approx,format_id,height,ext';
+const INFO_FIELDS = 'title,id,extractor_key,webpage_url,is_live,requested_formats,filesize,filesize_approx,format_id,height,ext';
 
 /**
  * The argument vector for one yt-dlp run, which runs in the job's staging folder. No path
@@ -79,6 +116,10 @@ export function buildYtDlpArgs(o: YtDlpOptions): string[] {
   ];
   if (o.playlistIndex) args.push('--playlist-items', String(checkedIndex(o.playlistIndex)));
   if (o.ffmpeg?.location) args.push('--ffmpeg-location', o.ffmpeg.location);
+  if (o.jsRuntime) args.push('--js-runtimes', `${o.jsRuntime.kind}:${o.jsRuntime.path}`);
+  if (o.live) args.push(...LIVE_ARGS);
+  else if (o.aria2c && o.aria2c.connections > 1) args.push(...aria2cArgs(o.aria2c));
+  if (o.fragments && o.fragments > 1) args.push('-N', String(Math.min(16, Math.floor(o.fragments))));
   if (o.referer) args.push('--referer', o.referer);
   args.push('--', o.url);
   return args;

@@ -20,7 +20,7 @@ export interface DownloadOptions {
   /** The job's staging folder: every path yt-dlp is given is relative to it. */
   cwd: string;
   /** Put first on yt-dlp's PATH (where ffmpeg is), when set. */
-  pathDir?: string | null;
+  pathDir?: string | readonly string[] | null;
   onLine: (line: OutputLine) => void;
 }
 
@@ -65,7 +65,7 @@ export class Download {
         PYTHONUNBUFFERED: '1',
         PYTHONIOENCODING: 'utf-8',
         PYTHONUTF8: '1',
-        ...(o.pathDir ? { PATH: [o.pathDir, process.env.PATH ?? ''].filter(Boolean).join(delimiter) } : {}),
+        ...(o.pathDir?.length ? { PATH: [...[o.pathDir].flat(), process.env.PATH ?? ''].filter(Boolean).join(delimiter) } : {}),
       },
     });
     const pid = child.pid;

@@ -1,14 +1,17 @@
 import { promises as fs } from 'node:fs';
 import { setImmediate as yieldToEvents } from 'node:timers/promises';
-import { VidQueueError } from '../../../shared/errors';
 import type { Choice } from '../../../shared/choice';
+import { ERROR_CODES, type ErrorCode, VidQueueError } from '../../../shared/errors';
+import { formatBytes } from '../../../shared/format';
 import type { EntrySelection, Group } from '../../../shared/group';
 import { type Job, type JobStatus, type Preset, emptyProgress, isFinished, transition } from '../../../shared/job';
 import type { GroupActionResult, GroupPage, JobPage } from '../../../shared/protocol';
 import { MAX_MESSAGE_TO_BROWSER } from '../../../shared/protocol';
+import { quote } from '../../../shared/quote';
 import { removeStaging } from '../downloader/files';
 import { writeOrFreeSpace } from '../faults/disk';
 import { findTool } from '../downloader/tools';
+import { findYtDlp } from '../tools/resolve';
 import type { Logger } from '../log';
 import type { FullEntry } from '../probe/reduce';
 import type { GroupStore } from '../store/groups';
@@ -36,6 +39,10 @@ export interface QueueOptions {
   log: Logger;
   env?: Record<string, string | undefined>;
   progressIntervalMs?: number;
+  /** VidQueue's data folder (its managed yt-dlp lives there). */
+  dataDir: string;
+  /** Fetches VidQueue's own yt-dlp when none is usable (the first download on a new machine). */
+  fetchYtDlp?: () => Promise<void>;
   /** A download ended (its slot is free): the daemon checks whether it is idle. */
   onSettled?: () => void;
 }
@@ -65,13 +72,20 @@ export class Queue {
       store: o.store,
       log: o.log,
       downloadDir: () => o.settings.get().downloadDir,
-      findTools: () => ({ ytdlp: findTool('yt-dlp', env), ffmpeg: findTool('ffmpeg', env) }),
+      findTools: () => ({ ytdlp: findYtDlp(o.dataDir, env), ffmpeg: findTool('ffmpeg', env), aria2c: findTool('aria2c', env) }),
+      parallelism: () => ({ fragments: o.settings.get().fragmentConcurrency, connectionsPerFile: o.settings.get().connectionsPerFile }),
+      fetchYtDlp: o.fetchYtDlp,
       changed: (job) => {
         o.events.jobUpdated(publicJob(job));
         if (job.groupId) this.groupChanged(job.groupId);
       },
       progressIntervalMs: o.progressIntervalMs ?? 250,
     };
+  }
+
+  /** The managed yt-dlp versions running downloads use. */
+  toolVersionsInUse(): Set<string> {
+    return new Set([...this.running.values()].flatMap((r) => (r.toolVersion ? [r.toolVersion] : [])));
   }
 
   get runningCount(): number {
@@ -143,28 +157,40 @@ export class Queue {
     return this.changed(cancelled);
   }
 
-  /** Cancels everything queued, paused or downloading; returns the cancelled jobs. */
+  /** Cancels everything queued, paused, downloading or recording; returns the cancelled jobs. */
   async cancelAll(): Promise<Job[]> {
     const store = this.o.store;
-    const ids = [...store.withStatus('downloading'), ...store.withStatus('queued'), ...store.withStatus('paused')].map((j) => j.id);
+    const ids = [...store.withStatus('downloading'), ...store.withStatus('recording'), ...store.withStatus('queued'), ...store.withStatus('paused')].map(
+      (j) => j.id,
+    );
     // Queued jobs first, so none of them starts in a slot a cancelled download frees.
     const order = [...ids.filter((id) => !this.running.has(id)), ...ids.filter((id) => this.running.has(id))];
     const results = await Promise.allSettled(order.map((id) => this.cancel(id)));
     return results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   }
 
-  /** Ends a live recording, keeping what was recorded: the job completes with it. */
+  /**
+   * Ends a live recording, keeping what was recorded: ffmpeg finishes its file, and the job
+   * completes with it, moved into the download folder like any download.
+   */
   async stopRecording(id: number): Promise<Job> {
     const job = this.o.store.require(id);
     const t = transition(job.status, 'stop');
     if (!t.ok) throw new VidQueueError('INVALID_TRANSITION', `Job ${id}: ${t.message}`, 'jobId');
-    // Nothing reaches `recording` yet: the runner's live recording comes with the next change.
-    throw new VidQueueError('INTERNAL', `Job ${id}: stopping a recording is not available yet`, 'jobId');
+    const runner = this.running.get(id);
+    // Recovery settles every recording a crash cut off before the daemon takes requests.
+    if (!runner) throw new VidQueueError('INVALID_TRANSITION', `Job ${id} is not being recorded by this daemon; cancel it instead`, 'jobId');
+    return this.stopRunner(runner, 'keep');
   }
 
   async pause(id: number): Promise<Job> {
     const runner = this.running.get(id);
-    if (runner) return this.stopRunner(runner, 'pause');
+    if (runner) {
+      // A recording has no pause (the stream moves on): refused here, before anything is stopped.
+      const t = transition(this.o.store.require(id).status, 'pause');
+      if (!t.ok) throw new VidQueueError('INVALID_TRANSITION', `Job ${id}: ${t.message}`, 'jobId');
+      return this.stopRunner(runner, 'pause');
+    }
     return this.changed(this.o.store.apply(id, 'pause'));
   }
 
@@ -174,11 +200,28 @@ export class Queue {
     return this.get(job.id);
   }
 
-  retry(id: number): Job {
+  /**
+   * Queues a failed or cancelled job again. It may be given a new `url` (and `referer`) only
+   * if nothing of the old one was downloaded: a job is the download of one video.
+   */
+  retry(id: number, change: { url?: string | undefined; referer?: string | null | undefined } = {}): Job {
     const before = this.o.store.require(id);
+    const t = transition(before.status, 'retry');
+    if (!t.ok) throw new VidQueueError('INVALID_TRANSITION', `Job ${id}: ${t.message}`, 'jobId');
+    const newUrl = change.url !== undefined && change.url !== before.url ? change.url : undefined;
+    if (newUrl !== undefined && before.progress.downloadedBytes > 0) {
+      throw new VidQueueError(
+        'INVALID_TRANSITION',
+        `Job ${id} had downloaded ${formatBytes(before.progress.downloadedBytes)} of ${quote(before.url)}, so it cannot be retried with another URL (${quote(newUrl)}): retry it as it is, or add the new URL as a new download`,
+        'url',
+      );
+    }
     // A job whose finished file could not be moved keeps it in its staging folder: reuse it.
-    const keep = before.error?.code === 'OUTPUT_FAILED' && before.stagingDir !== null;
+    const keep = newUrl === undefined && before.error?.code === 'OUTPUT_FAILED' && before.stagingDir !== null;
     const job = this.o.store.apply(id, 'retry', {
+      ...(newUrl !== undefined ? { url: newUrl } : {}),
+      ...(change.referer !== undefined ? { referer: change.referer } : {}),
+      live: false,
       error: null,
       filePath: null,
       startedAt: null,
@@ -408,7 +451,9 @@ export class Queue {
     if (this.stopping) return;
     const free = this.o.settings.get().concurrency - this.running.size;
     if (free <= 0) return;
-    for (const job of this.o.store.nextQueued(free)) {
+    // A job retried while its last run is still settling (deleting its staging folder) waits for it: one runner a job.
+    const ready = this.o.store.nextQueued(free + this.running.size).filter((job) => !this.running.has(job.id));
+    for (const job of ready.slice(0, free)) {
       try {
         this.startRunner(job);
       } catch (err) {
@@ -428,7 +473,7 @@ export class Queue {
     this.pumpTimer.unref();
   }
 
-  /** Daemon shutdown: running downloads stop and go back to the queue, resumable. */
+  /** Daemon shutdown: running downloads stop and go back to the queue, resumable; recordings stop and are kept (completed). */
   async shutdown(): Promise<void> {
     this.stopping = true;
     if (this.pumpTimer) clearTimeout(this.pumpTimer);
@@ -450,7 +495,11 @@ export class Queue {
   private async stopRunner(runner: Runner, reason: StopReason): Promise<Job> {
     const reached = await runner.stop(reason);
     const job = this.o.store.require(runner.id);
-    const expected = reason === 'cancel' ? 'cancelled' : reason === 'pause' ? 'paused' : 'queued';
+    const expected = ({ cancel: 'cancelled', pause: 'paused', shutdown: 'queued', keep: 'completed' } as const)[reason];
+    if (reason === 'keep' && reached === 'failed' && job.error) {
+      const code = (ERROR_CODES as readonly string[]).includes(job.error.code) ? (job.error.code as ErrorCode) : 'DOWNLOAD_FAILED';
+      throw new VidQueueError(code, `Job ${job.id}: the recording could not be kept: ${job.error.message}`, 'jobId', job.error.detail);
+    }
     if (reached !== expected) {
       throw new VidQueueError(
         'INVALID_TRANSITION',

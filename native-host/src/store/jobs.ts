@@ -84,6 +84,9 @@ export interface NewJob {
 
 /** Column changes that may go with a transition. */
 export interface JobPatch {
+  /** Only a retry changes them: a job that failed before any byte came, given what a page found since. */
+  url?: string;
+  referer?: string | null;
   title?: string | null;
   filePath?: string | null;
   error?: JobError | null;
@@ -383,6 +386,8 @@ export class JobStore {
       values[name] = value;
     };
     if (patch.status !== undefined) col('status', patch.status);
+    if (patch.url !== undefined) col('url', patch.url);
+    if (patch.referer !== undefined) col('referer', patch.referer);
     if (patch.title !== undefined) col('title', patch.title);
     if (patch.filePath !== undefined) col('file_path', patch.filePath);
     if (patch.error !== undefined) {

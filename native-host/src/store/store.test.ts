@@ -320,6 +320,9 @@ describe('SettingsStore', () => {
       idleExitSeconds: 300,
       probeCacheMinutes: 10,
       probeTimeoutSeconds: 20,
+      fragmentConcurrency: 8,
+      connectionsPerFile: 8,
+      toolsAutoUpdate: true,
     });
     expect(() => s.set({ concurrency: 5, defaultPreset: 'huge' as never })).toThrow(/defaultPreset.*"huge"/);
     expect(s.get().concurrency).toBe(3);
