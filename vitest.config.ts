@@ -17,6 +17,7 @@ export default defineConfig({
           name: 'integration',
           sequence: { groupOrder: 1 },
           include: ['native-host/test/**/*.test.ts'],
+          exclude: ['native-host/test/package/**'],
           environment: 'node',
           globalSetup: ['native-host/test/helpers/global-setup.ts'],
           testTimeout: 60_000,
@@ -43,6 +44,19 @@ export default defineConfig({
           environment: 'node',
           globalSetup: ['native-host/test/helpers/global-setup.ts'],
           testTimeout: 90_000,
+          hookTimeout: 60_000,
+          maxWorkers: 1,
+        },
+      },
+      {
+        // Alone, last: it compiles a native module while installing the packed package.
+        test: {
+          name: 'package',
+          sequence: { groupOrder: 3 },
+          include: ['native-host/test/package/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['native-host/test/helpers/global-setup.ts'],
+          testTimeout: 900_000,
           hookTimeout: 60_000,
           maxWorkers: 1,
         },

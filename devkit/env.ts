@@ -23,6 +23,9 @@ function findRepo(from: string): string {
     if (resolve(dir, '..') === dir) throw new Error(`no vidqueue package.json above ${from}`);
   }
 }
+/** A releases mirror nobody answers at: tests that want one start their own. */
+export const NO_MIRROR = 'http://127.0.0.1:9';
+
 /** The built CLI: what browsers and users run (`npm run build` makes it). */
 export const CLI = join(REPO, 'native-host/dist/vidqueue.js');
 
@@ -57,7 +60,8 @@ export function assertBuilt(): void {
 export async function createEnv(extra: Record<string, string> = {}, under = tmpdir()): Promise<TestEnv> {
   assertBuilt();
   const home = mkdtempSync(join(under, 'vq-test-'));
-  const env: Record<string, string> = { ...(process.env as Record<string, string>), VIDQUEUE_HOME: home, ...extra };
+  // Updates of the managed yt-dlp look at a closed loopback port: no test reaches GitHub.
+  const env: Record<string, string> = { ...(process.env as Record<string, string>), VIDQUEUE_HOME: home, VIDQUEUE_TOOLS_MIRROR: NO_MIRROR, ...extra };
   const paths = resolvePaths(env);
   const clients: DaemonClient[] = [];
   const self: TestEnv = {

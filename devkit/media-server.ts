@@ -16,6 +16,8 @@ export interface MediaServer {
   requests: { path: string; range: string | undefined; referer: string | undefined }[];
   /** Responses that reached their stall point and are holding the rest back. */
   stalled: number;
+  /** Requests to `/hang` being held open right now (it never answers). */
+  hanging: number;
   close(): Promise<void>;
 }
 
@@ -47,13 +49,15 @@ type LiveState = Map<string, number>;
  * A loopback media server for the tests: files from `root`, with Range support and, per
  * request, throttling (`rate` bytes/s) and a stall (`stallAt` fraction, `stallMs`) so a
  * test can act at 10 %, 50 % or 99 % of a download. `/page?video=…&title=…` is an
- * HTML page holding a <video>; `page(path, html)` serves a test's own page; `/lib/hls.js`,
+ * HTML page holding a <video>; `page(path, html)` serves a test's own page (`devkit/pages.ts`
+ * writes the usual ones); `/subs/<lang>.vtt` WebVTT subtitles; `/hang` never answers; `/lib/hls.js`,
  * `/lib/dash.js`, `/lib/video.js` the real players; `/live/<id>/index.m3u8` a live HLS
- * stream whose playlist advances in real time (`?window=`, `&endAfter=` seconds).
+ * stream whose playlist advances in real time (`?window=`, `&endAfter=` seconds), and
+ * `/live/<id>/master.m3u8` a master playlist over it.
  */
 export async function startMediaServer(root: string, defaults: { rate?: number } = {}): Promise<MediaServer> {
   const requests: MediaServer['requests'] = [];
-  const stats = { stalled: 0 };
+  const stats = { stalled: 0, hanging: 0 };
   const pages = new Map<string, string>();
   const live: LiveState = new Map();
   const sockets = new Set<import('node:net').Socket>();
@@ -70,6 +74,9 @@ export async function startMediaServer(root: string, defaults: { rate?: number }
     requests,
     get stalled() {
       return stats.stalled;
+    },
+    get hanging() {
+      return stats.hanging;
     },
     url(path, query) {
       const u = new URL(path.replace(/^\/?/, '/'), `http://127.0.0.1:${port}`);
@@ -97,7 +104,7 @@ async function handle(
   req: IncomingMessage,
   res: ServerResponse,
   requests: MediaServer['requests'],
-  stats: { stalled: number },
+  stats: { stalled: number; hanging: number },
   pages: Map<string, string>,
   live: LiveState,
 ): Promise<void> {
@@ -108,6 +115,11 @@ async function handle(
   const lib = url.pathname.startsWith('/lib/') ? LIBS[url.pathname.slice(5)] : undefined;
   if (lib) return sendText(res, TYPES[extname(lib)] ?? 'application/octet-stream', await fs.readFile(join(REPO, lib), 'utf8'));
   const liveMatch = /^\/live\/([\w-]+)\/(index\.m3u8|seg\d{3}\.ts)$/.exec(url.pathname);
+  // `/live/<id>/master.m3u8`: a master playlist whose one rendition is that stream (its query passed on).
+  if (/^\/live\/[\w-]+\/master\.m3u8$/.test(url.pathname)) {
+    const variant = `index.m3u8${url.search}`;
+    return sendText(res, TYPES['.m3u8']!, `#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=800000,RESOLUTION=640x360,CODECS="avc1.64001e,mp4a.40.2"\n${variant}\n`);
+  }
   if (liveMatch && liveMatch[2] === 'index.m3u8') {
     const id = liveMatch[1]!;
     if (!live.has(id)) live.set(id, Date.now());
@@ -117,6 +129,15 @@ async function handle(
       livePlaylist(Date.now() - live.get(id)!, Number(url.searchParams.get('window') ?? 5), Number(url.searchParams.get('endAfter') ?? 0)),
     );
   }
+  // `/hang`: a server that accepts the request and never answers (until the client gives up).
+  if (url.pathname === '/hang') {
+    stats.hanging++;
+    req.socket.once('close', () => stats.hanging--);
+    return;
+  }
+  // `/subs/<lang>.vtt`: WebVTT subtitles for the 8 s clips, their text naming the language.
+  const subs = /^\/subs\/([\w-]+)\.vtt$/.exec(url.pathname);
+  if (subs) return sendText(res, TYPES['.vtt']!, webVtt(subs[1]!));
   if (url.pathname === '/page') {
     const title = url.searchParams.get('title') ?? 'Test page';
     const video = url.searchParams.get('video') ?? '/progressive.mp4';
@@ -241,6 +262,12 @@ export function livePlaylist(elapsedMs: number, window: number, endAfter: number
   for (let i = first; i < last; i++) lines.push(`#EXTINF:${LIVE.seconds}.000000,`, `seg${String(i).padStart(3, '0')}.ts`);
   if (ended) lines.push('#EXT-X-ENDLIST');
   return `${lines.join('\n')}\n`;
+}
+
+/** Three cues over the first 7 s of a clip. */
+function webVtt(lang: string): string {
+  const cue = (n: number, from: string, to: string) => `${n}\n00:00:${from}.000 --> 00:00:${to}.000\n${lang} line ${n}\n`;
+  return `WEBVTT\n\n${cue(1, '00', '02')}\n${cue(2, '02', '04')}\n${cue(3, '04', '07')}`;
 }
 
 function escapeHtml(s: string): string {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prepares a fresh machine: the system tools VidQueue drives, the npm dependencies, the build.
-# Debian/Ubuntu install yt-dlp, ffmpeg and chromium with apt (as root, or through sudo);
+# Debian/Ubuntu install yt-dlp, ffmpeg, aria2, chromium and firefox-esr with apt (as root, or through sudo);
 # elsewhere it says what to install.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +12,8 @@ command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
 # Chromium drives the extension's end-to-end tests; curl is the benchmark's baseline.
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
+# aria2c downloads a file over several connections.
+command -v aria2c >/dev/null 2>&1 || missing+=(aria2)
 # Firefox ESR runs the Firefox smoke test.
 command -v firefox-esr >/dev/null 2>&1 || command -v firefox >/dev/null 2>&1 || missing+=(firefox-esr)
 

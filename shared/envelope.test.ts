@@ -69,8 +69,8 @@ describe('parseRequest with deeply nested values', () => {
 
 describe('findShapeProblem on wide values', () => {
   it.each([
-    ['an array of 300,000', () => Array.from({ length: 300_000 }, () => 0)],
-    ['an object of 300,000 keys', () => Object.fromEntries(Array.from({ length: 300_000 }, (_, i) => [`k${i}`, i]))],
+    ['an array of 120,000', () => Array.from({ length: 120_000 }, () => 0)],
+    ['an object of 120,000 keys', () => Object.fromEntries(Array.from({ length: 120_000 }, (_, i) => [`k${i}`, i]))],
   ])('refuses %s by its size, naming where', (_what, make) => {
     expect(findShapeProblem({ params: make() })).toMatchObject({ reason: 'size', path: 'params' });
   });

@@ -25,8 +25,14 @@ export const ERROR_CODES = [
   'LOGIN_REQUIRED',
   'DISK_FULL',
   'UNSAFE_FILE_TYPE',
+  // managed tools
+  'TOOLS_UPDATE_FAILED',
   'OUTPUT_FAILED',
   'INTERRUPTED',
+  // probes (what a URL offers, asked before downloading)
+  'PROBE_TIMEOUT',
+  'PROBE_CANCELLED',
+  'NOT_A_PLAYLIST',
   // transport
   'DAEMON_UNAVAILABLE',
   'DAEMON_STOPPING',

@@ -2,6 +2,8 @@
  * Jobs, their states and the only place where state transitions are decided.
  * Pure: no I/O, shared by the daemon and the extension.
  */
+import type { Choice } from './choice';
+import type { ProbeSize } from './probe';
 
 export const JOB_STATUSES = ['queued', 'downloading', 'recording', 'paused', 'completed', 'failed', 'cancelled'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
@@ -132,6 +134,18 @@ export interface Job {
   note: string | null;
   /** A live stream: recorded (status `recording`) until stopped or the stream ends. */
   live: boolean;
+  // The fields below are always sent by the daemon; they are optional in the type only so
+  // that views written before them still compile.
+  /** The playlist group the job belongs to (`jobs.addPlaylist`); null for a job added on its own. */
+  groupId?: number | null;
+  /** Its position in that playlist (1-based), when it is downloaded as an entry of it. */
+  playlistIndex?: number | null;
+  /** The exact choice made from a probe, when one decides the format instead of `preset` (then the nearest preset). */
+  choice?: Choice | null;
+  /** Subtitle files saved next to the video, once completed. */
+  subtitleFiles?: string[];
+  /** What the probe said the chosen download weighs, known before any byte comes (null when not probed). */
+  expectedSize?: ProbeSize | null;
   /** Epoch milliseconds. */
   createdAt: number;
   startedAt: number | null;

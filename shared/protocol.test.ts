@@ -97,3 +97,78 @@ describe('parseRequest', () => {
     });
   });
 });
+
+describe('parseRequest: probes, exact choices and playlists', () => {
+  const add = (params: Record<string, unknown>) => parseRequest({ id: 1, type: 'jobs.add', params: { url: 'https://x.test/v', ...params } });
+
+  it('accepts a choice made from a probe', () => {
+    const choice = { format: { kind: 'format', formatId: 'dash-video=2800000' }, subtitles: { languages: ['en', 'pt-BR'], mode: 'file', fileFormat: 'srt' } };
+    expect(add({ choice })).toMatchObject({ ok: true, request: { params: { choice } } });
+    expect(add({ choice: { format: { kind: 'height', maxHeight: 720 }, subtitles: { languages: ['en'], mode: 'embed', automatic: true } } })).toMatchObject({
+      ok: true,
+    });
+    expect(add({ choice: { format: { kind: 'audio' } } })).toMatchObject({ ok: true });
+  });
+
+  it.each([
+    ['a format expression as a format id', { format: { kind: 'format', formatId: 'bv*+ba/b' } }, 'params.choice.format.formatId', 'a format id is'],
+    ['an option as a format id', { format: { kind: 'audio', formatId: '--exec=sh' } }, 'params.choice.format.formatId', '"--exec=sh"'],
+    ['a format id of 65 characters', { format: { kind: 'format', formatId: 'a'.repeat(65) } }, 'params.choice.format.formatId', 'a format id is'],
+    [
+      'a regular expression as a language',
+      { format: { kind: 'best' }, subtitles: { languages: ['en.*'], mode: 'file' } },
+      'params.choice.subtitles.languages.0',
+      'a language code',
+    ],
+    [
+      'two languages in one',
+      { format: { kind: 'best' }, subtitles: { languages: ['en,fr'], mode: 'file' } },
+      'params.choice.subtitles.languages.0',
+      'a language code',
+    ],
+    [
+      '21 languages',
+      { format: { kind: 'best' }, subtitles: { languages: Array.from({ length: 21 }, (_, i) => `l${i}`), mode: 'file' } },
+      'params.choice.subtitles.languages',
+      'expected <=20',
+    ],
+    ['an unknown kind of format', { format: { kind: 'raw', args: ['-o', '/tmp/x'] } }, 'params.choice.format.kind', '"raw"'],
+    ['raw arguments beside the format', { format: { kind: 'best' }, args: ['--exec', 'sh'] }, 'params.choice.args', 'Unexpected field'],
+    ['a height of 0', { format: { kind: 'height', maxHeight: 0 } }, 'params.choice.format.maxHeight', '`0`'],
+    ['subtitles embedded in audio', { format: { kind: 'audio' }, subtitles: { languages: ['en'], mode: 'embed' } }, 'params.choice', 'audio-only'],
+  ])('refuses %s, naming the field', (_what, choice, field, message) => {
+    expect(add({ choice })).toMatchObject({ ok: false, error: { code: 'INVALID_MESSAGE', field, message: expect.stringContaining(message) } });
+  });
+
+  it('takes a preset or a choice, not both', () => {
+    expect(add({ preset: 'audio', choice: { format: { kind: 'best' } } })).toMatchObject({
+      ok: false,
+      error: { field: 'params', message: expect.stringContaining('give `preset` or `choice`, not both') },
+    });
+  });
+
+  it('checks a probe like a download: an http(s) URL, pages within bounds', () => {
+    expect(parseRequest({ id: 1, type: 'probe', params: { url: 'https://x.test/v', pageUrl: 'https://x.test/', cursor: 500, limit: 500 } })).toMatchObject({
+      ok: true,
+    });
+    expect(parseRequest({ id: 1, type: 'probe', params: { url: 'file:///etc/passwd' } })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_URL', field: 'params.url' },
+    });
+    expect(parseRequest({ id: 1, type: 'probe', params: { url: 'https://x.test/', limit: 501 } })).toMatchObject({
+      ok: false,
+      error: { field: 'params.limit' },
+    });
+  });
+
+  it.each([
+    [{ kind: 'all' }, true],
+    [{ kind: 'first', count: 5 }, true],
+    [{ kind: 'ids', ids: ['a', 'b'] }, true],
+    [{ kind: 'first', count: 0 }, false],
+    [{ kind: 'ids', ids: [] }, false],
+    [{ kind: 'range', from: 1 }, false],
+  ])('jobs.addPlaylist entries %j: %s', (entries, ok) => {
+    expect(parseRequest({ id: 1, type: 'jobs.addPlaylist', params: { url: 'https://x.test/pl', entries } }).ok).toBe(ok);
+  });
+});

@@ -9,9 +9,13 @@
  */
 import * as v from 'valibot';
 import type { DoctorReport } from './doctor';
+import { ChoiceSchema } from './choice';
+import type { ToolsReport } from './tools';
 import { checkEnvelope } from './envelope';
 import { type ErrorCode, type ProtocolError, VidQueueError } from './errors';
+import { EntrySelectionSchema, type Group } from './group';
 import { type Job, PRESETS } from './job';
+import type { ProbeResult } from './probe';
 import { quote } from './quote';
 import { type Settings, SettingsPatchSchema } from './settings';
 import { MAX_URL_LENGTH, checkDownloadUrl } from './url';
@@ -31,6 +35,15 @@ const HttpUrl = v.pipe(
   v.transform((s) => new URL(s).href),
 );
 const JobRef = v.strictObject({ jobId: JobId });
+const GroupRef = v.strictObject({ groupId: JobId });
+const PageParams = {
+  /** Offset into the list, from a previous reply's `nextCursor`. */
+  cursor: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
+  limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_PAGE_SIZE))),
+};
+/** A job's format comes from a preset (a shortcut) or from an exact choice made from a probe, not both. */
+const presetOrChoice = <T extends { preset?: unknown; choice?: unknown }>() =>
+  v.check<T, string>((p) => p.preset === undefined || p.choice === undefined, 'give `preset` or `choice`, not both');
 
 /** Parameters of each request type. */
 const RequestParams = {
@@ -39,19 +52,58 @@ const RequestParams = {
     client: v.optional(v.pipe(v.string(), v.maxLength(200))),
   }),
   subscribe: v.strictObject({}),
-  'jobs.add': v.strictObject({
+  'jobs.add': v.pipe(
+    v.strictObject({
+      url: HttpUrl,
+      /** The tab's page. */
+      pageUrl: v.optional(v.nullable(HttpUrl)),
+      /** The frame the video plays in, sent as Referer, when it is not the page itself. */
+      referer: v.optional(v.nullable(HttpUrl)),
+      title: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(MAX_TITLE_LENGTH)))),
+      preset: v.optional(v.picklist(PRESETS)),
+      /** Instead of a preset: an exact choice made from a probe of `url`. */
+      choice: v.optional(ChoiceSchema),
+    }),
+    presetOrChoice(),
+  ),
+  /**
+   * Reads what `url` offers without downloading it: formats, sizes, subtitles, or a
+   * playlist's entries (paged: `cursor`, `limit`). Remembered for `probeCacheMinutes` and
+   * shared between clients; a newer probe from the same client, `probe.cancel`, or the
+   * client going away stops it.
+   */
+  probe: v.strictObject({
     url: HttpUrl,
-    /** The tab's page. */
     pageUrl: v.optional(v.nullable(HttpUrl)),
-    /** The frame the video plays in, sent as Referer, when it is not the page itself. */
     referer: v.optional(v.nullable(HttpUrl)),
-    title: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(MAX_TITLE_LENGTH)))),
-    preset: v.optional(v.picklist(PRESETS)),
+    ...PageParams,
+    /** Read it again even if it is remembered. */
+    fresh: v.optional(v.boolean()),
   }),
+  /** Stops this client's running probe (a popup closed, but its port stays open). */
+  'probe.cancel': v.strictObject({}),
+  /**
+   * Downloads entries of a playlist, each as its own job, in one new group: all, the
+   * first N, or those ticked. Entries downloaded before (same site and video id) are
+   * skipped unless `again`. Answers at once; the entries are added in the background
+   * (`group.updated` events say how far).
+   */
+  'jobs.addPlaylist': v.pipe(
+    v.strictObject({
+      url: HttpUrl,
+      pageUrl: v.optional(v.nullable(HttpUrl)),
+      referer: v.optional(v.nullable(HttpUrl)),
+      entries: EntrySelectionSchema,
+      preset: v.optional(v.picklist(PRESETS)),
+      choice: v.optional(ChoiceSchema),
+      again: v.optional(v.boolean()),
+    }),
+    presetOrChoice(),
+  ),
   'jobs.list': v.strictObject({
-    /** Offset into the list, from a previous reply's `nextCursor`. */
-    cursor: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
-    limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_PAGE_SIZE))),
+    ...PageParams,
+    /** Only the jobs of this playlist group. */
+    groupId: v.optional(JobId),
   }),
   'jobs.get': JobRef,
   'jobs.cancel': JobRef,
@@ -70,8 +122,24 @@ const RequestParams = {
   'jobs.clear': v.strictObject({}),
   /** Opens a completed job's file, or shows it in its folder (`reveal`), on the user's desktop. */
   'jobs.open': v.strictObject({ jobId: JobId, reveal: v.optional(v.boolean()) }),
+  /** Playlist groups, newest first, each with its aggregate. */
+  'groups.list': v.strictObject(PageParams),
+  'groups.get': GroupRef,
+  /** Cancels every unfinished job of the group, and stops adding its entries. */
+  'groups.cancel': GroupRef,
+  /** Pauses the group's queued and running jobs. */
+  'groups.pause': GroupRef,
+  'groups.resume': GroupRef,
+  /** Queues the group's failed jobs again. */
+  'groups.retryFailed': GroupRef,
   'settings.get': v.strictObject({}),
   'settings.set': v.strictObject({ settings: SettingsPatchSchema }),
+  /** The tools VidQueue runs (yt-dlp, its JavaScript runtime, ffmpeg, aria2c): which copy, version, age. */
+  'tools.status': v.strictObject({}),
+  /** Fetches the newest yt-dlp of a channel now (VidQueue's managed copy), and keeps that channel. */
+  'tools.update': v.strictObject({ channel: v.optional(v.picklist(['stable', 'nightly'])) }),
+  /** Goes back to the yt-dlp on PATH (the managed copy stays, unused, and is not updated). */
+  'tools.useSystem': v.strictObject({}),
   /** Notices the daemon has for the user (a damaged database was set aside…); each is handed out once. */
   'notices.take': v.strictObject({}),
   'daemon.stop': v.strictObject({}),
@@ -99,11 +167,27 @@ export interface JobPage {
   total: number;
 }
 
+export interface GroupPage {
+  groups: Group[];
+  nextCursor: number | null;
+  total: number;
+}
+
+/** What a group action did: the group after it, and the jobs it changed (their new state arrives as events). */
+export interface GroupActionResult {
+  group: Group;
+  jobIds: number[];
+}
+
 /** What each request type answers with. */
 export interface ResultOf {
   hello: { protocolVersion: number; daemonVersion: string; pid: number };
   subscribe: Record<string, never>;
   'jobs.add': { job: Job };
+  probe: ProbeResult;
+  /** Whether a probe of this client was running (or waiting) and was stopped. */
+  'probe.cancel': { cancelled: boolean };
+  'jobs.addPlaylist': { group: Group };
   'jobs.list': JobPage;
   'jobs.get': { job: Job };
   'jobs.cancel': { job: Job };
@@ -117,9 +201,18 @@ export interface ResultOf {
   'jobs.remove': { jobId: number; fileDeleted: boolean };
   'jobs.clear': { jobIds: number[] };
   'jobs.open': { opened: string };
+  'groups.list': GroupPage;
+  'groups.get': { group: Group };
+  'groups.cancel': GroupActionResult;
+  'groups.pause': GroupActionResult;
+  'groups.resume': GroupActionResult;
+  'groups.retryFailed': GroupActionResult;
   'settings.get': { settings: Settings };
   'settings.set': { settings: Settings };
   'notices.take': { notices: Notice[] };
+  'tools.status': ToolsReport;
+  'tools.update': ToolsReport & { updated: boolean };
+  'tools.useSystem': ToolsReport;
   'daemon.stop': Record<string, never>;
   doctor: DoctorReport;
 }
@@ -133,6 +226,10 @@ export interface EventData {
   'job.updated': { job: Job };
   /** Jobs left the history. */
   'jobs.removed': { jobIds: number[] };
+  /** A playlist group changed (a job of it, its adding): the whole group with its aggregate. */
+  'group.updated': { group: Group };
+  /** Groups whose every job left the history. */
+  'groups.removed': { groupIds: number[] };
   'settings.updated': { settings: Settings };
   /** The daemon is going away (stop, idle exit); the bridge reconnects when asked again. */
   'daemon.stopping': { reason: string };
@@ -174,7 +271,7 @@ export function parseRequest(input: unknown): RequestCheck {
 function codeFor(type: RequestType, issues: v.BaseIssue<unknown>[]): ErrorCode {
   const first = issues[0];
   const path = first ? v.getDotPath(first) : null;
-  if (type === 'jobs.add' && (path === 'url' || path === 'pageUrl')) {
+  if ((type === 'jobs.add' || type === 'jobs.addPlaylist' || type === 'probe') && (path === 'url' || path === 'pageUrl' || path === 'referer')) {
     return String(first?.input ?? '').length > MAX_URL_LENGTH ? 'URL_TOO_LONG' : 'INVALID_URL';
   }
   if (type === 'settings.set') return 'INVALID_SETTING';
@@ -192,7 +289,9 @@ export function issueError(code: ErrorCode, issues: v.BaseIssue<unknown>[], pref
       ? `Unexpected field \`${field}\` with value ${quote(first.input)}`
       : first.type === 'raw_check' || first.type === 'check'
         ? `Invalid \`${field}\`: ${first.message}`
-        : `Invalid \`${field}\`: expected ${first.expected ?? first.type}, got ${quote(first.input)}`;
+        : first.type === 'regex'
+          ? `Invalid \`${field}\`: ${first.message}, got ${quote(first.input)}`
+          : `Invalid \`${field}\`: expected ${first.expected ?? first.type}, got ${quote(first.input)}`;
   return { code, message, field };
 }
 

@@ -34,7 +34,7 @@ describe('vidqueue CLI', () => {
   it('add --wait prints the file path and shows progress on stderr', async () => {
     const r = await env.cli(['add', server.url(FIXTURES.hls), '--wait', '--preset', '720p']);
     expect(r.exitCode, r.stderr).toBe(0);
-    expect(r.stdout).toBe(join(env.downloads, 'index [index].mp4'));
+    expect(r.stdout).toBe(join(env.downloads, '127.0.0.1.mp4'));
     expect(r.stderr).toMatch(/\[1\] downloading/);
   });
 

@@ -189,7 +189,7 @@ describe('the daemon', () => {
     const deadline = Date.now() + 15_000;
     while (daemonPids().length > 0 && Date.now() < deadline) await sleep(200);
     expect(daemonPids()).toEqual([]);
-    expect(env.downloaded()).toEqual(['progressive [progressive].mp4']);
+    expect(env.downloaded()).toEqual(['progressive.mp4']);
     expect(existsSync(resolvePaths(env.env).socket)).toBe(false);
   });
 

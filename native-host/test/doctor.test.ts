@@ -29,13 +29,15 @@ describe('vidqueue doctor', () => {
     expect(code).toBe(0);
   });
 
-  it('finds a missing yt-dlp and says what to install', async () => {
+  it('finds a missing yt-dlp, offers to fetch one and says what to install', async () => {
     const { code, report } = await doctor({ VIDQUEUE_YTDLP: '/nonexistent/yt-dlp' });
-    expect(check(report, 'yt-dlp')).toMatchObject({
+    const ytdlp = check(report, 'yt-dlp');
+    expect(ytdlp).toMatchObject({
       status: 'fail',
       detail: expect.stringContaining('/nonexistent/yt-dlp'),
-      fix: expect.stringContaining('apt install yt-dlp'),
+      fix: expect.stringContaining('vidqueue tools update'),
     });
+    expect(ytdlp!.detail).toContain('apt install yt-dlp');
     expect(code).toBe(7);
   });
 

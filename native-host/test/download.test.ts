@@ -1,9 +1,11 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Job } from '../../shared/job';
 import type { Event } from '../../shared/protocol';
 import { createEnv, finished, waitForJob } from '../../devkit/env';
 import { FIXTURES, FIXTURE_DIR } from '../../devkit/fixtures';
+import { startMediaServer } from '../../devkit/media-server';
 import { env, server, useServerAndEnv } from './helpers/suite';
 import { decodesCleanly, probe, sha256 } from '../../devkit/probe';
 
@@ -20,7 +22,7 @@ describe('downloads with real yt-dlp', () => {
     expect(['queued', 'downloading']).toContain(job.status);
     const done = await waitForJob(client, job.id, finished);
     expect(done).toMatchObject({ status: 'completed', error: null, progress: { percent: 100 } });
-    expect(done.filePath).toBe(join(env.downloads, 'progressive [progressive].mp4'));
+    expect(done.filePath).toBe(join(env.downloads, 'progressive.mp4'));
     expect(sha256(done.filePath!)).toBe(sha256(join(FIXTURE_DIR, FIXTURES.progressive)));
     const info = await probe(done.filePath!);
     expect(info.codecs.sort()).toEqual(['aac', 'h264']);
@@ -53,6 +55,42 @@ describe('downloads with real yt-dlp', () => {
     expect(await decodesCleanly(done.filePath!)).toBe(true);
     expect((await probe(done.filePath!)).duration).toBeGreaterThan(7);
     expect(Math.max(...fragments)).toBe(8);
+  });
+
+  it.each([
+    ['an HLS stream', FIXTURES.hls],
+    ['an HLS master (MPEG-TS renditions)', FIXTURES.hlsMaster],
+    // Its init segment counts as a fragment: yt-dlp's estimate falls behind the bytes during the last one.
+    ['an HLS master (fMP4 renditions)', FIXTURES.hlsFmp4],
+  ])('never shows more bytes done than the total, nor a percent over 100 or going back, for %s', async (_what, fixture) => {
+    // Every segment throttled (a `rate` on the playlist's URL would not reach them), so that progress comes in many events.
+    const slow = await startMediaServer(FIXTURE_DIR, { rate: 600_000 });
+    try {
+      const client = await env.client();
+      await client.request('subscribe', {});
+      const seen: Job[] = [];
+      client.on('event', (e) => {
+        if (e.event === 'job.updated') seen.push(e.data.job);
+      });
+      const { job } = await client.request('jobs.add', { url: slow.url(fixture) });
+      const done = await waitForJob(client, job.id, finished);
+      expect(done.status, JSON.stringify(done.error)).toBe('completed');
+      const all = [...seen.filter((j) => j.id === job.id), done];
+      expect(all.filter((j) => j.status === 'downloading' && j.progress.totalBytes !== null).length).toBeGreaterThan(5);
+      for (const { progress: p } of all) {
+        if (p.totalBytes !== null) expect(p.downloadedBytes, JSON.stringify(p)).toBeLessThanOrEqual(p.totalBytes);
+        expect(Number.isInteger(p.downloadedBytes) && (p.totalBytes === null || Number.isInteger(p.totalBytes))).toBe(true);
+        if (p.percent !== null) expect(p.percent).toBeLessThanOrEqual(100);
+      }
+      const percents = all.flatMap((j) => (j.progress.percent === null ? [] : [j.progress.percent]));
+      for (let i = 1; i < percents.length; i++) expect(percents[i]).toBeGreaterThanOrEqual(percents[i - 1]!);
+      const size = statSync(done.filePath!).size;
+      expect(done.progress).toMatchObject({ percent: 100, downloadedBytes: size, totalBytes: size, totalIsEstimate: false });
+      // A finished playlist (#EXT-X-ENDLIST) is a video, not a recording.
+      expect(all.every((j) => j.status !== 'recording' && !j.live)).toBe(true);
+    } finally {
+      await slow.close();
+    }
   });
 
   it('downloads separate video and audio (DASH), merges them, and never reports progress going back', async () => {
@@ -89,7 +127,7 @@ describe('downloads with real yt-dlp', () => {
     const b = (await client.request('jobs.add', { url })).job;
     const [da, db] = [await waitForJob(client, a.id, finished), await waitForJob(client, b.id, finished)];
     expect(new Set([da.filePath, db.filePath]).size).toBe(2);
-    expect(env.downloaded().sort()).toEqual(['progressive [progressive] (1).mp4', 'progressive [progressive].mp4']);
+    expect(env.downloaded().sort()).toEqual(['progressive (1).mp4', 'progressive.mp4']);
     expect(sha256(da.filePath!)).toBe(sha256(db.filePath!));
   });
 
@@ -109,6 +147,18 @@ describe('downloads with real yt-dlp', () => {
     expect(server.requests.some((r) => r.referer === 'http://127.0.0.1/source-page')).toBe(true);
   });
 
+  it('sends the frame the video played in as Referer, not the top page', async () => {
+    const client = await env.client();
+    const frame = server.url('/embed/player.html');
+    const seenBefore = server.requests.length;
+    const { job } = await client.request('jobs.add', { url: server.url(FIXTURES.hls), pageUrl: 'http://127.0.0.1/top-page', referer: frame });
+    const done = await waitForJob(client, job.id, finished);
+    expect(done.status, JSON.stringify(done.error)).toBe('completed');
+    const media = server.requests.slice(seenBefore).filter((r) => r.path.startsWith('/hls/'));
+    expect(media.length).toBeGreaterThan(8); // the playlist and its segments
+    expect(media.every((r) => r.referer === frame)).toBe(true);
+  });
+
   it("fails a URL the server does not have with HTTP_404, yt-dlp's text as detail, and cleans up", async () => {
     const client = await env.client();
     const { job } = await client.request('jobs.add', { url: server.url('/missing.mp4') });
@@ -116,6 +166,39 @@ describe('downloads with real yt-dlp', () => {
     expect(done.status).toBe('failed');
     expect(done.error).toMatchObject({ code: 'HTTP_404', message: expect.stringContaining('(HTTP 404)'), detail: expect.stringContaining('HTTP Error 404') });
     await expect.poll(() => env.stagingFiles()).toEqual([]);
+  });
+});
+
+describe('titles and file names', () => {
+  it('names the file of an HLS master after the title it was queued with', async () => {
+    const client = await env.client();
+    const { job } = await client.request('jobs.add', { url: server.url(FIXTURES.hlsMaster), title: 'Cats on a boat' });
+    const done = await waitForJob(client, job.id, finished);
+    expect(done.status, JSON.stringify(done.error)).toBe('completed');
+    expect(done.title).toBe('Cats on a boat');
+    expect(done.filePath).toBe(join(env.downloads, 'Cats on a boat.mp4'));
+    expect(env.downloaded()).toEqual(['Cats on a boat.mp4']);
+  });
+
+  it('names an HLS master queued without a title after its host, never "master"', async () => {
+    const client = await env.client();
+    const { job } = await client.request('jobs.add', { url: server.url(FIXTURES.hlsMaster) });
+    const done = await waitForJob(client, job.id, finished);
+    expect(done.status, JSON.stringify(done.error)).toBe('completed');
+    expect(done.title).toBe('127.0.0.1');
+    expect(done.filePath).toBe(join(env.downloads, '127.0.0.1.mp4'));
+    // The same stream again: a second name, never the first file overwritten.
+    const again = await waitForJob(client, (await client.request('jobs.add', { url: server.url(FIXTURES.hlsFmp4) })).job.id, finished);
+    expect(again.filePath).toBe(join(env.downloads, '127.0.0.1 (1).mp4'));
+    expect(env.downloaded().some((f) => /master|index|\[/.test(f))).toBe(false);
+  });
+
+  it('names a direct MP4 queued without a title after its own name', async () => {
+    const client = await env.client();
+    const { job } = await client.request('jobs.add', { url: server.url(FIXTURES.progressive) });
+    const done = await waitForJob(client, job.id, finished);
+    expect(done.title).toBe('progressive');
+    expect(env.downloaded()).toEqual(['progressive.mp4']);
   });
 });
 

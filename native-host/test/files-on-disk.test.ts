@@ -63,7 +63,7 @@ describe('staging folders are trusted only because the daemon made them', () => 
     expect(done.status, JSON.stringify(done.error)).toBe('completed');
     expect(sha256(done.filePath!)).toBe(clip);
     expect(o.unchanged()).toBe(true);
-    expect(downloadedEntries()).toEqual([{ f: 'progressive [progressive].mp4', link: false }]);
+    expect(downloadedEntries()).toEqual([{ f: 'progressive.mp4', link: false }]);
   });
 
   it('keeps its folders private while a download runs', async () => {
@@ -107,7 +107,7 @@ describe('staging folders are trusted only because the daemon made them', () => 
     expect(done.status, JSON.stringify(done.error)).toBe('completed');
     expect(sha256(done.filePath!)).toBe(clip);
     expect(o.unchanged()).toBe(true);
-    expect(downloadedEntries()).toEqual([{ f: 'progressive [progressive].mp4', link: false }]);
+    expect(downloadedEntries()).toEqual([{ f: 'progressive.mp4', link: false }]);
     expect(jobProcesses()).toEqual([]);
   });
 });

@@ -27,6 +27,19 @@ const params = fc.oneof(
   fc.record({ jobId: fc.oneof(fc.integer({ min: -2, max: 5 }), fc.anything({ maxDepth: 2 })) }, { requiredKeys: [] }),
   fc.record({ settings: fc.dictionary(fc.constantFrom('concurrency', 'historyRetentionDays', 'defaultPreset', 'colour'), fc.anything({ maxDepth: 3 })) }),
   fc.record({ cursor: fc.anything({ maxDepth: 1 }), limit: fc.integer({ min: -5, max: 600 }) }, { requiredKeys: [] }),
+  fc.record(
+    {
+      groupId: fc.oneof(fc.integer({ min: -2, max: 5 }), fc.anything({ maxDepth: 2 })),
+      url: loopbackUrl,
+      entries: fc.oneof(
+        fc.constant({ kind: 'all' }),
+        fc.record({ kind: fc.constant('first'), count: fc.integer({ min: -1, max: 3 }) }),
+        fc.anything({ maxDepth: 2 }),
+      ),
+      choice: fc.oneof(fc.constant({ format: { kind: 'height', maxHeight: 360 } }), fc.anything({ maxDepth: 3 })),
+    },
+    { requiredKeys: [] },
+  ),
 );
 const TYPES = [
   'hello',
@@ -45,20 +58,53 @@ const TYPES = [
   'settings.get',
   'settings.set',
   'notices.take',
+  'probe',
+  'probe.cancel',
+  'jobs.addPlaylist',
+  'groups.list',
+  'groups.get',
+  'groups.cancel',
+  'groups.pause',
+  'groups.resume',
+  'groups.retryFailed',
   'nope',
 ];
 /** Requests that are mostly right, so that state changes happen between the wrong ones. */
 const plausible = fc.oneof(
-  fc.record({
-    type: fc.constant('jobs.add'),
-    params: fc.record({ url: loopbackUrl, preset: fc.constantFrom('best', 'audio', '720p') }, { requiredKeys: ['url'] }),
-  }),
-  fc.record({
-    type: fc.constantFrom('jobs.get', 'jobs.cancel', 'jobs.pause', 'jobs.resume', 'jobs.retry', 'jobs.moveToTop', 'jobs.remove'),
-    params: fc.record({ jobId: fc.integer({ min: 1, max: 12 }) }),
-  }),
-  fc.record({ type: fc.constant('settings.set'), params: fc.record({ settings: fc.record({ concurrency: fc.integer({ min: 0, max: 17 }) }) }) }),
-  fc.record({ type: fc.constantFrom('jobs.list', 'jobs.clear', 'settings.get', 'subscribe'), params: fc.constant({}) }),
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      type: fc.constant('jobs.add'),
+      params: fc.record({ url: loopbackUrl, preset: fc.constantFrom('best', 'audio', '720p') }, { requiredKeys: ['url'] }),
+    }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      type: fc.constantFrom('jobs.get', 'jobs.cancel', 'jobs.pause', 'jobs.resume', 'jobs.retry', 'jobs.moveToTop', 'jobs.remove'),
+      params: fc.record({ jobId: fc.integer({ min: 1, max: 12 }) }),
+    }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({ type: fc.constant('settings.set'), params: fc.record({ settings: fc.record({ concurrency: fc.integer({ min: 0, max: 17 }) }) }) }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      type: fc.constantFrom('jobs.list', 'jobs.clear', 'settings.get', 'subscribe', 'probe.cancel', 'groups.list'),
+      params: fc.constant({}),
+    }),
+  },
+  // Probes of a closed port (each a yt-dlp run, so rarer): they fail, replace each other (one connection) or are cancelled, each answered once.
+  { weight: 1, arbitrary: fc.record({ type: fc.constant('probe'), params: fc.record({ url: loopbackUrl }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      type: fc.constantFrom('groups.get', 'groups.cancel', 'groups.pause', 'groups.resume', 'groups.retryFailed'),
+      params: fc.record({ groupId: fc.integer({ min: 1, max: 3 }) }),
+    }),
+  },
 );
 const message = fc.oneof(
   { weight: 4, arbitrary: plausible },

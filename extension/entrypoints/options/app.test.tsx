@@ -7,7 +7,16 @@ import { confirmCancelAboveMiB, notifyOnFinish } from '../../lib/preferences';
 import type { ViewClient } from '../../lib/view-port';
 import { OptionsApp } from './app';
 
-const SETTINGS: Settings = { downloadDir: '/home/u/Downloads', concurrency: 3, defaultPreset: 'best', historyRetentionDays: 30, idleExitSeconds: 300 };
+const SETTINGS: Settings = {
+  downloadDir: '/home/u/Downloads',
+  concurrency: 3,
+  defaultPreset: 'best',
+  historyRetentionDays: 30,
+  idleExitSeconds: 300,
+  fragmentConcurrency: 8,
+  connectionsPerFile: 8,
+  toolsAutoUpdate: true,
+};
 
 /** A daemon holding settings: settings.set applies a patch, as the real one does. */
 function fakeClient() {

@@ -2,18 +2,34 @@ import type { Socket } from 'node:net';
 import { VidQueueError } from '../../../shared/errors';
 import { type Job, PRESETS, type Preset, isFinished } from '../../../shared/job';
 import { quote } from '../../../shared/quote';
-import { SETTING_KEYS, type SettingKey, type Settings } from '../../../shared/settings';
+import { SETTING_KEYS, type SettingKey, type Settings, SettingsSchema } from '../../../shared/settings';
 import { checkDownloadUrl } from '../../../shared/url';
 import { DaemonClient, connectSocket } from '../daemon/client';
 import { resolvePaths } from '../paths';
 import { COMMANDS } from './commands';
 import { EXIT } from './exit-codes';
-import { jobLine, printable, progressLine } from './format';
+import { jobLine, printable, probeSummary, progressLine, toolsReport } from './format';
 import { parse } from './parse';
 import { UsageError } from './usage-error';
 import { tellNotices, withClient } from './with-client';
 
-export const CLIENT_COMMANDS = ['add', 'ls', 'list', 'cancel', 'pause', 'resume', 'retry', 'top', 'rm', 'clear', 'settings', 'stop'];
+export const CLIENT_COMMANDS = [
+  'add',
+  'probe',
+  'ls',
+  'list',
+  'cancel',
+  'pause',
+  'resume',
+  'retry',
+  'stop-recording',
+  'top',
+  'rm',
+  'clear',
+  'settings',
+  'stop',
+  'tools',
+];
 
 /** Commands that talk to the daemon (starting it when needed, except `stop`). */
 export async function clientCommand(command: string, args: string[], cliPath: string): Promise<number> {
@@ -66,6 +82,27 @@ async function run(command: string, args: string[], cliPath: string): Promise<nu
         return await waitFor(client, job, values.json === true);
       });
     }
+    case 'probe': {
+      const { values, positionals } = parse(args, COMMANDS.probe);
+      const url = positionals[0];
+      if (!url) throw new UsageError('Missing URL: vidqueue probe URL');
+      const check = checkDownloadUrl(url);
+      if (!check.ok) throw new VidQueueError(check.code, check.message, 'url');
+      const page = values['page-url'] === undefined ? null : checkDownloadUrl(values['page-url'], '--page-url');
+      if (page && !page.ok) throw new VidQueueError(page.code, page.message, 'pageUrl');
+      return withClient(cliPath, async (client) => {
+        const params = { url: check.url, pageUrl: page?.url ?? null };
+        const result = await client.request('probe', { ...params, fresh: values.fresh === true });
+        // A playlist's entries come in pages: all of them are printed.
+        while (result.playlist?.nextCursor != null) {
+          const next = await client.request('probe', { ...params, cursor: result.playlist.nextCursor, limit: 500 });
+          result.playlist.entries.push(...(next.playlist?.entries ?? []));
+          result.playlist.nextCursor = next.playlist?.nextCursor ?? null;
+        }
+        out(values.json ? JSON.stringify({ probe: result }) : probeSummary(result));
+        return EXIT.OK;
+      });
+    }
     case 'ls':
     case 'list': {
       const { values } = parse(args, COMMANDS.ls);
@@ -112,6 +149,15 @@ async function run(command: string, args: string[], cliPath: string): Promise<nu
         return EXIT.OK;
       });
     }
+    case 'stop-recording': {
+      const { values, positionals } = parse(args, COMMANDS['stop-recording']);
+      const id = jobId(positionals[0]);
+      return withClient(cliPath, async (client) => {
+        const { job } = await client.request('jobs.stopRecording', { jobId: id });
+        out(values.json ? JSON.stringify({ job }) : `stopped recording job ${job.id}: ${job.status}${job.filePath ? `, kept as ${job.filePath}` : ''}`);
+        return EXIT.OK;
+      });
+    }
     case 'rm': {
       const { values, positionals } = parse(args, COMMANDS.rm);
       const id = jobId(positionals[0]);
@@ -154,6 +200,30 @@ async function run(command: string, args: string[], cliPath: string): Promise<nu
         return EXIT.OK;
       });
     }
+    case 'tools': {
+      const { values, positionals } = parse(args, COMMANDS.tools);
+      const action = positionals[0];
+      if (action !== undefined && action !== 'update' && action !== 'use-system') {
+        throw new UsageError(`Unknown tools action ${quote(action)}; expected update or use-system`);
+      }
+      if (values.channel !== undefined && (action !== 'update' || !['stable', 'nightly'].includes(values.channel))) {
+        throw new UsageError(`\`--channel\` goes with \`tools update\` and is stable or nightly, got ${quote(values.channel)}`);
+      }
+      return withClient(cliPath, async (client) => {
+        const report =
+          action === 'update'
+            ? await client.request('tools.update', values.channel ? { channel: values.channel as 'stable' | 'nightly' } : {})
+            : action === 'use-system'
+              ? await client.request('tools.useSystem', {})
+              : await client.request('tools.status', {});
+        if (values.json) out(JSON.stringify(report));
+        else {
+          if (action === 'update') out('updated' in report && report.updated ? 'yt-dlp updated.' : 'yt-dlp is up to date.');
+          out(toolsReport(report));
+        }
+        return EXIT.OK;
+      });
+    }
     case 'stop': {
       parse(args, COMMANDS.stop);
       const paths = resolvePaths();
@@ -178,8 +248,15 @@ async function run(command: string, args: string[], cliPath: string): Promise<nu
 }
 
 /** Numbers for numeric settings; the daemon validates the rest and names what it refuses. */
+/** A value from the command line, typed as the setting's schema says; the daemon checks the rest. */
 function settingValue(key: SettingKey, value: string): unknown {
-  if (key === 'downloadDir' || key === 'defaultPreset') return value;
+  const type = SettingsSchema.entries[key].type;
+  if (type === 'boolean') {
+    if (/^(true|on|yes|1)$/i.test(value)) return true;
+    if (/^(false|off|no|0)$/i.test(value)) return false;
+    throw new UsageError(`Expected \`${key}\` to be true or false, got ${quote(value)}`);
+  }
+  if (type !== 'number') return value;
   if (!/^-?\d+$/.test(value)) throw new UsageError(`Expected \`${key}\` to be a whole number, got ${quote(value)}`);
   return Number(value);
 }

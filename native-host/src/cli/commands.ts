@@ -55,6 +55,16 @@ export const COMMANDS = {
       json,
     },
   },
+  probe: {
+    usage: 'probe URL [--page-url URL] [--fresh] [--json]',
+    summary: "Show what URL offers, without downloading it: its formats with their sizes, its subtitles, or a playlist's entries.",
+    positionals: 1,
+    options: {
+      'page-url': { type: 'string', value: 'URL', help: 'the page the video was found on (sent as Referer)' },
+      fresh: { type: 'boolean', help: 'read it again even if it was read a moment ago' },
+      json,
+    },
+  },
   ls: {
     usage: 'ls [--json]',
     summary: 'List every job: active ones in queue order, then the history, newest first. (`list` works too.)',
@@ -70,6 +80,12 @@ export const COMMANDS = {
   pause: { usage: 'pause ID [--json]', summary: 'Pause a job; its partial file is kept for resume.', positionals: 1, options: { json } },
   resume: { usage: 'resume ID [--json]', summary: 'Resume a paused job from its partial file.', positionals: 1, options: { json } },
   retry: { usage: 'retry ID [--json]', summary: 'Queue a failed or cancelled job again.', positionals: 1, options: { json } },
+  'stop-recording': {
+    usage: 'stop-recording ID [--json]',
+    summary: 'End the recording of a live stream and keep what was recorded: the job completes with the file (cancel throws it away).',
+    positionals: 1,
+    options: { json },
+  },
   top: { usage: 'top ID [--json]', summary: 'Move a queued job to the front of the queue.', positionals: 1, options: { json } },
   rm: {
     usage: 'rm ID [--delete-file] [--json]',
@@ -81,7 +97,7 @@ export const COMMANDS = {
   settings: {
     usage: 'settings [KEY [VALUE]] [--json]',
     summary:
-      'Show the settings, one of them, or change one: downloadDir, concurrency (1–16), defaultPreset (best, 1080p, 720p, audio), historyRetentionDays (0 keeps forever), idleExitSeconds (0 never).',
+      'Show the settings, one of them, or change one: downloadDir, concurrency (1–16), defaultPreset (best, 1080p, 720p, audio), historyRetentionDays (0 keeps forever), idleExitSeconds (0 never), probeCacheMinutes (0 keeps nothing), probeTimeoutSeconds (1–300).',
     positionals: 2,
     options: { json },
   },
@@ -95,6 +111,16 @@ export const COMMANDS = {
     },
   },
   stop: { usage: 'stop', summary: 'Stop the daemon; running downloads resume at its next start.', positionals: 0, options: {} },
+  tools: {
+    usage: 'tools [update [--channel stable|nightly] | use-system] [--json]',
+    summary:
+      'Show the tools VidQueue runs (yt-dlp, its JavaScript runtime, ffmpeg, aria2c): which copy, version, age. `tools update` fetches the newest yt-dlp now (VidQueue keeps its own copy, checked once a day); `tools use-system` goes back to the yt-dlp on PATH.',
+    positionals: 1,
+    options: {
+      channel: { type: 'string', value: 'C', help: 'with update: stable (default) or nightly; the channel is kept for the daily checks' },
+      json,
+    },
+  },
   install: {
     usage: 'install [--extension-id ID]... [--dev] [--browser B]... [--user-data-dir DIR] [--system] [--as-root] [--json]',
     summary:

@@ -105,6 +105,6 @@ export class DaemonClient extends EventEmitter<{ event: [Event]; close: [] }> {
     }
     this.pending.delete(msg.id as number);
     if (msg.ok) waiter.resolve(msg.result);
-    else waiter.reject(new VidQueueError(msg.error.code, msg.error.message, msg.error.field));
+    else waiter.reject(new VidQueueError(msg.error.code, msg.error.message, msg.error.field, msg.error.detail));
   }
 }

@@ -10,6 +10,10 @@ import type { Logger } from '../log';
 import type { Paths } from '../paths';
 import { Queue } from '../queue/queue';
 import { type DatabaseReset, isCorruption, openOrSetAside } from '../store/db';
+import { findTool } from '../downloader/tools';
+import { readUrl } from '../probe/read';
+import { ProbeService } from '../probe/service';
+import { GroupStore } from '../store/groups';
 import { JobStore } from '../store/jobs';
 import { NoticeStore } from '../store/notices';
 import { SettingsStore } from '../store/settings';
@@ -20,6 +24,8 @@ import { createHandlers } from './handlers';
 import { InstanceLock } from './lock';
 import { ensurePrivateDir } from './private-dir';
 import { recover } from './recovery';
+import { managedMode } from '../tools/resolve';
+import { createToolsService } from '../tools/service';
 
 export interface DaemonOptions {
   paths: Paths;
@@ -53,6 +59,7 @@ export async function startDaemon(o: DaemonOptions): Promise<DaemonStart> {
   }
   const { db } = opened;
   const store = new JobStore(db);
+  const groups = new GroupStore(db);
   const settings = new SettingsStore(db, SettingsStore.defaultsFor(paths.defaultDownloadDir));
   const notices = new NoticeStore(db);
   if (opened.reset) tellDatabaseReset(opened.reset, notices, log);
@@ -68,20 +75,40 @@ export async function startDaemon(o: DaemonOptions): Promise<DaemonStart> {
     }
     log.warn('recovery could not finish: the disk is full; it is finished at the next start');
   }
+  try {
+    const interrupted = groups.stopAllAdding();
+    if (interrupted.length > 0)
+      log.warn(`playlist groups ${interrupted.join(', ')}: the daemon stopped while their entries were being added; the rest were not added`);
+  } catch (err) {
+    if (!isDiskFull(err)) throw err;
+  }
 
   const connections = new Set<Connection>();
   const broadcast = <E extends EventType>(event: E, data: EventData[E]) => {
     const message: Event<E> = { event, data };
     for (const c of connections) if (c.subscribed) c.send(message as Event);
   };
+  const env = o.env ?? process.env;
+  // Probes run apart from the download queue: they never take (or wait for) a download slot.
+  const probes = new ProbeService({
+    read: (key, signal, timeoutMs) => readUrl(() => findTool('yt-dlp', env), key, signal, timeoutMs),
+    settings: () => settings.get(),
+  });
   const queue = new Queue({
     store,
+    groups,
     settings,
+    dataDir: paths.dataDir,
+    fetchYtDlp: async () => {
+      if (managedMode(paths.dataDir) && settings.get().toolsAutoUpdate) await tools.update();
+    },
     log,
     env: o.env,
     events: {
       jobUpdated: (job) => broadcast('job.updated', { job }),
       jobsRemoved: (jobIds) => broadcast('jobs.removed', { jobIds }),
+      groupUpdated: (group) => broadcast('group.updated', { group }),
+      groupsRemoved: (groupIds) => broadcast('groups.removed', { groupIds }),
     },
     onSettled: () => idle.check(),
   });
@@ -94,9 +121,10 @@ export async function startDaemon(o: DaemonOptions): Promise<DaemonStart> {
       log.info(`stopping: ${reason}`);
       idle.clear();
       clearInterval(expiry);
+      tools.stop();
       broadcast('daemon.stopping', { reason });
       server.close();
-      await queue.shutdown();
+      await Promise.all([probes.shutdown(), queue.shutdown()]);
       for (const c of connections) c.socket.end();
       if (process.platform !== 'win32') unlinkQuiet(paths.socket);
       db.close();
@@ -107,8 +135,17 @@ export async function startDaemon(o: DaemonOptions): Promise<DaemonStart> {
     return stopping;
   };
 
+  const tools = createToolsService({
+    dataDir: paths.dataDir,
+    env: o.env ?? process.env,
+    log,
+    autoUpdate: () => settings.get().toolsAutoUpdate,
+    inUse: () => queue.toolVersionsInUse(),
+  });
   const handlers = createHandlers({
+    tools,
     queue,
+    probes,
     settings,
     notices,
     version: o.version,
@@ -147,6 +184,8 @@ export async function startDaemon(o: DaemonOptions): Promise<DaemonStart> {
     idle.check();
     socket.on('close', () => {
       connections.delete(conn);
+      // Whatever it was probing is stopped, unless another client waits for it too.
+      probes.forget(conn);
       idle.check();
     });
   });
@@ -163,6 +202,7 @@ export async function startDaemon(o: DaemonOptions): Promise<DaemonStart> {
   expiry.unref();
   queue.pump();
   idle.check();
+  tools.start();
   log.info(`listening on ${paths.socket}`);
 
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {

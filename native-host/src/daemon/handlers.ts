@@ -8,15 +8,22 @@ import { openOnDesktop } from '../desktop/open';
 import { assertSafeMediaName } from '../downloader/file-types';
 import { ensureDir } from '../downloader/files';
 import type { Queue } from '../queue/queue';
+import { sizeForChoice } from '../probe/choice-size';
+import { pageOf } from '../probe/reduce';
+import type { ProbeService } from '../probe/service';
 import { cleanTitle } from '../../../shared/title';
+import { presetOf } from '../../../shared/choice';
 import type { NoticeStore } from '../store/notices';
+import type { ToolsService } from '../tools/service';
 import type { SettingsStore } from '../store/settings';
 import type { Connection } from './connection';
 
 export interface HandlerContext {
   queue: Queue;
+  probes: ProbeService;
   settings: SettingsStore;
   notices: NoticeStore;
+  tools: ToolsService;
   version: string;
   settingsChanged(settings: Settings): void;
   stop(reason: string): void;
@@ -29,7 +36,7 @@ type Handlers = {
 
 /** What the daemon does for each request; requests arrive validated. */
 export function createHandlers(ctx: HandlerContext): Handlers {
-  const { queue } = ctx;
+  const { queue, probes } = ctx;
   return {
     hello(p, conn) {
       if (p.protocolVersion !== PROTOCOL_VERSION) {
@@ -47,22 +54,48 @@ export function createHandlers(ctx: HandlerContext): Handlers {
       conn.subscribed = true;
       return {};
     },
-    'jobs.add': (p) => ({
-      job: queue.add({
-        url: p.url,
-        pageUrl: p.pageUrl ?? null,
-        referer: p.referer ?? null,
-        title: p.title ? cleanTitle(p.title) || null : null,
-        preset: p.preset ?? ctx.settings.get().defaultPreset,
-      }),
-    }),
-    'jobs.list': (p) => queue.list(p.cursor, p.limit),
+    'jobs.add': (p) => {
+      const preset = p.choice ? presetOf(p.choice) : (p.preset ?? ctx.settings.get().defaultPreset);
+      // Probed a moment ago (the popup did): the size it will be is known before any byte comes.
+      const probed = probes.cached({ url: p.url, referer: p.referer ?? p.pageUrl ?? null });
+      const expectedSize = probed && !probed.playlist ? sizeForChoice(probed, p.choice ? { choice: p.choice } : { preset }) : null;
+      return {
+        job: queue.add({
+          url: p.url,
+          pageUrl: p.pageUrl ?? null,
+          referer: p.referer ?? null,
+          title: p.title ? cleanTitle(p.title) || null : null,
+          preset,
+          choice: p.choice ?? null,
+          expectedSize,
+        }),
+      };
+    },
+    probe: async (p, conn) => {
+      const key = { url: p.url, referer: p.referer ?? p.pageUrl ?? null };
+      const full = await probes.probe(key, conn, { fresh: p.fresh ?? false, paging: (p.cursor ?? 0) > 0 });
+      return pageOf(full, p.cursor, p.limit);
+    },
+    'probe.cancel': (_p, conn) => ({ cancelled: probes.cancel(conn) }),
+    'jobs.addPlaylist': async (p) => {
+      const referer = p.referer ?? null;
+      const pageUrl = p.pageUrl ?? null;
+      // Probed by whoever offered "Download all": this is normally answered from the cache.
+      const full = await probes.probe({ url: p.url, referer: referer ?? pageUrl }, null);
+      if (!full.playlist) {
+        throw new VidQueueError('NOT_A_PLAYLIST', `${p.url} is one video, not a playlist: add it with jobs.add`, 'url');
+      }
+      const how = { preset: p.choice ? presetOf(p.choice) : (p.preset ?? ctx.settings.get().defaultPreset), choice: p.choice ?? null };
+      const title = full.playlist.title ?? full.title;
+      return { group: queue.addPlaylist({ url: p.url, pageUrl, referer, title }, full.playlist.entries, p.entries, how, p.again ?? false) };
+    },
+    'jobs.list': (p) => queue.list(p.cursor, p.limit, p.groupId),
     'jobs.get': (p) => ({ job: queue.get(p.jobId) }),
     'jobs.cancel': async (p) => ({ job: await queue.cancel(p.jobId) }),
     'jobs.cancelAll': async () => ({ jobIds: (await queue.cancelAll()).map((j) => j.id) }),
     'jobs.pause': async (p) => ({ job: await queue.pause(p.jobId) }),
     'jobs.resume': (p) => ({ job: queue.resume(p.jobId) }),
-    'jobs.retry': (p) => ({ job: queue.retry(p.jobId) }),
+    'jobs.retry': (p) => ({ job: queue.retry(p.jobId, { url: p.url, referer: p.referer }) }),
     'jobs.stopRecording': async (p) => ({ job: await queue.stopRecording(p.jobId) }),
     'jobs.moveToTop': (p) => ({ job: queue.moveToTop(p.jobId) }),
     'jobs.remove': (p) => queue.remove(p.jobId, p.deleteFile ?? false),
@@ -73,6 +106,12 @@ export function createHandlers(ctx: HandlerContext): Handlers {
       await openOnDesktop(job.filePath, p.reveal ?? false);
       return { opened: job.filePath };
     },
+    'groups.list': (p) => queue.listGroups(p.cursor, p.limit),
+    'groups.get': (p) => ({ group: queue.getGroup(p.groupId) }),
+    'groups.cancel': (p) => queue.cancelGroup(p.groupId),
+    'groups.pause': (p) => queue.pauseGroup(p.groupId),
+    'groups.resume': (p) => queue.resumeGroup(p.groupId),
+    'groups.retryFailed': (p) => queue.retryFailedInGroup(p.groupId),
     'settings.get': () => ({ settings: ctx.settings.get() }),
     'settings.set': async (p) => {
       if (p.settings.downloadDir !== undefined) await checkWritableFolder(p.settings.downloadDir);
@@ -82,6 +121,9 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     },
     doctor: () => ctx.doctor(),
     'notices.take': () => ({ notices: ctx.notices.take() }),
+    'tools.status': () => ctx.tools.status(),
+    'tools.update': (p) => ctx.tools.update(p.channel),
+    'tools.useSystem': () => ctx.tools.useSystem(),
     'daemon.stop': () => {
       setImmediate(() => ctx.stop('stop requested'));
       return {};

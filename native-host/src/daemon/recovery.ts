@@ -1,15 +1,27 @@
 import { promises as fs } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, extname, join } from 'node:path';
 import { isFinished } from '../../../shared/job';
-import { STAGING_FOLDER, removeStaging } from '../downloader/files';
+import { hostTitle } from '../../../shared/title';
+import { STAGING_FOLDER, fileNameFor, moveIntoPlace, removeStaging } from '../downloader/files';
+import { findRecording, finishRecording } from '../downloader/recording';
+import { finishedFile } from '../downloader/staging';
 import { isDiskFull } from '../faults/disk';
 import type { Logger } from '../log';
-import type { JobStore } from '../store/jobs';
+import type { JobRecord, JobStore } from '../store/jobs';
 import { groupMembers } from '../terminate/group';
-import { CANCEL_SCHEDULE, killGroup } from '../terminate/kill';
+import { CANCEL_SCHEDULE, type KillSchedule, killGroup } from '../terminate/kill';
+
+/**
+ * A recording's processes outlived the daemon: yt-dlp is asked to end the file first, briefly
+ * (the daemon does not answer before recovery is done); what a later signal cuts off is
+ * MPEG-TS, playable up to its last whole packet.
+ */
+const ORPHAN_RECORDING_SCHEDULE: KillSchedule = { leaderFirstFor: 3000, termAfter: 4000, killAfter: 5000 };
 
 export interface RecoveryReport {
   requeued: number[];
+  /** Recordings cut off: completed with what they had recorded, or failed when they had nothing. */
+  recordings: number[];
   killedGroups: number[];
   removedFolders: string[];
   /** Writes the database refused (a full disk): they are made at the next start. */
@@ -24,13 +36,15 @@ export interface RecoveryReport {
  * frees space), and a write refused by a full disk is left for the next start.
  */
 export async function recover(store: JobStore, downloadDir: string, log: Logger): Promise<RecoveryReport> {
-  const report: RecoveryReport = { requeued: [], killedGroups: [], removedFolders: [], postponed: 0 };
-  const write = (what: () => void) => {
+  const report: RecoveryReport = { requeued: [], recordings: [], killedGroups: [], removedFolders: [], postponed: 0 };
+  const write = (what: () => void): boolean => {
     try {
       what();
+      return true;
     } catch (err) {
       if (!isDiskFull(err)) throw err;
       report.postponed++;
+      return false;
     }
   };
 
@@ -45,7 +59,8 @@ export async function recover(store: JobStore, downloadDir: string, log: Logger)
     );
     if (ours) {
       log.warn(`job ${job.id}: stopping process group ${pgid} left by a previous daemon`);
-      await killGroup(pgid, CANCEL_SCHEDULE).catch((err) => log.error(`job ${job.id}: could not stop group ${pgid}`, err));
+      const schedule = job.status === 'recording' ? ORPHAN_RECORDING_SCHEDULE : CANCEL_SCHEDULE;
+      await killGroup(pgid, schedule).catch((err) => log.error(`job ${job.id}: could not stop group ${pgid}`, err));
       report.killedGroups.push(pgid);
     }
   }
@@ -88,8 +103,69 @@ export async function recover(store: JobStore, downloadDir: string, log: Logger)
       report.requeued.push(job.id);
     });
   }
-  if (report.requeued.length || report.killedGroups.length || report.removedFolders.length || report.postponed) {
+  // 4. Recordings cut off: a stream cannot be resumed, so what was recorded is kept.
+  for (const job of store.withStatus('recording')) {
+    await keepRecording(store, job, downloadDir, log, write);
+    report.recordings.push(job.id);
+  }
+  if (report.requeued.length || report.recordings.length || report.killedGroups.length || report.removedFolders.length || report.postponed) {
     log.info('recovered after an unclean stop', report);
   }
   return report;
+}
+
+/**
+ * A recording the daemon's crash cut off: its file (finished by yt-dlp, or the partial
+ * `.part`) is moved into the download folder as it was recorded (MPEG-TS: no remux here,
+ * the daemon answers nobody until recovery is done), and the job completes with it. With
+ * nothing recorded, it fails and says so.
+ */
+async function keepRecording(store: JobStore, job: JobRecord, downloadDir: string, log: Logger, write: (what: () => void) => boolean): Promise<void> {
+  const now = Date.now();
+  const progress = { ...job.progress, speed: null, eta: null };
+  const dir = job.stagingDir;
+  let kept: { path: string; ino: string; size: number } | null = null;
+  try {
+    const found = dir ? await findRecording(dir) : null;
+    if (dir && found) {
+      const file = await finishedFile(dir, await finishRecording(dir, found, { ffmpeg: null }));
+      const path = await moveIntoPlace(file, downloadDir, fileNameFor(job.title ?? hostTitle(job.url), extname(file)));
+      const st = await fs.stat(path, { bigint: true });
+      kept = { path, ino: String(st.ino), size: Number(st.size) };
+    }
+  } catch (err) {
+    log.error(`job ${job.id}: the recording it left could not be kept`, err);
+  }
+  let settled: boolean;
+  if (kept) {
+    const { path, ino, size } = kept;
+    settled = write(() =>
+      store.apply(job.id, 'complete', {
+        filePath: path,
+        fileIdentity: { ino, size },
+        finishedAt: now,
+        pgid: null,
+        progress: { ...progress, downloadedBytes: size, totalBytes: size, totalIsEstimate: false, percent: 100, eta: 0 },
+        note: 'VidQueue stopped unexpectedly during this recording: what was recorded until then is kept.',
+      }),
+    );
+    log.warn(`job ${job.id}: a recording cut off by a crash was kept as ${path}`);
+  } else {
+    settled = write(() =>
+      store.apply(job.id, 'fail', {
+        error: {
+          code: 'INTERRUPTED',
+          message: 'VidQueue stopped unexpectedly during this recording, and nothing of it could be kept. Retry to record the stream from now.',
+        },
+        finishedAt: now,
+        pgid: null,
+        progress,
+      }),
+    );
+  }
+  // Only once the outcome is written: else the next start settles the job from its folder.
+  if (dir && settled) {
+    await removeStaging(dir).catch((err) => log.error(`job ${job.id}: could not delete ${dir}`, err));
+    write(() => store.patch(job.id, { stagingDir: null }));
+  }
 }

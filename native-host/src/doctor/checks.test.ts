@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEV_EXTENSION_ID, NATIVE_HOST_NAME } from '../../../shared/identity';
 import { launcherScript, manifestFor } from '../install/install';
-import { checkManifests, checkNode, launcherProblem, ytdlpAge } from './checks';
+import { checkManifests, checkNode, launcherProblem } from './checks';
 
 describe('doctor checks', () => {
   it('wants Node 20.19 or newer', () => {
@@ -12,14 +12,6 @@ describe('doctor checks', () => {
     expect(checkNode('v22.1.0').status).toBe('ok');
     expect(checkNode('v20.11.1')).toMatchObject({ status: 'fail', detail: expect.stringContaining('v20.11.1') });
     expect(checkNode('v18.20.0').status).toBe('fail');
-  });
-
-  it('reads the age of yt-dlp from its version', () => {
-    const now = new Date(Date.UTC(2026, 10, 21));
-    expect(ytdlpAge('2026.11.01', now)).toBe(20);
-    expect(ytdlpAge('2023.03.04', now)).toBe(1358);
-    expect(ytdlpAge('2024.08.06.232708', now)).toBeGreaterThan(800);
-    expect(ytdlpAge('nightly', now)).toBeNull();
   });
 
   it('finds a stale launcher: missing, foreign, or naming a node or VidQueue that is gone', () => {

@@ -6,6 +6,8 @@ import { DEV_EXTENSION_ID, FIREFOX_ADDON_ID, NATIVE_HOST_NAME, STORE_EXTENSION_I
 import type { DoctorCheck, DoctorReport } from '../../../shared/doctor';
 import { formatBytes } from '../../../shared/format';
 import { findTool } from '../downloader/tools';
+import { versionAgeDays } from '../tools/release';
+import { findYtDlp } from '../tools/resolve';
 import { BROWSERS, browserLayout } from '../install/browsers';
 
 const run = promisify(execFile);
@@ -18,6 +20,8 @@ export interface DoctorContext {
   now: Date;
   /** The download folder: from the daemon's settings when it answers, else the default. */
   downloadDir: string;
+  /** VidQueue's data folder: its managed yt-dlp lives there. */
+  dataDir: string;
   /** Is the daemon reachable? Returns its version, or throws why not. */
   pingDaemon: () => Promise<string | null>;
   /** Extension ids the user said they use (`--extension-id`): each must be allowed. */
@@ -48,17 +52,16 @@ export function checkNode(version: string): DoctorCheck {
       };
 }
 
-/** yt-dlp versions are dates (2024.08.06): their age says how stale its site support is. */
-export function ytdlpAge(version: string, now: Date): number | null {
-  const m = version.trim().match(/^(\d{4})\.(\d{2})\.(\d{2})/);
-  if (!m) return null;
-  const released = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  return Math.floor((now.getTime() - released) / 86_400_000);
-}
-
-async function checkYtDlp(c: Pick<DoctorContext, 'env' | 'platform' | 'now'>): Promise<DoctorCheck> {
-  const tool = findTool('yt-dlp', c.env, c.platform);
-  if (!tool.ok) return { id: 'yt-dlp', title: 'yt-dlp', status: 'fail', detail: tool.error.message, fix: installHint('yt-dlp', c.platform) };
+async function checkYtDlp(c: Pick<DoctorContext, 'env' | 'platform' | 'now' | 'dataDir'>): Promise<DoctorCheck> {
+  const tool = findYtDlp(c.dataDir, c.env, c.platform);
+  if (!tool.ok)
+    return {
+      id: 'yt-dlp',
+      title: 'yt-dlp',
+      status: 'fail',
+      detail: tool.error.message,
+      fix: 'npx vidqueue tools update   (fetches a current yt-dlp for VidQueue)',
+    };
   let version: string;
   try {
     version = (await run(tool.path, ['--version'], { timeout: 15_000 })).stdout.trim();
@@ -68,20 +71,21 @@ async function checkYtDlp(c: Pick<DoctorContext, 'env' | 'platform' | 'now'>): P
       title: 'yt-dlp',
       status: 'fail',
       detail: `${tool.path} does not run: ${(err as Error).message.split('\n')[0]}`,
-      fix: installHint('yt-dlp', c.platform),
+      fix: 'npx vidqueue tools update   (fetches a current yt-dlp for VidQueue)',
     };
   }
-  const age = ytdlpAge(version, c.now);
+  const age = versionAgeDays(version, c.now);
+  const which = tool.source === 'managed' ? `VidQueue's own copy, ${tool.path}` : tool.path;
   if (age !== null && age > YTDLP_MAX_AGE_DAYS) {
     return {
       id: 'yt-dlp',
       title: 'yt-dlp',
       status: 'warn',
-      detail: `yt-dlp ${version} (${tool.path}) is ${age} days old: sites change, and an old yt-dlp fails on them`,
-      fix: updateHint(c.platform),
+      detail: `yt-dlp ${version} (${which}) is ${age} days old: sites change, and an old yt-dlp fails on them`,
+      fix: tool.source === 'override' ? updateHint(c.platform) : 'npx vidqueue tools update   (VidQueue then keeps its own copy current)',
     };
   }
-  return { id: 'yt-dlp', title: 'yt-dlp', status: 'ok', detail: `yt-dlp ${version} (${tool.path})` };
+  return { id: 'yt-dlp', title: 'yt-dlp', status: 'ok', detail: `yt-dlp ${version} (${which})` };
 }
 
 async function checkFfmpeg(c: Pick<DoctorContext, 'env' | 'platform'>): Promise<DoctorCheck> {

@@ -30,6 +30,7 @@ export async function doctorReport(paths: Paths, extensionIds: string[] = [], de
     nodeVersion: process.version,
     now: new Date(),
     downloadDir,
+    dataDir: paths.dataDir,
     extensionIds,
     dev,
     // With no daemon to ask, the database is looked at here (a running daemon holds it alone).

@@ -57,9 +57,107 @@ describe('buildYtDlpArgs', () => {
     expect(args[args.indexOf('--referer') + 1]).toBe('https://example.com/page with space');
   });
 
+  it('records a live stream with ffmpeg as MPEG-TS, marked live so that a stop keeps the file; a video gets none of it', () => {
+    const live = buildYtDlpArgs({ ...base, live: true });
+    const joined = live.join(' ');
+    expect(joined).toContain('--downloader m3u8:ffmpeg');
+    expect(live).toContain('--hls-use-mpegts');
+    expect(live[live.indexOf('--parse-metadata') + 1]).toBe('%(webpage_url)s:(?P<is_live>.+)');
+    expect(live.slice(-2)).toEqual(['--', base.url]);
+    const video = buildYtDlpArgs(base);
+    for (const flag of ['--downloader', '--hls-use-mpegts', '--parse-metadata']) expect(video).not.toContain(flag);
+  });
+
+  it('asks for the extractor and whether it says the video is live', () => {
+    const args = buildYtDlpArgs(base);
+    expect(args.find((a) => a.startsWith('video:VQI '))).toMatch(/extractor_key,.*is_live/);
+  });
+
   it('cannot be turned into an option by a hostile URL', () => {
     const args = buildYtDlpArgs({ ...base, url: '--exec=touch /tmp/pwned' });
     expect(args.indexOf('--exec=touch /tmp/pwned')).toBe(args.indexOf('--') + 1);
+  });
+});
+
+describe('buildYtDlpArgs with an exact choice from a probe', () => {
+  const flagValue = (args: string[], flag: string) => args[args.indexOf(flag) + 1];
+  /** The arguments the choice adds, from -f to the end of its part (before the playlist item, --ffmpeg-location, --referer, --). */
+  const part = (args: string[]) => args.slice(args.indexOf('-f'), args.indexOf('--'));
+
+  it.each([
+    ['the best', { format: { kind: 'best' } }, ['-f', 'bv*+ba/b', '--merge-output-format', 'mp4/mkv'], ['-f', 'b']],
+    [
+      'a height limit (the smallest format when none is that small)',
+      { format: { kind: 'height', maxHeight: 360 } },
+      ['-f', 'bv*[height<=?360]+ba/b[height<=?360]/wv*+ba/w', '--merge-output-format', 'mp4/mkv'],
+      ['-f', 'b[height<=?360]/w'],
+    ],
+    [
+      'a format, with the best audio when it has none',
+      { format: { kind: 'format', formatId: 'dash-video=2800000' } },
+      ['-f', 'dash-video=2800000+ba/dash-video=2800000', '--merge-output-format', 'mp4/mkv'],
+      ['-f', 'dash-video=2800000'],
+    ],
+    ['audio from a chosen format, as it is', { format: { kind: 'audio', formatId: '140' } }, ['-f', '140', '-x'], ['-f', '140']],
+    ['the best audio, as m4a', { format: { kind: 'audio' } }, ['-f', 'ba/b', '-x', '--audio-format', 'm4a'], ['-f', 'ba']],
+    [
+      'subtitles as srt files, automatic captions too',
+      { format: { kind: 'best' }, subtitles: { languages: ['en', 'pt-BR'], mode: 'file', fileFormat: 'srt', automatic: true } },
+      ['-f', 'bv*+ba/b', '--merge-output-format', 'mp4/mkv', '--sub-langs', 'en,pt-BR', '--write-subs', '--write-auto-subs', '--convert-subs', 'srt'],
+      ['-f', 'b', '--sub-langs', 'en,pt-BR', '--write-subs', '--write-auto-subs', '--sub-format', 'srt/best'],
+    ],
+    [
+      'subtitles as files the way the site has them',
+      { format: { kind: 'best' }, subtitles: { languages: ['fr'], mode: 'file' } },
+      ['-f', 'bv*+ba/b', '--merge-output-format', 'mp4/mkv', '--sub-langs', 'fr', '--write-subs'],
+      ['-f', 'b', '--sub-langs', 'fr', '--write-subs'],
+    ],
+    [
+      'subtitles embedded (files instead without ffmpeg, which embedding needs)',
+      { format: { kind: 'height', maxHeight: 720 }, subtitles: { languages: ['en'], mode: 'embed' } },
+      [
+        '-f',
+        'bv*[height<=?720]+ba/b[height<=?720]/wv*+ba/w',
+        '--merge-output-format',
+        'mp4/mkv',
+        '--sub-langs',
+        'en',
+        '--write-subs',
+        '--embed-subs',
+        '--compat-options',
+        'no-keep-subs',
+      ],
+      ['-f', 'b[height<=?720]/w', '--sub-langs', 'en', '--write-subs'],
+    ],
+  ] as const)('%s', (_what, choice, withFfmpeg, without) => {
+    expect(part(buildYtDlpArgs({ ...base, choice: choice as never }))).toEqual(withFfmpeg);
+    expect(part(buildYtDlpArgs({ ...base, choice: choice as never, ffmpeg: null }))).toEqual(without);
+  });
+
+  it('decides instead of the preset', () => {
+    const args = buildYtDlpArgs({ ...base, preset: 'audio', choice: { format: { kind: 'height', maxHeight: 480 } } });
+    expect(flagValue(args, '-f')).toBe('bv*[height<=?480]+ba/b[height<=?480]/wv*+ba/w');
+    expect(args).not.toContain('-x');
+  });
+
+  it('downloads entry N of a playlist, with the URL still last after --', () => {
+    const args = buildYtDlpArgs({ ...base, playlistIndex: 7 });
+    expect(flagValue(args, '--playlist-items')).toBe('7');
+    expect(args.slice(-2)).toEqual(['--', base.url]);
+    expect(buildYtDlpArgs(base)).not.toContain('--playlist-items');
+  });
+
+  it.each([
+    ['a format id that is a format expression', { format: { kind: 'format', formatId: 'bv*+ba' } }],
+    ['a format id that is an option', { format: { kind: 'audio', formatId: '--exec=x' } }],
+    ['a language that is a regular expression', { format: { kind: 'best' }, subtitles: { languages: ['.*'], mode: 'file' } }],
+    ['a language list smuggled in one code', { format: { kind: 'best' }, subtitles: { languages: ['en,--exec'], mode: 'file' } }],
+  ])('refuses %s, even if it got past the schema', (_what, choice) => {
+    expect(() => buildYtDlpArgs({ ...base, choice: choice as never })).toThrow(/Refusing/);
+  });
+
+  it('refuses a playlist index that is not a positive whole number', () => {
+    expect(() => buildYtDlpArgs({ ...base, playlistIndex: -1 })).toThrow(/Refusing playlist index/);
   });
 });
 

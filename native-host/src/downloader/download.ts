@@ -20,7 +20,7 @@ export interface DownloadOptions {
   /** The job's staging folder: every path yt-dlp is given is relative to it. */
   cwd: string;
   /** Put first on yt-dlp's PATH (where ffmpeg is), when set. */
-  pathDir?: string | null;
+  pathDir?: string | readonly string[] | null;
   onLine: (line: OutputLine) => void;
 }
 
@@ -34,8 +34,9 @@ let execa: typeof ExecaFn | null = null;
  * Loads execa when the first download starts, not when the daemon starts: it takes ~100 ms
  * to load here, and a browser waits for the daemon's first answer.
  */
-export async function loadProcessRunner(): Promise<void> {
+export async function loadProcessRunner(): Promise<typeof ExecaFn> {
   execa ??= (await import('execa')).execa;
+  return execa;
 }
 
 /**
@@ -64,7 +65,7 @@ export class Download {
         PYTHONUNBUFFERED: '1',
         PYTHONIOENCODING: 'utf-8',
         PYTHONUTF8: '1',
-        ...(o.pathDir ? { PATH: [o.pathDir, process.env.PATH ?? ''].filter(Boolean).join(delimiter) } : {}),
+        ...(o.pathDir?.length ? { PATH: [...[o.pathDir].flat(), process.env.PATH ?? ''].filter(Boolean).join(delimiter) } : {}),
       },
     });
     const pid = child.pid;

@@ -57,6 +57,10 @@ function extensionOf(name: string): string {
   return extname(name).slice(1).toLowerCase();
 }
 
+export function isSubtitleName(name: string): boolean {
+  return SUBTITLES.includes(extensionOf(name));
+}
+
 export function isSafeMediaName(name: string): boolean {
   return ALLOWED.has(extensionOf(name));
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, promises as fs, readdirSync, readFileSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isInside, moveIntoPlace, removeStaging, safeFileName, stagingDirFor } from './files';
+import { fileNameFor, isInside, moveIntoPlace, removeStaging, safeFileName, stagingDirFor } from './files';
 
 describe('safeFileName', () => {
   it('cannot leave the folder or hide', () => {
@@ -22,6 +22,19 @@ describe('safeFileName', () => {
     const long = safeFileName(`${'é'.repeat(300)}.mp4`);
     expect(Buffer.byteLength(long)).toBeLessThanOrEqual(200);
     expect(long.endsWith('.mp4')).toBe(true);
+  });
+});
+
+describe('fileNameFor', () => {
+  it.each([
+    ['Cats on a boat', '.mp4', 'Cats on a boat.mp4'],
+    ['clip.mp4', '.mp4', 'clip.mp4'],
+    ['Clip.MP4', '.mp4', 'Clip.MP4'],
+    ['v1.0', '.m4a', 'v1.0.m4a'],
+    ['  spaced  ', '.mp4', 'spaced.mp4'],
+    ['.mp4', '.mp4', '.mp4.mp4'],
+  ])('%j with %j is %j', (title, ext, expected) => {
+    expect(fileNameFor(title, ext)).toBe(expected);
   });
 });
 

@@ -36,6 +36,16 @@ export function safeFileName(name: string): string {
   return stem + ext;
 }
 
+/**
+ * The name a finished file goes by: the job's title with the extension of the file yt-dlp
+ * made (`Cats on a boat.mp4`), the extension not repeated when the title ends with it.
+ * `moveIntoPlace` makes it safe and unique.
+ */
+export function fileNameFor(title: string, ext: string): string {
+  const stem = title.trim();
+  return stem.toLowerCase().endsWith(ext.toLowerCase()) && stem.length > ext.length ? stem : `${stem}${ext}`;
+}
+
 /** `name.mp4`, `name (1).mp4`, `name (2).mp4`, … */
 function candidateName(name: string, n: number): string {
   if (n === 0) return name;

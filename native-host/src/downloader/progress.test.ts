@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ProgressTracker, parseOutputLine } from './progress';
+import { ProgressTracker, parseAria2Readout, parseOutputLine } from './progress';
 
 const line = (p: object, fmt = '"18"') => `VQP ${JSON.stringify(p)} ${fmt}`;
 
@@ -100,5 +100,36 @@ describe('ProgressTracker', () => {
     expect(p.downloadedBytes).toBeLessThanOrEqual(p.totalBytes!);
     expect(p.totalIsEstimate).toBe(true);
     expect(p.percent).toBeLessThanOrEqual(99.9);
+  });
+
+  it('counts whole bytes when yt-dlp estimates a fraction (an HLS average)', () => {
+    const t = new ProgressTracker();
+    const p = t.update({ status: 'downloading', downloaded_bytes: 1000, total_bytes_estimate: 1880339.5555555555, fragment_index: 1, fragment_count: 8 }, '0');
+    expect(p.totalBytes).toBe(1880340);
+  });
+
+  it('shows a recording as bytes written and a rate, never a total or a percent', () => {
+    const t = new ProgressTracker();
+    t.update({ status: 'downloading', downloaded_bytes: 1000, total_bytes_estimate: 4000 }, '0');
+    expect(t.recording(50_000, 1_000)).toMatchObject({ downloadedBytes: 50_000, totalBytes: null, percent: null, eta: null, speed: null });
+    expect(t.recording(150_000, 3_000)).toMatchObject({ downloadedBytes: 150_000, totalBytes: null, percent: null, speed: 50_000 });
+    // A file that shrank for a moment (ffmpeg renamed it) never takes the count back.
+    expect(t.recording(10, 4_000).downloadedBytes).toBe(150_000);
+  });
+});
+
+describe('aria2c readout', () => {
+  it.each([
+    ['[#7fa6b7 2.7MiB/10MiB(27%) CN:8 DL:2.7MiB ETA:3s]', { downloaded_bytes: 2831155, total_bytes: 10485760, speed: 2831155, eta: 3 }],
+    ['[#7fa6b7 512KiB/2.8MiB(17%) CN:2 DL:1.1MiB ETA:1m5s]', { downloaded_bytes: 524288, total_bytes: 2936013, speed: 1153434, eta: 65 }],
+    ['[#7fa6b7 2.7MiB/2.8MiB(96%) CN:2 DL:2.7MiB]', { downloaded_bytes: 2831155, total_bytes: 2936013, eta: null }],
+    ['[#0a1b2c 0B/0B CN:1 DL:0B]', null],
+    ['[download] 100% of 2.83MiB', null],
+  ])('reads %s', (line, expected) => {
+    expect(parseAria2Readout(line)).toEqual(expected === null ? null : expect.objectContaining({ status: 'downloading', ...expected }));
+  });
+
+  it("is a progress line like yt-dlp's own", () => {
+    expect(parseOutputLine('[#ab12cd 1.0MiB/2.0MiB(50%) CN:4 DL:1.0MiB ETA:1s]')).toMatchObject({ kind: 'progress', progress: { downloaded_bytes: 1048576 } });
   });
 });

@@ -16,7 +16,12 @@ export interface RawProgress {
 
 export interface RawInfo {
   title?: string | null;
+  /** Which extractor: `Generic` knows nothing of the site (its title is a file name). */
+  extractor_key?: string | null;
+  /** An extractor says the video is a live stream (any truthy value: `--parse-metadata` sets a string). */
+  is_live?: unknown;
   id?: string | null;
+  webpage_url?: string | null;
   filesize?: number | null;
   filesize_approx?: number | null;
   format_id?: string | null;
@@ -52,10 +57,36 @@ export function parseOutputLine(line: string): OutputLine | null {
       const path = JSON.parse(line.slice(FILE_PREFIX.length));
       return typeof path === 'string' && path.length > 0 ? { kind: 'file', path } : null;
     }
+    if (line.startsWith('[#')) {
+      const progress = parseAria2Readout(line);
+      return progress ? { kind: 'progress', progress, formatId: null } : null;
+    }
   } catch {
     return null;
   }
   return null;
+}
+
+const UNITS: Record<string, number> = { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3, TiB: 1024 ** 4 };
+const ARIA2_READOUT =
+  /^\[#[0-9a-f]+ ([\d.]+)(B|KiB|MiB|GiB|TiB)\/([\d.]+)(B|KiB|MiB|GiB|TiB)\(\d+%\)(?: CN:\d+)?(?: SD:\d+)?(?: DL:([\d.]+)(B|KiB|MiB|GiB|TiB))?(?: ETA:((?:\d+h)?(?:\d+m)?(?:\d+s)?))?\]/;
+
+/**
+ * aria2c's own progress (yt-dlp reports none while aria2c downloads a file): its summary,
+ * `[#7fa6b7 2.7MiB/10MiB(27%) CN:8 DL:2.7MiB ETA:3s]`, once a second on yt-dlp's stdout.
+ */
+export function parseAria2Readout(line: string): RawProgress | null {
+  const m = ARIA2_READOUT.exec(line.trim());
+  if (!m) return null;
+  const bytes = (n: string, unit: string) => Math.round(Number(n) * UNITS[unit]!);
+  const eta = m[7] ? [...m[7].matchAll(/(\d+)([hms])/g)].reduce((s, [, n, u]) => s + Number(n) * (u === 'h' ? 3600 : u === 'm' ? 60 : 1), 0) : null;
+  return {
+    status: 'downloading',
+    downloaded_bytes: bytes(m[1]!, m[2]!),
+    total_bytes: bytes(m[3]!, m[4]!),
+    speed: m[5] ? bytes(m[5], m[6]!) : null,
+    eta,
+  };
 }
 
 /** `{"a":1} "x"` → [{a:1}, "x"]; yt-dlp prints "NA" for a field it lacks. */
@@ -88,6 +119,7 @@ function isObject(x: unknown): x is Record<string, unknown> {
 }
 
 const num = (x: unknown): number | null => (typeof x === 'number' && Number.isFinite(x) && x >= 0 ? x : null);
+const whole = (x: number | null): number | null => (x === null ? null : Math.round(x));
 
 interface StreamState {
   downloaded: number;
@@ -105,6 +137,7 @@ export class ProgressTracker {
   private expectedStreams = 1;
   private expectedSizes: (number | null)[] = [];
   private current: JobProgress;
+  private lastMeasure: { bytes: number; at: number } | null = null;
 
   constructor(start: JobProgress = emptyProgress()) {
     // A resumed job starts from what it had: the bar never jumps back to 0.
@@ -128,11 +161,12 @@ export class ProgressTracker {
 
   update(p: RawProgress, formatId: string | null): JobProgress {
     const key = formatId ?? p.filename ?? 'main';
-    const exact = num(p.total_bytes);
-    const estimate = num(p.total_bytes_estimate);
+    // Bytes are whole: yt-dlp's HLS estimate is an average (1880339.56).
+    const exact = whole(num(p.total_bytes));
+    const estimate = whole(num(p.total_bytes_estimate));
     const prev = this.streams.get(key);
     const stream: StreamState = {
-      downloaded: Math.max(num(p.downloaded_bytes) ?? 0, prev?.downloaded ?? 0),
+      downloaded: Math.max(whole(num(p.downloaded_bytes)) ?? 0, prev?.downloaded ?? 0),
       total: exact ?? estimate ?? prev?.total ?? null,
       estimate: exact === null && (estimate !== null || (prev?.estimate ?? false)),
       finished: p.status === 'finished' || (prev?.finished ?? false),
@@ -171,6 +205,20 @@ export class ProgressTracker {
       fragmentCount: num(p.fragment_count),
       percent,
     };
+    return this.current;
+  }
+
+  /**
+   * A live recording's progress: the bytes it has written so far (measured on disk, since
+   * ffmpeg reports none), with no total and no percent (a stream has no end to measure
+   * against), and the rate since the last measure. Elapsed time is the job's `startedAt`.
+   */
+  recording(bytes: number, now: number = Date.now()): JobProgress {
+    const downloadedBytes = Math.max(bytes, this.current.downloadedBytes);
+    const last = this.lastMeasure;
+    const speed = last && now > last.at ? ((downloadedBytes - last.bytes) * 1000) / (now - last.at) : null;
+    this.lastMeasure = { bytes: downloadedBytes, at: now };
+    this.current = { downloadedBytes, totalBytes: null, totalIsEstimate: false, speed, eta: null, fragmentIndex: null, fragmentCount: null, percent: null };
     return this.current;
   }
 

@@ -55,7 +55,7 @@ export interface InstallReport {
 }
 
 const EXTENSION_ID = /^[a-p]{32}$/;
-const CARRIED_ENV = ['VIDQUEUE_HOME', 'VIDQUEUE_YTDLP', 'VIDQUEUE_FFMPEG'] as const;
+const CARRIED_ENV = ['VIDQUEUE_HOME', 'VIDQUEUE_YTDLP', 'VIDQUEUE_FFMPEG', 'VIDQUEUE_ARIA2C', 'VIDQUEUE_TOOLS_MIRROR'] as const;
 
 /** Why `id` is not a Chromium extension id (to show the user), or null when it is one. */
 export function extensionIdProblem(id: string): string | null {

@@ -1,21 +1,27 @@
 import { promises as fs } from 'node:fs';
-import { basename } from 'node:path';
+import { dirname, extname, resolve } from 'node:path';
 import { VidQueueError } from '../../../shared/errors';
 import { type JobError, type JobProgress, type JobStatus, emptyProgress } from '../../../shared/job';
-import { cleanTitle } from '../../../shared/title';
+import { chooseTitle, hostTitle } from '../../../shared/title';
 import { type FfmpegPlan, buildYtDlpArgs, ffmpegPlan } from '../downloader/args';
 import { Download, loadProcessRunner } from '../downloader/download';
-import { moveIntoPlace, removeStaging, stagingDirFor } from '../downloader/files';
+import { moveSubtitles } from '../downloader/companions';
+import { fileNameFor, moveIntoPlace, removeStaging, stagingDirFor } from '../downloader/files';
+import { videoKey } from '../downloader/video-key';
 import { ProgressTracker, type RawInfo } from '../downloader/progress';
+import { probeLive } from '../downloader/live-probe';
+import { findRecording, finishRecording, recordedBytes } from '../downloader/recording';
 import { finishedFile, prepareStaging } from '../downloader/staging';
 import type { ToolLookup } from '../downloader/tools';
+import { ytdlpFeatures } from '../tools/features';
+import { findJsRuntime } from '../tools/js-runtime';
+import type { YtDlpLookup } from '../tools/resolve';
 import { classifyError } from '../downloader/ytdlp-errors';
 import { diskFullError, freeSpace, isDiskFull, writeOrFreeSpace } from '../faults/disk';
 import type { Logger } from '../log';
 import type { JobPatch, JobRecord, JobStore } from '../store/jobs';
-import { CANCEL_SCHEDULE, GRACEFUL_SCHEDULE } from '../terminate/kill';
 import { Throttle } from '../util/throttle';
-import { STOPPED, type StopReason, decideOutcome, strongerStop } from './outcome';
+import { KILL_SCHEDULE, STOPPED, type StopReason, decideOutcome, stopFor, strongerStop } from './outcome';
 
 export type { StopReason };
 
@@ -23,7 +29,11 @@ export interface RunnerDeps {
   store: JobStore;
   log: Logger;
   downloadDir: () => string;
-  findTools: () => { ytdlp: ToolLookup; ffmpeg: ToolLookup };
+  findTools: () => { ytdlp: YtDlpLookup; ffmpeg: ToolLookup; aria2c: ToolLookup };
+  /** How many connections a download may use: fragments at once (HLS, DASH), connections for a file (aria2c). */
+  parallelism: () => { fragments: number; connectionsPerFile: number };
+  /** No usable yt-dlp at all: fetch VidQueue's own copy (when it keeps one), then look again. */
+  fetchYtDlp?: () => Promise<void>;
   /** A job changed: tell every client. */
   changed: (job: JobRecord) => void;
   /** At most 4 progress events a second a job. */
@@ -32,6 +42,8 @@ export interface RunnerDeps {
 
 /** Below this, a download is not started: it would fail at once, leaving a partial file behind. */
 const MIN_FREE_TO_START = 1024 * 1024;
+/** How often a recording's size is measured on disk (ffmpeg reports no progress). */
+const RECORDING_MEASURE_MS = 1000;
 
 /**
  * Runs one job from `downloading` to its end. Every status change of a started job is
@@ -47,7 +59,12 @@ export class Runner {
   private readonly throttle: Throttle<JobProgress>;
   /** Why ffmpeg is not there, when it is not: the job then downloads a single-file format. */
   private ffmpegProblem: string | null = null;
+  /** The managed yt-dlp version this run uses, if it is one: an update must not delete it meanwhile. */
+  toolVersion: string | null = null;
+  private ffmpegPath: string | null = null;
   private progressDropped = false;
+  /** Measures a recording's size while it records. */
+  private measure: ReturnType<typeof setInterval> | null = null;
 
   constructor(
     private job: JobRecord,
@@ -73,16 +90,25 @@ export class Runner {
     return this.job.id;
   }
 
+  /** Recording a live stream (status `recording`): it has no pause and no way back to the queue. */
+  private get recording(): boolean {
+    return this.job.status === 'recording';
+  }
+
   /**
    * Stops the job for `reason` and resolves, once it is settled, with the status it
    * reached: `cancelled`/`paused`/`queued`, or `completed` when the download had finished
-   * first (completion wins, and the finished file stays).
+   * first (completion wins, and the finished file stays), or when a recording was stopped
+   * to keep it (`keep`, and a daemon stop, do that to a recording: see `stopFor`).
    */
   async stop(reason: StopReason): Promise<JobStatus | undefined> {
     if (!this.finalizing) {
-      this.stopReason = strongerStop(this.stopReason, reason);
+      const effective = stopFor(reason, this.recording);
+      // A keep that raced the stream's own end: nothing to stop.
+      if (effective === null) return this.deps.store.get(this.job.id)?.status;
+      this.stopReason = strongerStop(this.stopReason, effective);
       const download = this.download;
-      if (download) await download.kill(this.stopReason === 'cancel' ? CANCEL_SCHEDULE : GRACEFUL_SCHEDULE);
+      if (download) await download.kill(KILL_SCHEDULE[this.stopReason]);
     }
     await this.settled;
     return this.deps.store.get(this.job.id)?.status;
@@ -91,8 +117,16 @@ export class Runner {
   private async run(resume: boolean): Promise<void> {
     const stagingDir = this.job.stagingDir!;
     try {
-      const tools = this.deps.findTools();
+      let tools = this.deps.findTools();
+      if (!tools.ytdlp.ok && this.deps.fetchYtDlp) {
+        this.deps.log.info(`job ${this.job.id}: no usable yt-dlp: fetching VidQueue's own copy first`);
+        await this.deps.fetchYtDlp().catch((err) => this.deps.log.warn('fetching yt-dlp failed', err));
+        tools = this.deps.findTools();
+      }
       if (!tools.ytdlp.ok) return await this.fail(tools.ytdlp.error.toJSON());
+      this.toolVersion = tools.ytdlp.managedVersion ?? null;
+      // An option newer yt-dlp versions have is passed only to one that lists it.
+      const jsRuntime = (await ytdlpFeatures(tools.ytdlp.path)).jsRuntimes ? findJsRuntime() : null;
       const staging = await prepareStaging(stagingDir, resume);
       if (staging.discarded) {
         this.deps.log.warn(`job ${this.job.id}: its staging folder was not sound (${staging.discarded}); starting afresh`);
@@ -102,6 +136,7 @@ export class Runner {
       if (free !== null && free < MIN_FREE_TO_START) return await this.fail(diskFullError(this.deps.downloadDir(), 'The download was not started').toJSON());
       let ffmpeg: FfmpegPlan | null = null;
       if (tools.ffmpeg.ok) {
+        this.ffmpegPath = tools.ffmpeg.path;
         ffmpeg = ffmpegPlan(tools.ffmpeg.path, stagingDir);
         if (!ffmpeg) {
           return await this.fail({
@@ -113,17 +148,49 @@ export class Runner {
         this.ffmpegProblem = tools.ffmpeg.error.message;
       }
       await loadProcessRunner();
-      if (this.stopReason) return await this.settleStopped();
+      const early = this.earlyStop();
+      if (early) return await this.settleStopped(early);
 
+      // yt-dlp cannot tell a live HLS stream from a video: the server is asked first.
+      const referer = this.job.referer ?? this.job.pageUrl;
+      const live = await probeLive(this.job.url, referer);
+      this.deps.log.info(`job ${this.job.id}: ${live.detail}`);
+      const probed = this.earlyStop();
+      if (probed) return await this.settleStopped(probed);
+      if (live.live) {
+        if (!ffmpeg) {
+          return await this.fail({
+            code: 'FFMPEG_MISSING',
+            message: `This is a live stream: recording it needs ffmpeg, and ${this.ffmpegProblem ?? 'ffmpeg cannot be used'}`,
+          });
+        }
+        this.startRecording();
+      }
+
+      const { fragments, connectionsPerFile } = this.deps.parallelism();
+      // A direct file over several connections, when aria2c is there (its name on PATH: no path for yt-dlp to expand).
+      const aria2c = tools.aria2c.ok && connectionsPerFile > 1 ? { path: tools.aria2c.path, connections: connectionsPerFile } : null;
       const download = Download.start({
         ytdlp: tools.ytdlp.path,
-        args: buildYtDlpArgs({ url: this.job.url, referer: this.job.referer ?? this.job.pageUrl, preset: this.job.preset, ffmpeg }),
+        args: buildYtDlpArgs({
+          url: this.job.url,
+          referer,
+          preset: this.job.preset,
+          ffmpeg,
+          choice: this.job.choice ?? null,
+          playlistIndex: this.job.playlistIndex ?? null,
+          live: live.live,
+          jsRuntime,
+          fragments,
+          aria2c,
+        }),
         cwd: stagingDir,
-        pathDir: ffmpeg?.pathDir ?? null,
+        pathDir: [ffmpeg?.pathDir, aria2c ? dirname(aria2c.path) : null].filter((d): d is string => !!d),
         onLine: (line) => {
-          if (line.kind === 'progress') this.throttle.push(this.tracker.update(line.progress, line.formatId));
+          // A recording's progress is its size on disk; yt-dlp's one line at its end would read as a percent.
+          if (line.kind === 'progress' && !this.recording) this.throttle.push(this.tracker.update(line.progress, line.formatId));
           else if (line.kind === 'info') {
-            this.tracker.setFormats(line.formats, line.info);
+            if (!this.recording) this.tracker.setFormats(line.formats, line.info);
             this.learnt(line.info);
           }
         },
@@ -134,32 +201,44 @@ export class Runner {
       const exit = await download.done;
       // The group is gone: never signal its number again (it may be reused).
       this.download = null;
+      this.stopMeasuring();
       this.throttle.cancel();
 
+      const recording = this.recording;
+      const error = (): JobError =>
+        exit.exitCode === 0
+          ? { code: 'OUTPUT_FAILED', message: 'yt-dlp finished without reporting a file.', ...(exit.errorText ? { detail: exit.errorText } : {}) }
+          : classifyError(exit.errorText, {
+              exitCode: exit.exitCode,
+              signal: exit.signal,
+              ffmpegProblem: this.ffmpegProblem,
+              downloadDir: this.deps.downloadDir(),
+              freeBytes: () => freeSpace(stagingDir),
+            });
       const outcome = decideOutcome({
         exitCode: exit.exitCode,
         file: exit.file,
         stop: this.stopReason,
-        error: () =>
-          exit.exitCode === 0
-            ? { code: 'OUTPUT_FAILED', message: 'yt-dlp finished without reporting a file.', ...(exit.errorText ? { detail: exit.errorText } : {}) }
-            : classifyError(exit.errorText, {
-                exitCode: exit.exitCode,
-                signal: exit.signal,
-                ffmpegProblem: this.ffmpegProblem,
-                downloadDir: this.deps.downloadDir(),
-                freeBytes: () => freeSpace(stagingDir),
-              }),
+        recording,
+        // What a recording left when yt-dlp did not finish it (stopped hard, or failed): kept, not thrown away.
+        recorded: recording && !(exit.exitCode === 0 && exit.file) ? await findRecording(stagingDir) : null,
+        error,
       });
       if (outcome.kind === 'complete') {
         this.finalizing = true;
         return await this.complete(outcome.file);
       }
-      if (outcome.kind === 'stopped') return await this.settleStopped();
+      if (outcome.kind === 'keep') {
+        this.finalizing = true;
+        const why = outcome.cut === 'failed' ? error() : null;
+        return await this.complete(outcome.file, why ? `The recording ended early (${why.message}); what was recorded until then is kept.` : null);
+      }
+      if (outcome.kind === 'stopped') return await this.settleStopped(outcome.reason);
       return await this.fail(outcome.error);
     } catch (err) {
       this.deps.log.error(`job ${this.job.id}: unexpected error`, err);
-      if (this.stopReason) return await this.settleStopped();
+      this.stopMeasuring();
+      if (this.stopReason && this.stopReason !== 'keep') return await this.settleStopped(this.stopReason);
       const error =
         err instanceof VidQueueError
           ? err.toJSON()
@@ -170,10 +249,55 @@ export class Runner {
     }
   }
 
-  /** What yt-dlp said of the video: its title (unless one was given), and the format it chose. */
+  /**
+   * The job is a live recording from now on: `recording`, `live`, and its progress is its
+   * size on disk, measured every second.
+   */
+  private startRecording(): void {
+    this.job = this.deps.store.apply(this.job.id, 'record', { live: true, progress: this.tracker.recording(0) });
+    this.deps.changed(this.job);
+    const dir = this.job.stagingDir!;
+    this.measure = setInterval(() => {
+      recordedBytes(dir).then(
+        (bytes) => {
+          if (this.measure) this.throttle.push(this.tracker.recording(bytes));
+        },
+        () => {},
+      );
+    }, RECORDING_MEASURE_MS);
+    this.measure.unref();
+    this.deps.log.info(`job ${this.job.id}: recording a live stream`);
+  }
+
+  /** A stop asked before yt-dlp started: never `keep`, since nothing records yet (`stopFor`). */
+  private earlyStop(): Exclude<StopReason, 'keep'> | null {
+    return this.stopReason === 'keep' ? null : this.stopReason;
+  }
+
+  private stopMeasuring(): void {
+    if (this.measure) clearInterval(this.measure);
+    this.measure = null;
+  }
+
+  /** What yt-dlp said of the video: its title (`chooseTitle` decides which one the job keeps), and the format it chose. */
   private learnt(info: RawInfo): void {
+    // An extractor that knows the stream is live (the daemon's own check knows only HLS).
+    if (info.is_live && !this.recording && !this.stopReason) {
+      try {
+        this.startRecording();
+      } catch (err) {
+        this.deps.log.error(`job ${this.job.id}: could not mark the job as recording`, err);
+      }
+    }
     const patch: JobPatch = {};
-    if (!this.job.title && info.title) patch.title = cleanTitle(info.title) || null;
+    const title = chooseTitle({ queued: this.job.title, extracted: { title: info.title, extractor: info.extractor_key }, url: this.job.url });
+    if (title !== this.job.title) patch.title = title;
+    // Which video this is, as yt-dlp says: remembered when it completes (a playlist skips it next time).
+    const key = info.extractor_key && info.id ? videoKey(info.extractor_key, info.id, info.webpage_url ?? null) : null;
+    if (key && (info.extractor_key !== this.job.extractor || key !== this.job.videoId)) {
+      patch.extractor = info.extractor_key!.slice(0, 100);
+      patch.videoId = key;
+    }
     if (this.ffmpegProblem !== null && !this.job.note) {
       const what = [info.height ? `${info.height}p` : null, info.ext ?? null].filter(Boolean).join(' ') || `format ${info.format_id ?? '?'}`;
       patch.note = `ffmpeg is not installed, so a format that is a single file was downloaded (${what}); install ffmpeg for the best quality.`;
@@ -181,19 +305,31 @@ export class Runner {
     if (Object.keys(patch).length > 0) this.patch(patch);
   }
 
-  private async complete(reported: string): Promise<void> {
+  /** Moves the finished file into place and completes the job (with `note`: a recording cut short). */
+  private async complete(reported: string, note: string | null = null): Promise<void> {
     const stagingDir = this.job.stagingDir!;
     let file: string;
     try {
-      file = await finishedFile(stagingDir, reported);
+      // A recording is MPEG-TS (or a partial file): made the file to keep first, MP4 when ffmpeg can.
+      const done = this.recording
+        ? await finishRecording(stagingDir, resolve(stagingDir, reported), {
+            ffmpeg: this.ffmpegPath,
+            onRemuxFailed: (why) => this.deps.log.warn(`job ${this.job.id}: the recording is kept as MPEG-TS: remuxing it to MP4 failed: ${why}`),
+          })
+        : reported;
+      file = await finishedFile(stagingDir, done);
     } catch (err) {
       // Not a media file of ours (a .desktop, a symlink…): nothing of it is kept.
       return this.fail(err instanceof VidQueueError ? err.toJSON() : { code: 'OUTPUT_FAILED', message: (err as Error).message });
     }
     let finalPath: string;
     let identity: { ino: string; size: number };
+    let subtitleFiles: string[] = [];
     try {
-      finalPath = await moveIntoPlace(file, this.deps.downloadDir(), basename(file));
+      // Named after the job's title, not yt-dlp's template: `Cats on a boat.mp4`, never `index [index].mp4`.
+      const name = fileNameFor(this.job.title ?? hostTitle(this.job.url), extname(file));
+      finalPath = await moveIntoPlace(file, this.deps.downloadDir(), name);
+      subtitleFiles = await moveSubtitles(file, finalPath, (m, err) => this.deps.log.warn(`job ${this.job.id}: ${m}`, err));
       const st = await fs.stat(finalPath, { bigint: true });
       identity = { ino: String(st.ino), size: Number(st.size) };
     } catch (err) {
@@ -206,11 +342,13 @@ export class Runner {
     // The outcome is written first: a crash after this line loses nothing, and recovery
     // deletes the staging folder of a job that is no longer live.
     await this.writeOutcome(() =>
-      this.deps.store.apply(this.job.id, 'complete', {
+      this.deps.store.apply(this.job.id, this.stopReason === 'keep' ? 'stop' : 'complete', {
+        ...(note ? { note } : {}),
         filePath: finalPath,
         finishedAt: Date.now(),
         pgid: null,
         fileIdentity: identity,
+        subtitleFiles,
         progress: this.tracker.complete(identity.size),
       }),
     );
@@ -227,9 +365,8 @@ export class Runner {
     this.deps.log.warn(`job ${this.job.id}: failed: ${error.code}: ${error.message}`);
   }
 
-  private async settleStopped(): Promise<void> {
+  private async settleStopped(reason: Exclude<StopReason, 'keep'>): Promise<void> {
     this.throttle.cancel();
-    const reason = this.stopReason!;
     const { status, keepStaging } = STOPPED[reason];
     const progress = { ...this.tracker.progress, speed: null, eta: null };
     const now = Date.now();
@@ -260,11 +397,12 @@ export class Runner {
 
   /** Deletes the staging folder of a job whose outcome is written, then tells everyone. */
   private async dropStaging(): Promise<void> {
-    const dir = this.deps.store.require(this.job.id).stagingDir;
+    // This run's own folder: a retry may already have cleared the job's record of it.
+    const dir = this.job.stagingDir;
     if (dir) {
       try {
         await removeStaging(dir);
-        this.patch({ stagingDir: null });
+        if (this.deps.store.require(this.job.id).stagingDir === dir) this.patch({ stagingDir: null });
       } catch (err) {
         // Kept on record: the next daemon start deletes it (the job is no longer live).
         this.deps.log.error(`job ${this.job.id}: could not delete ${dir}`, err);

@@ -1,3 +1,5 @@
+import * as v from 'valibot';
+import { type Choice, ChoiceSchema } from '../../../shared/choice';
 import { VidQueueError } from '../../../shared/errors';
 import {
   ACTIVE_STATUSES,
@@ -44,6 +46,14 @@ interface JobRow {
   attempts: number;
   file_ino?: string | null;
   file_size?: number | null;
+  group_id?: number | null;
+  playlist_index?: number | null;
+  choice?: string | null;
+  extractor?: string | null;
+  video_id?: string | null;
+  expected_size?: number | null;
+  expected_size_estimate?: number;
+  subtitle_files?: string | null;
 }
 
 /** What the daemon knows of a job beyond what clients see. */
@@ -53,6 +63,9 @@ export interface JobRecord extends Job {
   attempts: number;
   /** Inode and size of the finished file when it was moved into place. */
   fileIdentity: { ino: string; size: number } | null;
+  /** The site (yt-dlp's extractor) and its id of the video: what `downloaded` remembers once it completes. */
+  extractor: string | null;
+  videoId: string | null;
 }
 
 export interface NewJob {
@@ -61,10 +74,19 @@ export interface NewJob {
   referer?: string | null;
   title: string | null;
   preset: Preset;
+  choice?: Choice | null;
+  groupId?: number | null;
+  playlistIndex?: number | null;
+  extractor?: string | null;
+  videoId?: string | null;
+  expectedSize?: { bytes: number; estimate: boolean } | null;
 }
 
 /** Column changes that may go with a transition. */
 export interface JobPatch {
+  /** Only a retry changes them: a job that failed before any byte came, given what a page found since. */
+  url?: string;
+  referer?: string | null;
   title?: string | null;
   filePath?: string | null;
   error?: JobError | null;
@@ -78,12 +100,36 @@ export interface JobPatch {
   attempts?: number;
   progress?: JobProgress;
   fileIdentity?: { ino: string; size: number } | null;
+  subtitleFiles?: string[];
+  extractor?: string | null;
+  videoId?: string | null;
 }
 
 const FINISHED_SQL = `(${FINISHED_STATUSES.map((s) => `'${s}'`).join(',')})`;
 const ACTIVE_SQL = `(${ACTIVE_STATUSES.map((s) => `'${s}'`).join(',')})`;
 /** Unfinished jobs first in queue order, then the history, newest first: `compareJobs` in SQL. */
 const LIST_ORDER = `ORDER BY (status IN ${FINISHED_SQL}), CASE WHEN status IN ${FINISHED_SQL} THEN -finished_at ELSE position END, id`;
+
+/** A stored choice is checked again: one that no longer passes (a hand-edited row) leaves the preset to decide. */
+function choiceOf(json: string | null | undefined): Choice | null {
+  if (!json) return null;
+  try {
+    const parsed = v.safeParse(ChoiceSchema, JSON.parse(json));
+    return parsed.success ? parsed.output : null;
+  } catch {
+    return null;
+  }
+}
+
+function filesOf(json: string | null | undefined): string[] {
+  if (!json) return [];
+  try {
+    const parsed: unknown = JSON.parse(json);
+    return Array.isArray(parsed) ? parsed.filter((f): f is string => typeof f === 'string') : [];
+  } catch {
+    return [];
+  }
+}
 
 function toJob(r: JobRow): JobRecord {
   return {
@@ -108,6 +154,11 @@ function toJob(r: JobRow): JobRecord {
     note: r.note ?? null,
     referer: r.referer ?? null,
     live: r.live === 1,
+    groupId: r.group_id ?? null,
+    playlistIndex: r.playlist_index ?? null,
+    choice: choiceOf(r.choice),
+    subtitleFiles: filesOf(r.subtitle_files),
+    expectedSize: r.expected_size == null ? null : { bytes: r.expected_size, estimate: r.expected_size_estimate === 1 },
     createdAt: r.created_at,
     startedAt: r.started_at,
     finishedAt: r.finished_at,
@@ -117,12 +168,14 @@ function toJob(r: JobRow): JobRecord {
     stagingDir: r.staging_dir,
     attempts: r.attempts,
     fileIdentity: r.file_ino ? { ino: r.file_ino, size: r.file_size ?? 0 } : null,
+    extractor: r.extractor ?? null,
+    videoId: r.video_id ?? null,
   };
 }
 
 /** Strips the daemon's own fields: what goes on the wire. */
 export function publicJob(j: JobRecord): Job {
-  const { pgid: _g, stagingDir: _s, attempts: _a, fileIdentity: _f, ...job } = j;
+  const { pgid: _g, stagingDir: _s, attempts: _a, fileIdentity: _f, extractor: _e, videoId: _v, ...job } = j;
   return job;
 }
 
@@ -134,8 +187,10 @@ export class JobStore {
     this.stmts = {
       get: db.prepare<[number], JobRow>('SELECT * FROM jobs WHERE id = ?'),
       insert: db.prepare(
-        `INSERT INTO jobs (url, page_url, referer, title, preset, status, position, created_at)
-         VALUES (@url, @pageUrl, @referer, @title, @preset, 'queued', (SELECT COALESCE(MAX(position), 0) + 1 FROM jobs), @createdAt)`,
+        `INSERT INTO jobs (url, page_url, referer, title, preset, status, position, created_at,
+                           choice, group_id, playlist_index, extractor, video_id, expected_size, expected_size_estimate)
+         VALUES (@url, @pageUrl, @referer, @title, @preset, 'queued', (SELECT COALESCE(MAX(position), 0) + 1 FROM jobs), @createdAt,
+                 @choice, @groupId, @playlistIndex, @extractor, @videoId, @expectedSize, @expectedSizeEstimate)`,
       ),
       nextQueued: db.prepare<[number], JobRow>(`SELECT * FROM jobs WHERE status = 'queued' ORDER BY position, id LIMIT ?`),
       maxPosition: db.prepare<[], { p: number }>(`SELECT COALESCE(MAX(position), 0) AS p FROM jobs`),
@@ -143,6 +198,14 @@ export class JobStore {
       byStatus: db.prepare<[string], JobRow>(`SELECT * FROM jobs WHERE status = ? ORDER BY position, id`),
       page: db.prepare<[number, number], JobRow>(`SELECT * FROM jobs ${LIST_ORDER} LIMIT ? OFFSET ?`),
       count: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM jobs'),
+      groupPage: db.prepare<[number, number, number], JobRow>(`SELECT * FROM jobs WHERE group_id = ? ${LIST_ORDER} LIMIT ? OFFSET ?`),
+      groupCount: db.prepare<[number], { n: number }>('SELECT COUNT(*) AS n FROM jobs WHERE group_id = ?'),
+      inGroup: db.prepare<[number], JobRow>('SELECT * FROM jobs WHERE group_id = ? ORDER BY position, id'),
+      recordDownloaded: db.prepare(
+        `INSERT INTO downloaded (extractor, video_id, job_id, completed_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (extractor, video_id) DO UPDATE SET job_id = excluded.job_id, completed_at = excluded.completed_at`,
+      ),
+      wasDownloaded: db.prepare<[string, string], { n: number }>('SELECT COUNT(*) AS n FROM downloaded WHERE extractor = ? AND video_id = ?'),
       countActive: db.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM jobs WHERE status IN ${ACTIVE_SQL}`),
       withPgid: db.prepare<[], JobRow>('SELECT * FROM jobs WHERE pgid IS NOT NULL'),
       withStaging: db.prepare<[], JobRow>('SELECT * FROM jobs WHERE staging_dir IS NOT NULL'),
@@ -159,7 +222,21 @@ export class JobStore {
   }
 
   add(job: NewJob, now = Date.now()): JobRecord {
-    const info = this.stmts.insert.run({ referer: null, ...job, createdAt: now });
+    const info = this.stmts.insert.run({
+      url: job.url,
+      pageUrl: job.pageUrl,
+      referer: job.referer ?? null,
+      title: job.title,
+      preset: job.preset,
+      createdAt: now,
+      choice: job.choice ? JSON.stringify(job.choice) : null,
+      groupId: job.groupId ?? null,
+      playlistIndex: job.playlistIndex ?? null,
+      extractor: job.extractor ?? null,
+      videoId: job.videoId ?? null,
+      expectedSize: job.expectedSize?.bytes ?? null,
+      expectedSizeEstimate: job.expectedSize?.estimate ? 1 : 0,
+    });
     return this.require(Number(info.lastInsertRowid));
   }
 
@@ -190,9 +267,33 @@ export class JobStore {
         const t = transition(job.status, action);
         if (!t.ok) throw new VidQueueError('INVALID_TRANSITION', `Job ${id}: ${t.message}`, 'jobId');
         this.write(id, { ...patch, status: t.to });
-        return this.require(id);
+        const after = this.require(id);
+        // What completed is remembered by site and video id: a playlist downloaded again skips it.
+        if (t.to === 'completed' && after.extractor && after.videoId) {
+          this.stmts.recordDownloaded.run(after.extractor, after.videoId, id, after.finishedAt ?? Date.now());
+        }
+        return after;
       })
       .immediate();
+  }
+
+  /** Whether this video (site and id) was downloaded to completion before. */
+  wasDownloaded(extractor: string, videoId: string): boolean {
+    return this.stmts.wasDownloaded.get(extractor, videoId)!.n > 0;
+  }
+
+  /** A page of one group's jobs, in the list's order. */
+  pageInGroup(groupId: number, offset: number, limit: number): JobRecord[] {
+    return this.stmts.groupPage.all(groupId, limit, offset).map(toJob);
+  }
+
+  countInGroup(groupId: number): number {
+    return this.stmts.groupCount.get(groupId)!.n;
+  }
+
+  /** Every job of a group, in queue order. */
+  inGroup(groupId: number): JobRecord[] {
+    return this.stmts.inGroup.all(groupId).map(toJob);
   }
 
   /** Column changes that are not a status change (title learnt, pgid recorded). */
@@ -285,6 +386,8 @@ export class JobStore {
       values[name] = value;
     };
     if (patch.status !== undefined) col('status', patch.status);
+    if (patch.url !== undefined) col('url', patch.url);
+    if (patch.referer !== undefined) col('referer', patch.referer);
     if (patch.title !== undefined) col('title', patch.title);
     if (patch.filePath !== undefined) col('file_path', patch.filePath);
     if (patch.error !== undefined) {
@@ -304,6 +407,9 @@ export class JobStore {
       col('file_ino', patch.fileIdentity?.ino ?? null);
       col('file_size', patch.fileIdentity?.size ?? null);
     }
+    if (patch.subtitleFiles !== undefined) col('subtitle_files', patch.subtitleFiles.length > 0 ? JSON.stringify(patch.subtitleFiles) : null);
+    if (patch.extractor !== undefined) col('extractor', patch.extractor);
+    if (patch.videoId !== undefined) col('video_id', patch.videoId);
     if (sets.length > 0) this.db.prepare(`UPDATE jobs SET ${sets.join(', ')} WHERE id = @id`).run(values);
     if (patch.progress) this.updateProgress(id, patch.progress);
   }

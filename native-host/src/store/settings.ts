@@ -1,23 +1,23 @@
 import * as v from 'valibot';
 import { VidQueueError } from '../../../shared/errors';
 import { issueError } from '../../../shared/protocol';
-import { DEFAULT_SETTINGS, SETTING_KEYS, type Settings, type SettingsPatch, SettingsSchema } from '../../../shared/settings';
+import { DEFAULT_SETTINGS, type FullSettings, SETTING_KEYS, type Settings, type SettingsPatch, SettingsSchema } from '../../../shared/settings';
 import type { DB } from './db';
 
 /** Settings, one row a key, JSON values; defaults fill what was never set. */
 export class SettingsStore {
-  private cache: Settings | null = null;
+  private cache: FullSettings | null = null;
 
   constructor(
     private readonly db: DB,
-    private readonly defaults: Settings,
+    private readonly defaults: FullSettings,
   ) {}
 
-  static defaultsFor(downloadDir: string): Settings {
+  static defaultsFor(downloadDir: string): FullSettings {
     return { ...DEFAULT_SETTINGS, downloadDir };
   }
 
-  get(): Settings {
+  get(): FullSettings {
     if (this.cache) return this.cache;
     const stored: Record<string, unknown> = {};
     for (const row of this.db.prepare<[], { key: string; value: string }>('SELECT key, value FROM settings').all()) {
@@ -33,12 +33,12 @@ export class SettingsStore {
     for (const key of SETTING_KEYS) {
       if (key in stored && v.is(SettingsSchema.entries[key], stored[key])) merged[key] = stored[key];
     }
-    this.cache = merged as Settings;
+    this.cache = merged as FullSettings;
     return this.cache;
   }
 
   /** Validates the whole patch first; a bad value changes nothing. */
-  set(patch: SettingsPatch): Settings {
+  set(patch: SettingsPatch): FullSettings {
     const next = { ...this.get(), ...stripUndefined(patch) };
     const check = v.safeParse(SettingsSchema, next);
     if (!check.success) {
@@ -49,7 +49,7 @@ export class SettingsStore {
     this.db.transaction(() => {
       for (const [key, value] of Object.entries(stripUndefined(patch))) upsert.run(key, JSON.stringify(value));
     })();
-    this.cache = check.output;
+    this.cache = check.output as FullSettings;
     return this.cache;
   }
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compareJobs } from '../../../shared/job';
 import { openDatabase } from './db';
+import { GroupStore } from './groups';
 import { JobStore, publicJob } from './jobs';
 import { SCHEMA_VERSION, migrate, schemaVersion } from './migrate';
 import type { Migration } from './migrations/index';
@@ -75,6 +76,25 @@ describe('migrations', () => {
     expect(store.apply(j.id, 'record', { live: true })).toMatchObject({ status: 'recording', live: true, referer: 'https://frame.test/' });
     const plan = db.prepare("EXPLAIN QUERY PLAN SELECT * FROM jobs WHERE status = 'queued' ORDER BY position, id LIMIT 3").all() as { detail: string }[];
     expect(plan.map((p) => p.detail).join(' ')).toContain('jobs_by_status_position');
+  });
+
+  it('005 adds groups, choices and what was downloaded: old rows read as before, a group finds its jobs through its index', () => {
+    const db = new Database(':memory:');
+    migrate(db, MIGRATIONS, 4);
+    db.prepare("INSERT INTO jobs (url, preset, status, position, created_at) VALUES ('https://e.test/a', 'best', 'completed', 1, 5)").run();
+    migrate(db);
+    const store = new JobStore(db);
+    expect(store.require(1)).toMatchObject({
+      groupId: null,
+      playlistIndex: null,
+      choice: null,
+      subtitleFiles: [],
+      expectedSize: null,
+      extractor: null,
+      videoId: null,
+    });
+    const plan = db.prepare("EXPLAIN QUERY PLAN SELECT * FROM jobs WHERE group_id = 1 AND status = 'failed'").all() as { detail: string }[];
+    expect(plan.map((p) => p.detail).join(' ')).toContain('jobs_by_group');
   });
 
   it('use WAL on a file database', () => {
@@ -166,6 +186,120 @@ describe('JobStore', () => {
   });
 });
 
+describe('JobStore: choices and what was downloaded', () => {
+  it("keeps a job's choice, and reads back only one that still passes the schema", () => {
+    const db = openDatabase(':memory:');
+    const s = new JobStore(db);
+    const choice = { format: { kind: 'height' as const, maxHeight: 360 }, subtitles: { languages: ['en'], mode: 'file' as const, fileFormat: 'srt' as const } };
+    const j = s.add({ ...newJob(), choice, expectedSize: { bytes: 985_600, estimate: true }, groupId: null, playlistIndex: 3 });
+    expect(publicJob(s.require(j.id))).toMatchObject({ choice, expectedSize: { bytes: 985_600, estimate: true }, playlistIndex: 3 });
+    db.prepare('UPDATE jobs SET choice = ? WHERE id = ?').run(JSON.stringify({ format: { kind: 'format', formatId: 'bv*+ba' } }), j.id);
+    expect(s.require(j.id).choice).toBeNull();
+    db.prepare("UPDATE jobs SET choice = '{not json' WHERE id = ?").run(j.id);
+    expect(s.require(j.id).choice).toBeNull();
+  });
+
+  it('remembers a video by site and id when its job completes, and only then', () => {
+    const s = new JobStore(openDatabase(':memory:'));
+    const done = s.add({ ...newJob(), extractor: 'Site', videoId: 'v1' });
+    const failed = s.add({ ...newJob(), extractor: 'Site', videoId: 'v2' });
+    const unknown = s.add(newJob());
+    for (const j of [done, failed, unknown]) s.apply(j.id, 'start');
+    s.apply(done.id, 'complete', { finishedAt: 7 });
+    s.apply(failed.id, 'fail', { finishedAt: 7 });
+    s.apply(unknown.id, 'complete', { finishedAt: 7 });
+    expect(s.wasDownloaded('Site', 'v1')).toBe(true);
+    expect(s.wasDownloaded('Site', 'v2')).toBe(false);
+    expect(s.wasDownloaded('Other', 'v1')).toBe(false);
+    // What yt-dlp says when the download starts replaces what the probe said.
+    const learnt = s.add({ ...newJob(), extractor: 'Site', videoId: 'guess' });
+    s.apply(learnt.id, 'start');
+    s.patch(learnt.id, { extractor: 'Site', videoId: 'real' });
+    s.apply(learnt.id, 'complete');
+    expect([s.wasDownloaded('Site', 'real'), s.wasDownloaded('Site', 'guess')]).toEqual([true, false]);
+  });
+
+  it("keeps the site and id off the wire, and lists one group's jobs", () => {
+    const db = openDatabase(':memory:');
+    const s = new JobStore(db);
+    const g = new GroupStore(db).create({ url: 'https://e.test/pl', pageUrl: null, title: 'PL', total: 2, skipped: 0, adding: false });
+    s.add({ ...newJob(), groupId: g.id, extractor: 'Site', videoId: 'v' });
+    s.add(newJob());
+    s.add({ ...newJob(), groupId: g.id });
+    expect(Object.keys(publicJob(s.require(1)))).not.toContain('videoId');
+    expect(s.pageInGroup(g.id, 0, 10).map((j) => j.id)).toEqual([1, 3]);
+    expect(s.countInGroup(g.id)).toBe(2);
+  });
+});
+
+describe('GroupStore', () => {
+  const setup = () => {
+    const db = openDatabase(':memory:');
+    const jobs = new JobStore(db);
+    const groups = new GroupStore(db);
+    const g = groups.create({ url: 'https://e.test/pl', pageUrl: 'https://e.test/', title: 'PL', total: 6, skipped: 1, adding: true }, 100);
+    return { db, jobs, groups, g };
+  };
+  const inGroup = (jobs: JobStore, groupId: number, expected: { bytes: number; estimate: boolean } | null = null) =>
+    jobs.add({ ...newJob(), groupId, expectedSize: expected });
+
+  it('sums its jobs: done, failed, cancelled, remaining (entries still to add included) and bytes', () => {
+    const { jobs, groups, g } = setup();
+    const done = inGroup(jobs, g.id);
+    jobs.apply(done.id, 'start');
+    jobs.apply(done.id, 'complete', { progress: { ...done.progress, downloadedBytes: 1000, totalBytes: 1000 } });
+    const running = inGroup(jobs, g.id);
+    jobs.apply(running.id, 'start', { progress: { ...running.progress, downloadedBytes: 300, totalBytes: 900, totalIsEstimate: true } });
+    const cancelled = inGroup(jobs, g.id, { bytes: 5000, estimate: false });
+    jobs.apply(cancelled.id, 'cancel');
+    inGroup(jobs, g.id, { bytes: 2000, estimate: false });
+    expect(groups.require(g.id)).toEqual({
+      id: g.id,
+      url: 'https://e.test/pl',
+      pageUrl: 'https://e.test/',
+      title: 'PL',
+      total: 6,
+      added: 4,
+      skipped: 1,
+      adding: true,
+      done: 1,
+      failed: 0,
+      cancelled: 1,
+      // running + queued + one entry still to add (6 - 1 skipped - 4 added)
+      remaining: 3,
+      // the cancelled job's 5000 count nowhere
+      bytes: { downloaded: 1300, total: 1000 + 900 + 2000, totalIsEstimate: true },
+      createdAt: 100,
+      cancelledAt: null,
+    });
+    groups.setAdding(g.id, false);
+    expect(groups.require(g.id)).toMatchObject({ adding: false, remaining: 2 });
+  });
+
+  it('says NOT_FOUND for an unknown group, naming it', () => {
+    expect(() => setup().groups.require(99)).toThrow('No playlist group with id 99');
+  });
+
+  it('stops the adding a stop left unfinished, and deletes groups none of whose jobs is left', () => {
+    const { jobs, groups, g } = setup();
+    const other = groups.create({ url: 'https://e.test/2', pageUrl: null, title: null, total: 1, skipped: 0, adding: false });
+    const j = inGroup(jobs, other.id);
+    expect(groups.stopAllAdding()).toEqual([g.id]);
+    expect(groups.require(g.id).adding).toBe(false);
+    expect(groups.deleteEmpty()).toEqual([g.id]);
+    jobs.apply(j.id, 'cancel');
+    jobs.deleteFinished(j.id);
+    expect(groups.deleteEmpty()).toEqual([other.id]);
+    expect(groups.count()).toBe(0);
+  });
+
+  it('lists groups newest first', () => {
+    const { groups, g } = setup();
+    const newer = groups.create({ url: 'https://e.test/2', pageUrl: null, title: null, total: 1, skipped: 0, adding: false });
+    expect(groups.page(0, 10).map((x) => x.id)).toEqual([newer.id, g.id]);
+  });
+});
+
 describe('NoticeStore', () => {
   it('hands each notice out once', () => {
     const n = new NoticeStore(openDatabase(':memory:'));
@@ -178,7 +312,18 @@ describe('NoticeStore', () => {
 describe('SettingsStore', () => {
   it('fills defaults, validates a patch whole, and names the bad value', () => {
     const s = new SettingsStore(openDatabase(':memory:'), SettingsStore.defaultsFor('/home/u/Downloads'));
-    expect(s.get()).toEqual({ downloadDir: '/home/u/Downloads', concurrency: 3, defaultPreset: 'best', historyRetentionDays: 30, idleExitSeconds: 300 });
+    expect(s.get()).toEqual({
+      downloadDir: '/home/u/Downloads',
+      concurrency: 3,
+      defaultPreset: 'best',
+      historyRetentionDays: 30,
+      idleExitSeconds: 300,
+      probeCacheMinutes: 10,
+      probeTimeoutSeconds: 20,
+      fragmentConcurrency: 8,
+      connectionsPerFile: 8,
+      toolsAutoUpdate: true,
+    });
     expect(() => s.set({ concurrency: 5, defaultPreset: 'huge' as never })).toThrow(/defaultPreset.*"huge"/);
     expect(s.get().concurrency).toBe(3);
     expect(s.set({ concurrency: 5 }).concurrency).toBe(5);

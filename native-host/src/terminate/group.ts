@@ -41,6 +41,21 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
   }
 }
 
+/**
+ * Sends `signal` to the group's leader alone (its pid is the group's id); false when it is
+ * gone. Its children hear of it from the leader, not from us.
+ */
+export function signalLeader(pgid: number, signal: NodeJS.Signals): boolean {
+  if (!Number.isInteger(pgid) || pgid <= 1) throw new Error(`Refusing to signal process ${pgid}`);
+  try {
+    process.kill(pgid, signal);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
+    throw err;
+  }
+}
+
 function linuxMembers(pgid: number): GroupMember[] {
   const members: GroupMember[] = [];
   let entries: string[];

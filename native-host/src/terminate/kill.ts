@@ -1,7 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { groupAlive, signalGroup } from './group';
+import { groupAlive, signalGroup, signalLeader } from './group';
 
 export interface KillSchedule {
+  /**
+   * For this long, only the group's leader (yt-dlp) is interrupted, so that it ends its
+   * children itself: yt-dlp asks ffmpeg to quit (`q`), and ffmpeg finishes the file it
+   * writes. Then the whole group gets SIGINT. Absent: the whole group from the start.
+   */
+  leaderFirstFor?: number;
   /** When SIGTERM follows the first SIGINT, in ms. */
   termAfter: number;
   /** When SIGKILL follows, in ms; the whole tree is gone by then or shortly after. */
@@ -12,6 +18,12 @@ export interface KillSchedule {
 export const CANCEL_SCHEDULE: KillSchedule = { termAfter: 150, killAfter: 400 };
 /** Pause and shutdown: give yt-dlp time to flush its partial file for the resume. */
 export const GRACEFUL_SCHEDULE: KillSchedule = { termAfter: 800, killAfter: 1600 };
+/**
+ * Stopping a recording to keep it: ffmpeg takes up to a segment's length to read `q`
+ * (it may be waiting for the next segment), then yt-dlp renames the file. A recording is
+ * MPEG-TS, so what a later signal cuts off is still playable.
+ */
+export const KEEP_SCHEDULE: KillSchedule = { leaderFirstFor: 8000, termAfter: 10_000, killAfter: 12_000 };
 
 const POLL_MS = 10;
 
@@ -21,14 +33,19 @@ const POLL_MS = 10;
  * Returns the signal that ended it, or null when the group was already gone.
  */
 export async function killGroup(pgid: number, schedule: KillSchedule): Promise<NodeJS.Signals | null> {
-  if (!signalGroup(pgid, 'SIGINT')) return null;
+  const leaderFirst = process.platform === 'win32' ? 0 : (schedule.leaderFirstFor ?? 0);
+  let groupInterrupted = leaderFirst === 0 || !signalLeader(pgid, 'SIGINT');
+  if (groupInterrupted && !signalGroup(pgid, 'SIGINT')) return null;
   const start = Date.now();
   let sent: NodeJS.Signals = 'SIGINT';
   for (;;) {
     await sleep(POLL_MS);
     if (!groupAlive(pgid)) return sent;
     const elapsed = Date.now() - start;
-    if (elapsed >= schedule.killAfter && sent !== 'SIGKILL') {
+    if (!groupInterrupted && elapsed >= leaderFirst) {
+      signalGroup(pgid, 'SIGINT');
+      groupInterrupted = true;
+    } else if (elapsed >= schedule.killAfter && sent !== 'SIGKILL') {
       signalGroup(pgid, 'SIGKILL');
       sent = 'SIGKILL';
     } else if (elapsed >= schedule.termAfter && sent === 'SIGINT') {

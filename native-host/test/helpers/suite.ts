@@ -22,3 +22,25 @@ export function useServerAndEnv(): void {
 
 /** The yt-dlp and ffmpeg processes of this test's environment (not the daemon, not a bridge). */
 export const jobProcesses = () => env.jobProcesses();
+
+/**
+ * The two ways a download runs: yt-dlp's own downloader, one fragment at a time; and the
+ * defaults, a direct file through aria2c over 8 connections and 8 fragments of a stream at
+ * once. Suites about cancel, pause, recovery, progress and debris run in both. `speedup` is
+ * about how much faster the second is on the test clips (the 3 MB file comes in 3 pieces of
+ * 1 MiB), so a test can slow its server by as much and keep the time it acts in.
+ */
+export const MODES = [
+  { name: "yt-dlp's own downloader", fragmentConcurrency: 1, connectionsPerFile: 1, speedup: 1 },
+  { name: 'aria2c (8 connections) and 8 fragments at once', fragmentConcurrency: 8, connectionsPerFile: 8, speedup: 3 },
+] as const;
+export type Mode = (typeof MODES)[number];
+
+/** Each test of the enclosing suite starts with this mode's settings. */
+export function useMode(mode: Mode): void {
+  beforeEach(async () => {
+    const c = await env.client('mode');
+    await c.request('settings.set', { settings: { fragmentConcurrency: mode.fragmentConcurrency, connectionsPerFile: mode.connectionsPerFile } });
+    c.destroy();
+  });
+}

@@ -3,6 +3,7 @@ import * as m001 from './001-initial';
 import * as m002 from './002-file-identity';
 import * as m003 from './003-notes-and-notices';
 import * as m004 from './004-recordings-and-referer';
+import * as m005 from './005-choices-and-playlists';
 
 export interface Migration {
   version: number;
@@ -15,4 +16,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, up: m002.up },
   { version: 3, up: m003.up },
   { version: 4, up: m004.up },
+  { version: 5, up: m005.up },
 ];
