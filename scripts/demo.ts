@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   say(`• demo video made with ffmpeg: ${join(fixtures, FIXTURES.progressive)}`);
   const server = await startMediaServer(fixtures);
   // Slowed down so the progress can be watched, and a download cancelled half way.
-  const page = server.url('/page', { title: 'VidQueue demo', video: `/${FIXTURES.progressive}?rate=600000` });
+  const page = server.url('/page', { title: 'VidQueue demo', video: `/${FIXTURES.progressive}?rate=200000` }); // per connection: aria2c fetches the 3 MB clip over 3
   say(`• demo page served on ${page}`);
   const env = await createEnv();
   say(`• VidQueue's data for this demo: ${env.home} (your own queue is not touched)`);
@@ -90,6 +90,8 @@ async function scripted(
     first = (await client.request('jobs.list', {})).jobs[0]?.id ?? 0;
     if (!first) await sleep(100);
   }
+  // The first bytes (aria2c reports once a second), then the popup follows them.
+  await waitForJob(client, first, (j) => j.progress.downloadedBytes > 0 || finished(j));
   const popup = await browser.openPopup(await browser.tabIdOf(page));
   await popup.getByRole('progressbar').first().waitFor();
   for (let i = 0; i < 4; i++) {
@@ -97,7 +99,7 @@ async function scripted(
     const bar = popup.getByRole('progressbar').first();
     say(`2. popup: ${await bar.getAttribute('aria-valuetext').catch(() => '…')}`);
   }
-  const second = (await client.request('jobs.add', { url: server.url(FIXTURES.progressive, { rate: 300_000, copy: 2 }), title: 'A second video, to cancel' }))
+  const second = (await client.request('jobs.add', { url: server.url(FIXTURES.progressive, { rate: 100_000, copy: 2 }), title: 'A second video, to cancel' }))
     .job;
   await waitForJob(client, second.id, (j) => (j.progress.percent ?? 0) > 5);
   await popup.getByRole('button', { name: 'Cancel A second video, to cancel' }).click();
