@@ -333,6 +333,15 @@ describe('videos on real pages', () => {
     const row = popup.locator(`li.job[data-job-id="${jobs[2]!.id}"] .job-title`);
     await expect.poll(() => row.textContent()).toBe('The caption');
     expect(await row.getAttribute('title')).toMatch(/\.mp4$/);
+    // Five files, each named after its video's title.
+    const files = await Promise.all(jobs.map(async (j) => (await client.request('jobs.get', { jobId: j.id })).job.filePath!));
+    expect(files.map((f) => f.split('/').pop())).toEqual([
+      'The title attribute.mp4',
+      'The aria label.mp4',
+      'The caption.mp4',
+      'The heading.mp4',
+      'Five clips (5).mp4',
+    ]);
     await popup.close();
     await page.close();
   });
@@ -349,6 +358,65 @@ describe('videos on real pages', () => {
     const popup = await browser.openPopup(await browser.tabIdOf(url));
     const details = popup.getByRole('list', { name: 'Videos on this page' }).locator('.video-details');
     await expect.poll(() => details.textContent()).toMatch(/^live · 127\.0\.0\.1:\d+$/);
+    await popup.close();
+    await page.close();
+  });
+
+  /** A page playing a live stream of its own (`id`), its button clicked: the job it started, once recording. */
+  async function recordLive(id: string): Promise<{ page: Page; job: Job }> {
+    const url = server.page(
+      `/p/live-${id}.html`,
+      `<!doctype html><html><head><title>Live show ${id}</title><script src="/lib/hls.js"></script></head><body>
+      <video id="v" muted autoplay width="480" height="270"></video><script>${hlsPlayer('v', `/live/${id}/index.m3u8`)}</script></body></html>`,
+    );
+    const page = await browser.context.newPage();
+    await page.goto(url);
+    await until(() => served(`/live/${id}/index.m3u8`), Boolean, 'the live playlist loaded');
+    const before = await jobIds();
+    await clickButtonOn(page, page, '#v');
+    const [job] = await newJobs(before, 1);
+    await waitForJob(client, job!.id, (j) => j.status === 'recording' || finished(j), 30_000);
+    // The page button shows the recording with a red dot.
+    await until(
+      () => buttonNames(page),
+      (names) => names.some((n) => /record/i.test(n)),
+      'the button says it records',
+    );
+    return { page, job: job! };
+  }
+
+  it('a live HLS stream: the button records it; Stop in the popup keeps a playable file of what was recorded', async () => {
+    const { page, job } = await recordLive('e2e-stop');
+    const popup = await browser.openPopup(await browser.tabIdOf(page.url()));
+    const row = popup.locator(`li.job[data-job-id="${job.id}"]`);
+    await expect.poll(() => row.locator('.job-status').textContent()).toBe('Recording');
+    expect(await row.locator('.rec-dot').count()).toBe(1);
+    await new Promise((r) => setTimeout(r, 6_500));
+    await popup.screenshot({ path: join(SHOTS, 'popup-recording.png') });
+    await row.getByRole('button', { name: /^Stop recording .* and keep it$/ }).click();
+    const done = await waitForJob(client, job.id, finished, 30_000);
+    expect(done.status, JSON.stringify(done.error)).toBe('completed');
+    const media = await probe(done.filePath!);
+    expect(media.duration).toBeGreaterThanOrEqual(5);
+    expect(media.height).toBe(360);
+    await expect.poll(() => row.locator('.job-status').textContent()).toBe('Completed');
+    expect(env.stagingFiles()).toEqual([]);
+    await popup.close();
+    await page.close();
+  });
+
+  it('a live HLS stream: Cancel in the popup stops the recording and leaves nothing', async () => {
+    const { page, job } = await recordLive('e2e-cancel');
+    const popup = await browser.openPopup(await browser.tabIdOf(page.url()));
+    const row = popup.locator(`li.job[data-job-id="${job.id}"]`);
+    await new Promise((r) => setTimeout(r, 3_000));
+    await row.getByRole('button', { name: /^Cancel / }).click();
+    await expect.poll(() => row.locator('.job-status').textContent(), { timeout: 10_000 }).toBe('Cancelled');
+    const done = (await client.request('jobs.get', { jobId: job.id })).job;
+    expect(done).toMatchObject({ status: 'cancelled', filePath: null });
+    expect(env.stagingFiles()).toEqual([]);
+    expect(env.downloaded().filter((f) => f.includes('Live show e2e-cancel'))).toEqual([]);
+    expect(env.jobProcesses()).toEqual([]);
     await popup.close();
     await page.close();
   });
