@@ -6,6 +6,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { REPO } from './env';
 import { LIVE } from './fixtures';
 
+/** The cookie a file served with `?login=1` needs (the tests' "logged in" browser has it). */
+export const LOGIN_COOKIE = { name: 'session', value: 's3cr3t-login-4f1d' } as const;
+
 export interface MediaServer {
   url(path: string, query?: Record<string, string | number>): string;
   /** The same URL on another origin (`localhost` instead of `127.0.0.1`): for cross-origin frames. */
@@ -13,7 +16,7 @@ export interface MediaServer {
   /** Serves `html` at `path` (an HTML page of the test's own). */
   page(path: string, html: string): string;
   /** Requests seen, for assertions (Range headers, Referer). */
-  requests: { path: string; range: string | undefined; referer: string | undefined }[];
+  requests: { path: string; range: string | undefined; referer: string | undefined; cookie: string | undefined }[];
   /** Responses that reached their stall point and are holding the rest back. */
   stalled: number;
   /** Requests to `/hang` being held open right now (it never answers). */
@@ -109,7 +112,7 @@ async function handle(
   live: LiveState,
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-  requests.push({ path: url.pathname, range: req.headers.range, referer: req.headers.referer });
+  requests.push({ path: url.pathname, range: req.headers.range, referer: req.headers.referer, cookie: req.headers.cookie });
   const own = pages.get(url.pathname);
   if (own !== undefined) return sendText(res, TYPES['.html']!, own);
   const lib = url.pathname.startsWith('/lib/') ? LIBS[url.pathname.slice(5)] : undefined;
@@ -153,6 +156,12 @@ async function handle(
   const rel = asName ? 'progressive.mp4' : liveMatch ? `live/${liveMatch[2]}` : normalize(decodeURIComponent(url.pathname)).replace(/^(\.\.[/\\])+/, '');
   const file = join(root, rel);
   const status = Number(url.searchParams.get('status') ?? 0);
+  // `?login=1`: a file behind a login: 403 unless the request carries the login cookie.
+  if (url.searchParams.has('login') && !(req.headers.cookie ?? '').split(/;\s*/).includes(`${LOGIN_COOKIE.name}=${LOGIN_COOKIE.value}`)) {
+    res.writeHead(403, { 'content-type': 'text/plain' });
+    res.end('log in first');
+    return;
+  }
   if (status >= 400) {
     res.writeHead(status, { 'content-type': 'text/plain' });
     res.end(`status ${status}`);

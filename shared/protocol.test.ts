@@ -172,3 +172,30 @@ describe('parseRequest: probes, exact choices and playlists', () => {
     expect(parseRequest({ id: 1, type: 'jobs.addPlaylist', params: { url: 'https://x.test/pl', entries } }).ok).toBe(ok);
   });
 });
+
+describe('cookies in a request', () => {
+  const cookie = { domain: '.example.com', hostOnly: false, path: '/', secure: true, expires: null, name: 'sid', value: 'hunter2' };
+  const add = (cookies: unknown) => parseRequest({ id: 1, type: 'jobs.add', params: { url: 'https://example.com/v', cookies } });
+
+  it('are accepted as the browser gives them', () => {
+    expect(add([cookie])).toMatchObject({ ok: true, request: { params: { cookies: [cookie] } } });
+    expect(parseRequest({ id: 1, type: 'jobs.retry', params: { jobId: 3, cookies: [cookie] } })).toMatchObject({ ok: true });
+  });
+
+  it.each([
+    ['a tab in the value', [{ ...cookie, value: 'hunter2\tx' }], 'params.cookies.0.value', /tabs, line breaks or control characters/],
+    ['a line break in the path', [{ ...cookie, path: '/\nhunter2' }], 'params.cookies.0.path', /tabs, line breaks/],
+    ['a path not from the root', [{ ...cookie, path: 'hunter2' }], 'params.cookies.0.path', /starts with "\/"/],
+    ['a domain that is not a host', [{ ...cookie, domain: 'a b hunter2' }], 'params.cookies.0.domain', /host name or address/],
+    ['a field no cookie has', [{ ...cookie, session: 'hunter2' }], 'params.cookies.0.session', /never/],
+    ['a value that is not text', [{ ...cookie, value: ['hunter2'] }], 'params.cookies.0.value', /string/],
+    ['too many', Array.from({ length: 301 }, () => cookie), 'params.cookies', /300/],
+  ])('refuse %s, naming the field and never the value', (_what, cookies, field, why) => {
+    const r = add(cookies);
+    expect(r).toMatchObject({ ok: false, error: { code: 'INVALID_MESSAGE', field } });
+    if (r.ok) return;
+    expect(r.error.message).toMatch(why);
+    expect(r.error.message).toMatch(/the value is not shown/);
+    expect(r.error.message).not.toContain('hunter2');
+  });
+});

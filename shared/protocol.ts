@@ -10,6 +10,7 @@
 import * as v from 'valibot';
 import type { DoctorReport } from './doctor';
 import { ChoiceSchema } from './choice';
+import { CookiesSchema, SECRET_FIELDS } from './cookies';
 import type { ToolsReport } from './tools';
 import { checkEnvelope } from './envelope';
 import { type ErrorCode, type ProtocolError, VidQueueError } from './errors';
@@ -63,6 +64,8 @@ const RequestParams = {
       preset: v.optional(v.picklist(PRESETS)),
       /** Instead of a preset: an exact choice made from a probe of `url`. */
       choice: v.optional(ChoiceSchema),
+      /** The browser's cookies for the hosts of this download ("Use my browser login"); kept in memory only. */
+      cookies: v.optional(CookiesSchema),
     }),
     presetOrChoice(),
   ),
@@ -114,7 +117,8 @@ const RequestParams = {
    * Queues a failed or cancelled job again. A job that failed before any byte came may be
    * given a new `url` (and `referer`): what a page button found once the player had loaded.
    */
-  'jobs.retry': v.strictObject({ jobId: JobId, url: v.optional(HttpUrl), referer: v.optional(v.nullable(HttpUrl)) }),
+  /** `cookies`: retry with the browser's login (kept in memory only, like `jobs.add`'s). */
+  'jobs.retry': v.strictObject({ jobId: JobId, url: v.optional(HttpUrl), referer: v.optional(v.nullable(HttpUrl)), cookies: v.optional(CookiesSchema) }),
   /** Ends a recording of a live stream and keeps what was recorded (the job completes with it). */
   'jobs.stopRecording': JobRef,
   'jobs.moveToTop': JobRef,
@@ -284,6 +288,11 @@ export function issueError(code: ErrorCode, issues: v.BaseIssue<unknown>[], pref
   if (!first) return { code, message: 'Invalid message' };
   const path = v.getDotPath(first);
   const field = path ? `${prefix}.${path}` : prefix;
+  // A secret (a cookie) is named by its field, never repeated: errors reach logs and other screens.
+  if (path && (SECRET_FIELDS as readonly string[]).includes(path.split('.')[0]!)) {
+    const why = first.type === 'regex' || first.type === 'check' || first.type === 'starts_with' ? first.message : `expected ${first.expected ?? first.type}`;
+    return { code, message: `Invalid \`${field}\`: ${why} (the value is not shown: it is a cookie)`, field };
+  }
   const message =
     first.type === 'strict_object' && first.kind === 'schema' && first.expected === 'never'
       ? `Unexpected field \`${field}\` with value ${quote(first.input)}`

@@ -60,15 +60,18 @@ export function createHandlers(ctx: HandlerContext): Handlers {
       const probed = probes.cached({ url: p.url, referer: p.referer ?? p.pageUrl ?? null });
       const expectedSize = probed && !probed.playlist ? sizeForChoice(probed, p.choice ? { choice: p.choice } : { preset }) : null;
       return {
-        job: queue.add({
-          url: p.url,
-          pageUrl: p.pageUrl ?? null,
-          referer: p.referer ?? null,
-          title: p.title ? cleanTitle(p.title) || null : null,
-          preset,
-          choice: p.choice ?? null,
-          expectedSize,
-        }),
+        job: queue.add(
+          {
+            url: p.url,
+            pageUrl: p.pageUrl ?? null,
+            referer: p.referer ?? null,
+            title: p.title ? cleanTitle(p.title) || null : null,
+            preset,
+            choice: p.choice ?? null,
+            expectedSize,
+          },
+          p.cookies,
+        ),
       };
     },
     probe: async (p, conn) => {
@@ -95,7 +98,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     'jobs.cancelAll': async () => ({ jobIds: (await queue.cancelAll()).map((j) => j.id) }),
     'jobs.pause': async (p) => ({ job: await queue.pause(p.jobId) }),
     'jobs.resume': (p) => ({ job: queue.resume(p.jobId) }),
-    'jobs.retry': (p) => ({ job: queue.retry(p.jobId, { url: p.url, referer: p.referer }) }),
+    'jobs.retry': (p) => ({ job: queue.retry(p.jobId, { url: p.url, referer: p.referer, cookies: p.cookies }) }),
     'jobs.stopRecording': async (p) => ({ job: await queue.stopRecording(p.jobId) }),
     'jobs.moveToTop': (p) => ({ job: queue.moveToTop(p.jobId) }),
     'jobs.remove': (p) => queue.remove(p.jobId, p.deleteFile ?? false),

@@ -4,6 +4,7 @@ import { isFinished } from '../../../shared/job';
 import { hostTitle } from '../../../shared/title';
 import { STAGING_FOLDER, fileNameFor, moveIntoPlace, removeStaging } from '../downloader/files';
 import { findRecording, finishRecording } from '../downloader/recording';
+import { removeCookieFile } from '../downloader/cookies';
 import { finishedFile } from '../downloader/staging';
 import { isDiskFull } from '../faults/disk';
 import type { Logger } from '../log';
@@ -87,7 +88,12 @@ export async function recover(store: JobStore, downloadDir: string, log: Logger)
     const entries = await fs.readdir(root).catch(() => [] as string[]);
     for (const entry of entries) {
       const dir = join(root, entry);
-      if (keep.has(dir) || !/^job-\d+$/.test(entry)) continue;
+      if (!/^job-\d+$/.test(entry)) continue;
+      if (keep.has(dir)) {
+        // A browser's login given to a job lives only as long as the daemon that got it.
+        await removeCookieFile(dir).catch((err) => log.warn(`could not delete the cookie file in ${dir}`, err));
+        continue;
+      }
       await removeStaging(dir);
       report.removedFolders.push(dir);
     }

@@ -1,6 +1,7 @@
 import { basename, dirname, relative } from 'node:path';
 import { type Choice, FORMAT_ID_PATTERN, LANGUAGE_PATTERN } from '../../../shared/choice';
 import type { Preset } from '../../../shared/job';
+import { COOKIE_FILE } from './cookies';
 
 export interface YtDlpOptions {
   url: string;
@@ -21,6 +22,8 @@ export interface YtDlpOptions {
   fragments?: number;
   /** A direct file over this many connections through aria2c (its path); null or 1: yt-dlp's own downloader. */
   aria2c?: { path: string; connections: number } | null;
+  /** The browser's cookies are in `COOKIE_FILE` in the staging folder. */
+  cookies?: boolean;
 }
 
 /**
@@ -121,6 +124,7 @@ export function buildYtDlpArgs(o: YtDlpOptions): string[] {
   else if (o.aria2c && o.aria2c.connections > 1) args.push(...aria2cArgs(o.aria2c));
   if (o.fragments && o.fragments > 1) args.push('-N', String(Math.min(16, Math.floor(o.fragments))));
   if (o.referer) args.push('--referer', o.referer);
+  if (o.cookies) args.push('--cookies', COOKIE_FILE);
   args.push('--', o.url);
   return args;
 }

@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import type { Choice } from '../../../shared/choice';
+import type { Cookie } from '../../../shared/cookies';
 import { ERROR_CODES, type ErrorCode, VidQueueError } from '../../../shared/errors';
 import { formatBytes } from '../../../shared/format';
 import type { EntrySelection, Group } from '../../../shared/group';
@@ -60,6 +61,8 @@ const GROUP_EVENT_MS = 250;
  */
 export class Queue {
   private readonly running = new Map<number, Runner>();
+  /** The browser's cookies of unfinished jobs that were given some: in memory only, gone when the job ends or the daemon stops. */
+  private readonly cookies = new Map<number, readonly Cookie[]>();
   private readonly runnerDeps: RunnerDeps;
   private stopping = false;
   /** Groups whose entries are being added, and the adding's end. */
@@ -73,11 +76,11 @@ export class Queue {
       log: o.log,
       downloadDir: () => o.settings.get().downloadDir,
       findTools: () => ({ ytdlp: findYtDlp(o.dataDir, env), ffmpeg: findTool('ffmpeg', env), aria2c: findTool('aria2c', env) }),
+      cookiesFor: (id) => this.cookies.get(id) ?? null,
       parallelism: () => ({ fragments: o.settings.get().fragmentConcurrency, connectionsPerFile: o.settings.get().connectionsPerFile }),
       fetchYtDlp: o.fetchYtDlp,
       changed: (job) => {
-        o.events.jobUpdated(publicJob(job));
-        if (job.groupId) this.groupChanged(job.groupId);
+        this.changed(job);
       },
       progressIntervalMs: o.progressIntervalMs ?? 250,
     };
@@ -97,8 +100,9 @@ export class Queue {
     return this.running.size === 0 && this.o.store.countActive() === 0;
   }
 
-  add(job: NewJob): Job {
+  add(job: NewJob, cookies: readonly Cookie[] = []): Job {
     const added = this.o.store.add(job);
+    if (cookies.length > 0) this.cookies.set(added.id, cookies);
     this.changed(added);
     this.pump();
     return publicJob(this.o.store.require(added.id));
@@ -204,7 +208,7 @@ export class Queue {
    * Queues a failed or cancelled job again. It may be given a new `url` (and `referer`) only
    * if nothing of the old one was downloaded: a job is the download of one video.
    */
-  retry(id: number, change: { url?: string | undefined; referer?: string | null | undefined } = {}): Job {
+  retry(id: number, change: { url?: string | undefined; referer?: string | null | undefined; cookies?: readonly Cookie[] | undefined } = {}): Job {
     const before = this.o.store.require(id);
     const t = transition(before.status, 'retry');
     if (!t.ok) throw new VidQueueError('INVALID_TRANSITION', `Job ${id}: ${t.message}`, 'jobId');
@@ -233,6 +237,7 @@ export class Queue {
       note: null,
       progress: emptyProgress(),
     });
+    if (change.cookies?.length) this.cookies.set(job.id, change.cookies);
     this.o.store.sendToBack(job.id);
     this.changed(this.o.store.require(job.id));
     this.pump();
@@ -511,6 +516,7 @@ export class Queue {
   }
 
   private changed(job: JobRecord): Job {
+    if (isFinished(job.status)) this.cookies.delete(job.id);
     const pub = publicJob(job);
     this.o.events.jobUpdated(pub);
     if (job.groupId) this.groupChanged(job.groupId);

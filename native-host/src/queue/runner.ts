@@ -1,9 +1,11 @@
 import { promises as fs } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
+import type { Cookie } from '../../../shared/cookies';
 import { VidQueueError } from '../../../shared/errors';
 import { type JobError, type JobProgress, type JobStatus, emptyProgress } from '../../../shared/job';
 import { chooseTitle, hostTitle } from '../../../shared/title';
 import { type FfmpegPlan, buildYtDlpArgs, ffmpegPlan } from '../downloader/args';
+import { removeCookieFile, writeCookieFile } from '../downloader/cookies';
 import { Download, loadProcessRunner } from '../downloader/download';
 import { moveSubtitles } from '../downloader/companions';
 import { fileNameFor, moveIntoPlace, removeStaging, stagingDirFor } from '../downloader/files';
@@ -30,6 +32,8 @@ export interface RunnerDeps {
   log: Logger;
   downloadDir: () => string;
   findTools: () => { ytdlp: YtDlpLookup; ffmpeg: ToolLookup; aria2c: ToolLookup };
+  /** The browser's cookies a job was given (kept in memory only), or null. */
+  cookiesFor: (jobId: number) => readonly Cookie[] | null;
   /** How many connections a download may use: fragments at once (HLS, DASH), connections for a file (aria2c). */
   parallelism: () => { fragments: number; connectionsPerFile: number };
   /** No usable yt-dlp at all: fetch VidQueue's own copy (when it keeps one), then look again. */
@@ -167,6 +171,9 @@ export class Runner {
         this.startRecording();
       }
 
+      // The browser's login for this download, in a private file while yt-dlp runs.
+      const cookies = this.deps.cookiesFor(this.job.id);
+      if (cookies) await writeCookieFile(stagingDir, cookies);
       const { fragments, connectionsPerFile } = this.deps.parallelism();
       // A direct file over several connections, when aria2c is there (its name on PATH: no path for yt-dlp to expand).
       const aria2c = tools.aria2c.ok && connectionsPerFile > 1 ? { path: tools.aria2c.path, connections: connectionsPerFile } : null;
@@ -183,6 +190,7 @@ export class Runner {
           jsRuntime,
           fragments,
           aria2c,
+          cookies: cookies !== null,
         }),
         cwd: stagingDir,
         pathDir: [ffmpeg?.pathDir, aria2c ? dirname(aria2c.path) : null].filter((d): d is string => !!d),
@@ -201,6 +209,7 @@ export class Runner {
       const exit = await download.done;
       // The group is gone: never signal its number again (it may be reused).
       this.download = null;
+      if (cookies) await this.dropCookies(stagingDir);
       this.stopMeasuring();
       this.throttle.cancel();
 
@@ -237,6 +246,7 @@ export class Runner {
       return await this.fail(outcome.error);
     } catch (err) {
       this.deps.log.error(`job ${this.job.id}: unexpected error`, err);
+      await this.dropCookies(stagingDir);
       this.stopMeasuring();
       if (this.stopReason && this.stopReason !== 'keep') return await this.settleStopped(this.stopReason);
       const error =
@@ -393,6 +403,11 @@ export class Runner {
       if (!isDiskFull(err)) throw err;
       this.deps.log.error(`job ${this.job.id}: the disk is full: its outcome is settled at the next start`);
     }
+  }
+
+  /** The cookie file goes as soon as yt-dlp is gone, whatever comes next (a paused job's folder stays). */
+  private async dropCookies(stagingDir: string): Promise<void> {
+    await removeCookieFile(stagingDir).catch((err) => this.deps.log.error(`job ${this.job.id}: could not delete its cookie file`, err));
   }
 
   /** Deletes the staging folder of a job whose outcome is written, then tells everyone. */
