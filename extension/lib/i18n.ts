@@ -19,3 +19,9 @@ export function t(key: MessageKey, ...substitutions: (string | number)[]): strin
   const entry = messages[key] as { message: string };
   return entry.message.replace(/\$P(\d)\$/gi, (_, n: string) => subs[Number(n) - 1] ?? '');
 }
+
+/** A page's language and title follow the translation the browser picked (its HTML says English). */
+export function localizePage(doc: Document, title: MessageKey): void {
+  doc.documentElement.lang = t('htmlLang');
+  doc.title = t(title);
+}

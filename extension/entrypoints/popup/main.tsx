@@ -2,6 +2,7 @@ import '../../assets/ui.css';
 import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import type { PageInfo } from '../../components/current-page';
+import { localizePage } from '../../lib/i18n';
 import { confirmCancelAboveMiB } from '../../lib/preferences';
 import { type PortLike, createViewClient } from '../../lib/view-port';
 import { PopupApp } from './app';
@@ -14,6 +15,7 @@ async function loadPage(): Promise<PageInfo> {
   return { tabId: tab.id, url: tab.url ?? null, title: tab.title ?? null };
 }
 
+localizePage(document, 'popupTitle');
 const client = createViewClient((info) => browser.runtime.connect(info) as unknown as PortLike);
 const confirmAbove = (await confirmCancelAboveMiB.getValue()) * 1024 * 1024;
 render(<PopupApp client={client} loadPage={loadPage} confirmAboveBytes={confirmAbove} extensionId={browser.runtime.id} />, document.getElementById('app')!);
