@@ -13,10 +13,22 @@ import * as v from 'valibot';
 export const MAX_COOKIES = 300;
 const MAX_COOKIE_TEXT = 4096;
 
-/** No tab, line break or other control character: one field of one line of the cookie file. */
-const PLAIN = /^[^\u0000-\u001f\u007f]*$/;
+/** A tab, line break or other control character (C0 or DEL): what would add a column or a line to the cookie file. */
+export function hasControlCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
+}
+
+/** One field of one line of the cookie file. */
 const Plain = (what: string, max: number) =>
-  v.pipe(v.string(), v.maxLength(max), v.regex(PLAIN, `${what} must not contain tabs, line breaks or control characters`));
+  v.pipe(
+    v.string(),
+    v.maxLength(max),
+    v.check((s) => !hasControlCharacter(s), `${what} must not contain tabs, line breaks or control characters`),
+  );
 
 export const CookieSchema = v.strictObject({
   /** `example.com` (host only) or `.example.com` (and its subdomains), as the browser has it; an IP or `[v6]` too. */

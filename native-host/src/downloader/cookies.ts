@@ -5,7 +5,7 @@
  */
 import { constants, promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import type { Cookie } from '../../../shared/cookies';
+import { type Cookie, hasControlCharacter } from '../../../shared/cookies';
 
 export const COOKIE_FILE = 'cookies.txt';
 
@@ -27,8 +27,7 @@ export function netscapeCookies(cookies: readonly Cookie[]): string {
       c.name,
       c.value,
     ];
-    if (fields.some((f) => /[\u0000-\u001f\u007f]/.test(f)))
-      throw new Error(`cookie ${JSON.stringify(c.name.slice(0, 40))}: a field holds a control character`);
+    if (fields.some((f) => hasControlCharacter(f))) throw new Error(`cookie ${JSON.stringify(c.name.slice(0, 40))}: a field holds a control character`);
     lines.push(fields.join('\t'));
   }
   return `${lines.join('\n')}\n`;
