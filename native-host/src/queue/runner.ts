@@ -3,7 +3,7 @@ import { dirname, extname, resolve } from 'node:path';
 import { VidQueueError } from '../../../shared/errors';
 import { type JobError, type JobProgress, type JobStatus, emptyProgress } from '../../../shared/job';
 import { chooseTitle, hostTitle } from '../../../shared/title';
-import { type FfmpegPlan, buildYtDlpArgs, ffmpegPlan } from '../downloader/args';
+import { type FfmpegPlan, buildYtDlpArgs, ffmpegPlan, fileDownloader } from '../downloader/args';
 import { Download, loadProcessRunner } from '../downloader/download';
 import { moveSubtitles } from '../downloader/companions';
 import { fileNameFor, moveIntoPlace, removeStaging, stagingDirFor } from '../downloader/files';
@@ -11,7 +11,7 @@ import { videoKey } from '../downloader/video-key';
 import { ProgressTracker, type RawInfo } from '../downloader/progress';
 import { probeLive } from '../downloader/live-probe';
 import { findRecording, finishRecording, recordedBytes } from '../downloader/recording';
-import { finishedFile, prepareStaging } from '../downloader/staging';
+import { finishedFile, hasAria2cPartial, prepareStaging } from '../downloader/staging';
 import type { ToolLookup } from '../downloader/tools';
 import { ytdlpFeatures } from '../tools/features';
 import { findJsRuntime } from '../tools/js-runtime';
@@ -168,8 +168,18 @@ export class Runner {
       }
 
       const { fragments, connectionsPerFile } = this.deps.parallelism();
-      // A direct file over several connections, when aria2c is there (its name on PATH: no path for yt-dlp to expand).
-      const aria2c = tools.aria2c.ok && connectionsPerFile > 1 ? { path: tools.aria2c.path, connections: connectionsPerFile } : null;
+      // A direct file over several connections, when aria2c is there (its name on PATH: no path for yt-dlp to expand);
+      // a partial file aria2c left is continued by aria2c alone.
+      const { aria2c, discard } = fileDownloader({
+        aria2cPath: tools.aria2c.ok ? tools.aria2c.path : null,
+        connections: connectionsPerFile,
+        aria2cPartial: staging.resumed && (await hasAria2cPartial(stagingDir)),
+      });
+      if (discard) {
+        this.deps.log.warn(`job ${this.job.id}: its partial file was made by aria2c, which is no longer there: starting afresh`);
+        await prepareStaging(stagingDir, false);
+        this.tracker = new ProgressTracker(emptyProgress());
+      }
       const download = Download.start({
         ytdlp: tools.ytdlp.path,
         args: buildYtDlpArgs({
