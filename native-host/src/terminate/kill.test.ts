@@ -22,12 +22,13 @@ async function downloaderGroup(): Promise<{ pgid: number; saved: string }> {
   dirs.push(dir);
   const saved = join(dir, 'saved');
   const child = join(dir, 'aria2c');
-  writeFileSync(child, `#!/bin/sh\ntrap 'sleep 0.6; echo saved > "${saved}"; exit 7' INT\nwhile :; do sleep 0.02; done\n`);
+  const ready = join(dir, 'ready');
+  writeFileSync(child, `#!/bin/sh\ntrap 'sleep 0.6; echo saved > "${saved}"; exit 7' INT\n: > "${ready}"\nwhile :; do sleep 0.02; done\n`);
   chmodSync(child, 0o755);
   const leader = `import subprocess\np = subprocess.Popen(['${child}'])\ntry:\n    p.wait()\nexcept KeyboardInterrupt:\n    p.kill()\n    raise\n`;
   const proc = spawn('python3', ['-c', leader], { detached: true, stdio: 'ignore' });
-  // Both running: the child's shell has set its trap.
-  await sleep(400);
+  // Both running, the child's trap set: polled, with a deadline.
+  for (const deadline = Date.now() + 10_000; !existsSync(ready); await sleep(20)) if (Date.now() > deadline) throw new Error('the fake aria2c never started');
   return { pgid: proc.pid!, saved };
 }
 
