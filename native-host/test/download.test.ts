@@ -179,6 +179,12 @@ describe.each(MODES)('progress and failures with $name', (mode) => {
     const client = await env.client();
     const { job } = await client.request('jobs.add', { url: server.url(FIXTURES.progressive, { drop: 200_000 }) });
     const done = await waitForJob(client, job.id, finished, 60_000);
+    // aria2c drops a connection cut off mid-body (errorCode 1) and may get its piece over another: it
+    // either completes a byte-identical copy or fails the same way, never with just its exit code.
+    if (mode.connectionsPerFile > 1 && done.status === 'completed') {
+      expect(sha256(done.filePath!)).toBe(sha256(join(FIXTURE_DIR, FIXTURES.progressive)));
+      return;
+    }
     expect(done.status).toBe('failed');
     expect(done.error).toMatchObject({ code: 'NETWORK', message: expect.stringMatching(/network.*Retry/) });
     expect(done.error!.detail).toMatch(/\S/);
