@@ -15,8 +15,8 @@ export interface MediaServer {
   otherOrigin(url: string): string;
   /** Serves `html` at `path` (an HTML page of the test's own). */
   page(path: string, html: string): string;
-  /** Requests seen, for assertions (Range headers, Referer). */
-  requests: { path: string; range: string | undefined; referer: string | undefined; cookie: string | undefined }[];
+  /** Requests seen, for assertions (Range headers, Referer, Cookie), with the bytes of the file sent in answer so far. */
+  requests: { path: string; range: string | undefined; referer: string | undefined; cookie: string | undefined; sent: number }[];
   /** Responses that reached their stall point and are holding the rest back. */
   stalled: number;
   /** Requests to `/hang` being held open right now (it never answers). */
@@ -112,7 +112,8 @@ async function handle(
   live: LiveState,
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-  requests.push({ path: url.pathname, range: req.headers.range, referer: req.headers.referer, cookie: req.headers.cookie });
+  const seen = { path: url.pathname, range: req.headers.range, referer: req.headers.referer, cookie: req.headers.cookie, sent: 0 };
+  requests.push(seen);
   const own = pages.get(url.pathname);
   if (own !== undefined) return sendText(res, TYPES['.html']!, own);
   const lib = url.pathname.startsWith('/lib/') ? LIBS[url.pathname.slice(5)] : undefined;
@@ -210,12 +211,19 @@ async function handle(
   if (segmentDelay > 0) await sleep(segmentDelay);
   if (drop > 0) {
     const stream = createReadStream(file, { start, end: Math.min(end, start + drop - 1) });
-    stream.on('data', (c) => res.write(c));
+    stream.on('data', (c) => {
+      seen.sent += c.length;
+      res.write(c);
+    });
     stream.on('end', () => res.destroy());
     return;
   }
   if (!rate && !stallAt) {
-    createReadStream(file, { start, end }).pipe(res);
+    const stream = createReadStream(file, { start, end });
+    stream.on('data', (c) => {
+      seen.sent += c.length;
+    });
+    stream.pipe(res);
     return;
   }
   // Throttled: chunks of 1/20 s worth of bytes, paced by the clock.
@@ -235,6 +243,7 @@ async function handle(
       if (!res.write(buf) && !res.destroyed) await drainOrClose(res);
       pos += n;
       sent += n;
+      seen.sent += n;
       if (stallAt && !stalled && pos >= stallPos) {
         stalled = true;
         stats.stalled++;

@@ -16,6 +16,7 @@ import { FIXTURES, FIXTURE_DIR, ensureFixtures } from '../../devkit/fixtures';
 import { startMediaServer } from '../../devkit/media-server';
 import { popupFirstRender, progressLatency } from './popup';
 import { probeTime } from './probe';
+import { throttledDownloads } from './throttled';
 
 const BIG_MB = Number(process.env.BENCH_MB ?? 200);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -209,6 +210,7 @@ async function main(): Promise<void> {
   if (!only || only === 'start') await coldStart();
   if (!only || only === 'memory') await memory();
   if (!only || only === 'probe') await probeTime(row);
+  if (!only || only === 'throttled') await throttledDownloads(row);
   if (!only || only === 'popup') {
     await popupFirstRender(row);
     await progressLatency(row);

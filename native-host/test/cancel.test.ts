@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Job } from '../../shared/job';
@@ -5,10 +6,11 @@ import { finished, waitForJob } from '../../devkit/env';
 import { FIXTURES, FIXTURE_DIR } from '../../devkit/fixtures';
 import { startMediaServer } from '../../devkit/media-server';
 import { sha256 } from '../../devkit/probe';
-import { MODES, env, jobProcesses, server, useMode, useServerAndEnv } from './helpers/suite';
+import { MODES, env, jobProcesses, server, servedSince, useMode, useServerAndEnv } from './helpers/suite';
 
 useServerAndEnv();
 
+const clipSize = statSync(join(FIXTURE_DIR, FIXTURES.progressive)).size;
 const atLeast = (percent: number) => (j: Job) => j.status === 'downloading' && (j.progress.percent ?? 0) >= percent;
 
 describe.each(MODES)('with $name', (mode) => {
@@ -162,9 +164,10 @@ describe.each(MODES)('with $name', (mode) => {
       const done = await waitForJob(client, job.id, finished);
       expect(done.status).toBe('completed');
       expect(sha256(done.filePath!)).toBe(sha256(join(FIXTURE_DIR, FIXTURES.progressive)));
-      // The second run asked only for the rest.
+      // The second run asked only for the rest (aria2c: for the rest of each piece its control file names).
       const resumed = server.requests.slice(rangesBefore).filter((r) => r.path.endsWith('.mp4') && r.range);
       expect(resumed.some((r) => Number(r.range!.match(/bytes=(\d+)-/)?.[1]) > 500_000)).toBe(true);
+      expect(servedSince(rangesBefore, FIXTURES.progressive)).toBeLessThan(clipSize - paused.progress.downloadedBytes + 256 * 1024);
       expect(env.stagingFiles()).toEqual([]);
     });
 
@@ -253,5 +256,22 @@ describe.each(MODES)('with $name', (mode) => {
       expect(['queued', 'downloading']).toContain(retried.status);
       await client.request('jobs.cancel', { jobId: job.id });
     });
+  });
+});
+
+describe('a partial file aria2c left', () => {
+  it('is continued by aria2c even once the setting asks for one connection, and the copy is byte-identical', async () => {
+    const client = await env.client();
+    const { job } = await client.request('jobs.add', { url: server.url(FIXTURES.progressive, { rate: 330_000 }) });
+    await waitForJob(client, job.id, atLeast(30));
+    await client.request('jobs.pause', { jobId: job.id });
+    expect(env.stagingFiles().some((f) => f.endsWith('.aria2'))).toBe(true);
+    // yt-dlp's own downloader would append after the partial's last byte, past aria2c's holes.
+    await client.request('settings.set', { settings: { connectionsPerFile: 1 } });
+    await client.request('jobs.resume', { jobId: job.id });
+    const done = await waitForJob(client, job.id, finished);
+    expect(done.status, JSON.stringify(done.error)).toBe('completed');
+    expect(sha256(done.filePath!)).toBe(sha256(join(FIXTURE_DIR, FIXTURES.progressive)));
+    expect(env.stagingFiles()).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
@@ -14,7 +14,7 @@ import { FrameDecoder, decodeJson } from '../src/framing/decoder';
 import { finished, waitForJob } from '../../devkit/env';
 import { FIXTURES, FIXTURE_DIR } from '../../devkit/fixtures';
 import { sha256 } from '../../devkit/probe';
-import { env, jobProcesses, server, useServerAndEnv } from './helpers/suite';
+import { MODES, applyMode, env, jobProcesses, server, servedSince, useServerAndEnv } from './helpers/suite';
 
 useServerAndEnv();
 
@@ -152,10 +152,14 @@ describe('vidqueue CLI', () => {
     expect((await env.cli(['ls'])).stdout).toBe('No jobs.');
   });
 
-  it('stop puts a running download back in the queue; the next start resumes it', async () => {
-    const added = JSON.parse((await env.cli(['add', server.url(FIXTURES.progressive, { rate: 1_000_000 }), '--json'])).stdout) as { job: Job };
+  it.each(MODES)('stop puts a running download back in the queue; the next start resumes it from the bytes it had, with $name', async (mode) => {
+    await applyMode(mode);
+    const added = JSON.parse((await env.cli(['add', server.url(FIXTURES.progressive, { rate: Math.round(1_000_000 / mode.speedup) }), '--json'])).stdout) as {
+      job: Job;
+    };
     const client = await env.client();
-    await waitForJob(client, added.job.id, (j) => (j.progress.percent ?? 0) > 30);
+    const at = await waitForJob(client, added.job.id, (j) => (j.progress.percent ?? 0) > 30);
+    const seenBefore = server.requests.length;
     const stop = await env.cli(['stop']);
     expect(stop.stdout).toBe('The daemon stopped.');
     expect(jobProcesses()).toEqual([]);
@@ -164,6 +168,8 @@ describe('vidqueue CLI', () => {
     const done = await waitForJob(again, added.job.id, finished);
     expect(done.status).toBe('completed');
     expect(sha256(done.filePath!)).toBe(sha256(join(FIXTURE_DIR, FIXTURES.progressive)));
+    // Only the rest was fetched again (aria2c saved its control file as the daemon stopped).
+    expect(servedSince(seenBefore, FIXTURES.progressive)).toBeLessThan(statSync(done.filePath!).size - at.progress.downloadedBytes + 256 * 1024);
   });
 
   it('install registers every browser found in HOME, lists what it wrote, and uninstall removes it', async () => {

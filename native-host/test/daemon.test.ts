@@ -11,11 +11,13 @@ import { resolvePaths } from '../src/paths';
 import { finished, waitForJob } from '../../devkit/env';
 import { FIXTURES, FIXTURE_DIR } from '../../devkit/fixtures';
 import { sha256 } from '../../devkit/probe';
-import { env, jobProcesses, server, useServerAndEnv } from './helpers/suite';
+import { MODES, env, jobProcesses, server, servedSince, useMode, useServerAndEnv } from './helpers/suite';
 
 useServerAndEnv();
 
 const slow = () => server.url(FIXTURES.progressive, { rate: 1_000_000 });
+/** The clip throttled per connection: as slow overall with aria2c's connections as with one. */
+const slowFor = (mode: (typeof MODES)[number]) => server.url(FIXTURES.progressive, { rate: Math.round(1_000_000 / mode.speedup) });
 const daemonPids = () => env.daemonPids();
 
 describe('the daemon', () => {
@@ -210,38 +212,6 @@ describe('the daemon', () => {
 });
 
 describe('recovery', () => {
-  it('loses no job and leaves no debris after kill -9 mid-download', async () => {
-    const client = await env.client();
-    await client.request('settings.set', { settings: { concurrency: 2 } });
-    const a = (await client.request('jobs.add', { url: slow() })).job;
-    const b = (await client.request('jobs.add', { url: server.url(FIXTURES.hls, {}) })).job;
-    const c = (await client.request('jobs.add', { url: slow() })).job;
-    await waitForJob(client, a.id, (j) => (j.progress.percent ?? 0) > 20);
-    const pausedJob = c.id;
-    await client.request('jobs.pause', { jobId: pausedJob });
-    const [daemon] = daemonPids();
-    process.kill(daemon!, 'SIGKILL');
-    await sleep(100);
-    // yt-dlp outlives the daemon (its own process group); the next daemon must deal with it.
-    const survivors = jobProcesses();
-
-    const next = await env.client('after-crash');
-    await next.request('subscribe', {});
-    const listed = (await next.request('jobs.list', {})).jobs;
-    expect(listed.map((j) => j.id).sort()).toEqual([a.id, b.id, c.id].sort());
-    expect((await next.request('jobs.get', { jobId: pausedJob })).job.status).toBe('paused');
-    for (const p of survivors) expect(existsSync(`/proc/${p.pid}`) && !readFileSync(`/proc/${p.pid}/stat`, 'utf8').includes(') Z ')).toBe(false);
-
-    const da = await waitForJob(next, a.id, finished);
-    expect(da.status).toBe('completed');
-    expect(sha256(da.filePath!)).toBe(sha256(join(FIXTURE_DIR, FIXTURES.progressive)));
-    expect((await waitForJob(next, b.id, finished)).status).toBe('completed');
-    await next.request('jobs.cancel', { jobId: pausedJob });
-    expect(jobProcesses()).toEqual([]);
-    expect(env.stagingFiles()).toEqual([]);
-    expect(env.downloaded().length).toBe(2);
-  });
-
   it('removes staging folders that belong to no live job', async () => {
     const paths = resolvePaths(env.env);
     const orphan = join(paths.defaultDownloadDir, '.vidqueue-staging', 'job-77', 'part');
@@ -342,31 +312,72 @@ describe('a client that stops reading', () => {
   });
 });
 
-describe('pgid bookkeeping', () => {
-  const readRow = async (id: number) => {
-    // The database is the daemon's alone while it runs (exclusive lock): read it when none runs.
-    const db = (await import('better-sqlite3')).default(resolvePaths(env.env).database, { readonly: true });
-    try {
-      return db.prepare('SELECT pgid, staging_dir FROM jobs WHERE id = ?').get(id) as { pgid: number | null; staging_dir: string | null };
-    } finally {
-      db.close();
-    }
-  };
+describe.each(MODES)('with $name', (mode) => {
+  useMode(mode);
 
-  it('records the process group of a running job (it runs in its staging folder) and clears it once the job ends', async () => {
-    const client = await env.client();
-    const { job } = await client.request('jobs.add', { url: slow() });
-    await waitForJob(client, job.id, (j) => (j.progress.percent ?? 0) > 5);
-    process.kill(daemonPids()[0]!, 'SIGKILL');
-    await sleep(100);
-    const row = await readRow(job.id);
-    expect(row.pgid).toBeGreaterThan(1);
-    expect(readlinkSync(`/proc/${row.pgid}/cwd`)).toBe(row.staging_dir);
-    // The next daemon stops that orphan group and clears the record; the job goes on and ends.
-    const next = await env.client('after-crash');
-    expect(existsSync(`/proc/${row.pgid}`) && !readFileSync(`/proc/${row.pgid}/stat`, 'utf8').includes(') Z ')).toBe(false);
-    await next.request('jobs.cancel', { jobId: job.id });
-    await env.cli(['stop']);
-    expect(await readRow(job.id)).toEqual({ pgid: null, staging_dir: null });
+  describe('recovery', () => {
+    it('loses no job and leaves no debris after kill -9 mid-download', async () => {
+      const client = await env.client();
+      await client.request('settings.set', { settings: { concurrency: 2 } });
+      const a = (await client.request('jobs.add', { url: slowFor(mode) })).job;
+      const b = (await client.request('jobs.add', { url: server.url(FIXTURES.hls, {}) })).job;
+      const c = (await client.request('jobs.add', { url: slowFor(mode) })).job;
+      const at = await waitForJob(client, a.id, (j) => (j.progress.percent ?? 0) > 20);
+      const pausedJob = c.id;
+      await client.request('jobs.pause', { jobId: pausedJob });
+      const seenBefore = server.requests.length;
+      const [daemon] = daemonPids();
+      process.kill(daemon!, 'SIGKILL');
+      await sleep(100);
+      // yt-dlp outlives the daemon (its own process group); the next daemon must deal with it.
+      const survivors = jobProcesses();
+
+      const next = await env.client('after-crash');
+      await next.request('subscribe', {});
+      const listed = (await next.request('jobs.list', {})).jobs;
+      expect(listed.map((j) => j.id).sort()).toEqual([a.id, b.id, c.id].sort());
+      expect((await next.request('jobs.get', { jobId: pausedJob })).job.status).toBe('paused');
+      for (const p of survivors) expect(existsSync(`/proc/${p.pid}`) && !readFileSync(`/proc/${p.pid}/stat`, 'utf8').includes(') Z ')).toBe(false);
+
+      const da = await waitForJob(next, a.id, finished);
+      expect(da.status).toBe('completed');
+      expect(sha256(da.filePath!)).toBe(sha256(join(FIXTURE_DIR, FIXTURES.progressive)));
+      // It went on from the bytes it had (aria2c, interrupted first by the next daemon, saved its control file): never the whole clip again.
+      expect(servedSince(seenBefore, FIXTURES.progressive)).toBeLessThan(statSync(da.filePath!).size - at.progress.downloadedBytes + 256 * 1024);
+      expect((await waitForJob(next, b.id, finished)).status).toBe('completed');
+      await next.request('jobs.cancel', { jobId: pausedJob });
+      expect(jobProcesses()).toEqual([]);
+      expect(env.stagingFiles()).toEqual([]);
+      expect(env.downloaded().length).toBe(2);
+    });
+  });
+
+  describe('pgid bookkeeping', () => {
+    const readRow = async (id: number) => {
+      // The database is the daemon's alone while it runs (exclusive lock): read it when none runs.
+      const db = (await import('better-sqlite3')).default(resolvePaths(env.env).database, { readonly: true });
+      try {
+        return db.prepare('SELECT pgid, staging_dir FROM jobs WHERE id = ?').get(id) as { pgid: number | null; staging_dir: string | null };
+      } finally {
+        db.close();
+      }
+    };
+
+    it('records the process group of a running job (it runs in its staging folder) and clears it once the job ends', async () => {
+      const client = await env.client();
+      const { job } = await client.request('jobs.add', { url: slowFor(mode) });
+      await waitForJob(client, job.id, (j) => (j.progress.percent ?? 0) > 5);
+      process.kill(daemonPids()[0]!, 'SIGKILL');
+      await sleep(100);
+      const row = await readRow(job.id);
+      expect(row.pgid).toBeGreaterThan(1);
+      expect(readlinkSync(`/proc/${row.pgid}/cwd`)).toBe(row.staging_dir);
+      // The next daemon stops that orphan group and clears the record; the job goes on and ends.
+      const next = await env.client('after-crash');
+      expect(existsSync(`/proc/${row.pgid}`) && !readFileSync(`/proc/${row.pgid}/stat`, 'utf8').includes(') Z ')).toBe(false);
+      await next.request('jobs.cancel', { jobId: job.id });
+      await env.cli(['stop']);
+      expect(await readRow(job.id)).toEqual({ pgid: null, staging_dir: null });
+    });
   });
 });

@@ -5,6 +5,7 @@ import { FIXTURES, FIXTURE_DIR } from '../../devkit/fixtures';
 import { type MediaServer, startMediaServer } from '../../devkit/media-server';
 import { mountSmallDisk } from './helpers/small-disk';
 import { sha256 } from '../../devkit/probe';
+import { MODES, applyMode } from './helpers/suite';
 import { join } from 'node:path';
 
 let server: MediaServer;
@@ -24,32 +25,36 @@ const jobProcesses = () => env.jobProcesses();
 const daemonPids = () => env.daemonPids();
 
 describe('a full disk (database, logs and downloads on one 12 MiB disk)', () => {
-  it('fails the running download with DISK_FULL naming the free space, leaves nothing, and the daemon stays up and answers', async () => {
-    disk = await mountSmallDisk(12);
-    env = await createEnv({}, disk.dir);
-    const client = await env.client();
-    await client.request('subscribe', {});
-    const daemon = daemonPids();
-    // 1.5 MB left for a 3 MB download, which keeps writing progress as the disk fills.
-    disk.fill(1_500_000);
-    const { job } = await client.request('jobs.add', { url: server.url(FIXTURES.progressive, { rate: 3_000_000 }) });
-    const done = await waitForJob(client, job.id, finished, 60_000);
-    expect(done.status).toBe('failed');
-    expect(done.error).toMatchObject({ code: 'DISK_FULL', message: expect.stringMatching(/The disk is full \([\d.]+ (B|KiB|MiB) free on the disk of /) });
-    expect(done.error!.detail).toMatch(/No space left on device/);
-    expect(jobProcesses()).toEqual([]);
-    await expect.poll(() => env.stagingFiles()).toEqual([]);
-    expect(env.downloaded()).toEqual([]);
-    expect(daemonPids()).toEqual(daemon);
-    expect((await client.request('jobs.list', {})).total).toBe(1);
+  it.each(MODES)(
+    'fails the running download with DISK_FULL naming the free space, leaves nothing, and the daemon stays up and answers, with $name',
+    async (mode) => {
+      disk = await mountSmallDisk(12);
+      env = await createEnv({}, disk.dir);
+      await applyMode(mode, env);
+      const client = await env.client();
+      await client.request('subscribe', {});
+      const daemon = daemonPids();
+      // 1.5 MB left for a 3 MB download, which keeps writing progress as the disk fills.
+      disk.fill(1_500_000);
+      const { job } = await client.request('jobs.add', { url: server.url(FIXTURES.progressive, { rate: 3_000_000 }) });
+      const done = await waitForJob(client, job.id, finished, 60_000);
+      expect(done.status).toBe('failed');
+      expect(done.error).toMatchObject({ code: 'DISK_FULL', message: expect.stringMatching(/The disk is full \([\d.]+ (B|KiB|MiB) free on the disk of /) });
+      expect(done.error!.detail).toMatch(/No space left on device/);
+      expect(jobProcesses()).toEqual([]);
+      await expect.poll(() => env.stagingFiles()).toEqual([]);
+      expect(env.downloaded()).toEqual([]);
+      expect(daemonPids()).toEqual(daemon);
+      expect((await client.request('jobs.list', {})).total).toBe(1);
 
-    // Space again: the same job, retried, completes.
-    disk.unfill();
-    await client.request('jobs.retry', { jobId: job.id });
-    const again = await waitForJob(client, job.id, finished, 60_000);
-    expect(again.status).toBe('completed');
-    expect(sha256(again.filePath!)).toBe(sha256(join(FIXTURE_DIR, FIXTURES.progressive)));
-  });
+      // Space again: the same job, retried, completes.
+      disk.unfill();
+      await client.request('jobs.retry', { jobId: job.id });
+      const again = await waitForJob(client, job.id, finished, 60_000);
+      expect(again.status).toBe('completed');
+      expect(sha256(again.filePath!)).toBe(sha256(join(FIXTURE_DIR, FIXTURES.progressive)));
+    },
+  );
 
   it('starts on a full disk and answers (no -shm file to make), and a write it cannot store says DISK_FULL', async () => {
     disk = await mountSmallDisk(12);

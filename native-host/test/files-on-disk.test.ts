@@ -6,7 +6,7 @@ import { resolvePaths } from '../src/paths';
 import { createEnv, finished, listFiles, waitForJob } from '../../devkit/env';
 import { FIXTURES, FIXTURE_DIR } from '../../devkit/fixtures';
 import { probe, sha256 } from '../../devkit/probe';
-import { env, jobProcesses, server, useServerAndEnv } from './helpers/suite';
+import { MODES, env, jobProcesses, server, useMode, useServerAndEnv } from './helpers/suite';
 
 useServerAndEnv();
 
@@ -28,7 +28,11 @@ const downloadedEntries = () =>
     .filter((f) => f !== '.vidqueue-staging')
     .map((f) => ({ f, link: lstatSync(join(env.downloads, f)).isSymbolicLink() }));
 
-describe('staging folders are trusted only because the daemon made them', () => {
+describe.each(MODES)('staging folders are trusted only because the daemon made them, with $name', (mode) => {
+  useMode(mode);
+  /** The clip throttled per connection: as slow overall with aria2c's connections as with one. */
+  const slow = (rate: number) => server.url(FIXTURES.progressive, { rate: Math.round(rate / mode.speedup) });
+
   it.each([
     ['the staging root is a symlink', () => symlinkSync(outside().dir, staging())],
     [
@@ -51,7 +55,7 @@ describe('staging folders are trusted only because the daemon made them', () => 
     mkdirSync(env.downloads, { recursive: true });
     plant();
     const o = outside();
-    const { job } = await client.request('jobs.add', { url: server.url(FIXTURES.progressive, { rate: 1_500_000 }) });
+    const { job } = await client.request('jobs.add', { url: slow(1_500_000) });
     expect(job.id).toBe(1);
     // While it downloads: nothing outside, and the folder it writes in is a real one.
     await waitForJob(client, job.id, (j) => (j.progress.percent ?? 0) > 10);
@@ -68,14 +72,15 @@ describe('staging folders are trusted only because the daemon made them', () => 
 
   it('keeps its folders private while a download runs', async () => {
     const client = await env.client();
-    const { job } = await client.request('jobs.add', { url: server.url(FIXTURES.progressive, { rate: 1_000_000 }) });
+    const { job } = await client.request('jobs.add', { url: slow(1_000_000) });
     await waitForJob(client, job.id, (j) => (j.progress.percent ?? 0) > 5);
     expect(statSync(staging()).mode & 0o777).toBe(0o700);
     expect(statSync(join(staging(), `job-${job.id}`)).mode & 0o777).toBe(0o700);
     await client.request('jobs.cancel', { jobId: job.id });
   });
 
-  it.each([
+  type Tamper = readonly [string, (dir: string, o: ReturnType<typeof outside>) => void];
+  it.each<Tamper>([
     [
       '.part file is replaced by a symlink to a file outside',
       (dir: string, o: ReturnType<typeof outside>) => {
@@ -84,6 +89,19 @@ describe('staging folders are trusted only because the daemon made them', () => 
         symlinkSync(o.file, part);
       },
     ],
+    // aria2c's control file names the pieces it has: one pointing outside must not be read, nor written through.
+    ...(mode.connectionsPerFile > 1
+      ? [
+          [
+            '.part.aria2 control file is replaced by a symlink to a file outside',
+            (dir: string, o: ReturnType<typeof outside>) => {
+              const control = listFiles(dir).find((f) => f.endsWith('.aria2'))!;
+              rmSync(control);
+              symlinkSync(o.file, control);
+            },
+          ] satisfies Tamper,
+        ]
+      : []),
     [
       'folder gets a symlink planted under the final name',
       (dir: string, o: ReturnType<typeof outside>) => symlinkSync(o.file, join(dir, 'progressive [progressive].mp4')),
@@ -97,7 +115,7 @@ describe('staging folders are trusted only because the daemon made them', () => 
     ],
   ])('a paused job whose %s is checked on resume, started afresh, and completes with the real file', async (_what, tamper) => {
     const client = await env.client();
-    const { job } = await client.request('jobs.add', { url: server.url(FIXTURES.progressive, { rate: 1_000_000 }) });
+    const { job } = await client.request('jobs.add', { url: slow(1_000_000) });
     await waitForJob(client, job.id, (j) => (j.progress.percent ?? 0) > 20);
     await client.request('jobs.pause', { jobId: job.id });
     const o = outside();

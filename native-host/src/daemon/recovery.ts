@@ -10,7 +10,7 @@ import { isDiskFull } from '../faults/disk';
 import type { Logger } from '../log';
 import type { JobRecord, JobStore } from '../store/jobs';
 import { groupMembers } from '../terminate/group';
-import { CANCEL_SCHEDULE, type KillSchedule, killGroup } from '../terminate/kill';
+import { type KillSchedule, ORPHAN_SCHEDULE, killGroup } from '../terminate/kill';
 
 /**
  * A recording's processes outlived the daemon: yt-dlp is asked to end the file first, briefly
@@ -60,7 +60,7 @@ export async function recover(store: JobStore, downloadDir: string, log: Logger)
     );
     if (ours) {
       log.warn(`job ${job.id}: stopping process group ${pgid} left by a previous daemon`);
-      const schedule = job.status === 'recording' ? ORPHAN_RECORDING_SCHEDULE : CANCEL_SCHEDULE;
+      const schedule = job.status === 'recording' ? ORPHAN_RECORDING_SCHEDULE : ORPHAN_SCHEDULE;
       await killGroup(pgid, schedule).catch((err) => log.error(`job ${job.id}: could not stop group ${pgid}`, err));
       report.killedGroups.push(pgid);
     }

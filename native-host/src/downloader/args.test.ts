@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildYtDlpArgs, ffmpegPlan } from './args';
+import { buildYtDlpArgs, ffmpegPlan, fileDownloader } from './args';
 
 const onPath = { pathDir: '/usr/bin', location: null } as const;
 const base = { url: 'https://example.com/v?id=1', referer: null, preset: 'best' as const, ffmpeg: onPath };
@@ -169,5 +169,58 @@ describe('ffmpegPlan', () => {
     ['/opt/$X/ffmpeg-6', '/home/u/dl/.vidqueue-staging/job-1', null],
   ])('%s from %s', (ffmpeg, staging, expected) => {
     expect(ffmpegPlan(ffmpeg, staging, 'linux')).toEqual(expected);
+  });
+});
+
+describe('parallel downloading', () => {
+  const aria2cLine = (args: string[]) => args[args.indexOf('--external-downloader-args') + 1]!;
+
+  it('hands a direct file to aria2c over the connections asked for (at most 16), HLS and DASH to yt-dlp with -N', () => {
+    const args = buildYtDlpArgs({ ...base, fragments: 8, aria2c: { path: '/usr/bin/aria2c', connections: 8 } });
+    expect(args.join(' ')).toContain('--downloader aria2c --downloader dash,m3u8:native');
+    expect(aria2cLine(args)).toMatch(/^aria2c:-x8 -s8 -k1M /);
+    expect(args[args.indexOf('-N') + 1]).toBe('8');
+    expect(aria2cLine(buildYtDlpArgs({ ...base, aria2c: { path: 'aria2c', connections: 40 } }))).toMatch(/^aria2c:-x16 -s16 /);
+    expect(args.some((a) => a.startsWith('/'))).toBe(false);
+  });
+
+  it('lets aria2c read no config of the user, and keeps its control file saved and its log uncoloured', () => {
+    const line = aria2cLine(buildYtDlpArgs({ ...base, aria2c: { path: 'aria2c', connections: 4 } }));
+    for (const opt of ['--no-conf=true', '--no-netrc=true', '--auto-save-interval=1', '--enable-color=false', '--auto-file-renaming=false'])
+      expect(line).toContain(opt);
+  });
+
+  it('uses neither for 1 connection and 1 fragment, nor aria2c for a live recording', () => {
+    const args = buildYtDlpArgs({ ...base, fragments: 1, aria2c: null });
+    expect(args).not.toContain('-N');
+    expect(args).not.toContain('--external-downloader-args');
+    expect(buildYtDlpArgs({ ...base, live: true, aria2c: { path: 'aria2c', connections: 8 } })).not.toContain('aria2c');
+  });
+
+  it.each([
+    [
+      { aria2cPath: '/usr/bin/aria2c', connections: 8, aria2cPartial: false },
+      { aria2c: { path: '/usr/bin/aria2c', connections: 8 }, discard: false },
+    ],
+    [
+      { aria2cPath: '/usr/bin/aria2c', connections: 1, aria2cPartial: false },
+      { aria2c: null, discard: false },
+    ],
+    [
+      { aria2cPath: null, connections: 8, aria2cPartial: false },
+      { aria2c: null, discard: false },
+    ],
+    // aria2c's partial has holes: only aria2c continues it, whatever the setting says now.
+    [
+      { aria2cPath: '/usr/bin/aria2c', connections: 1, aria2cPartial: true },
+      { aria2c: { path: '/usr/bin/aria2c', connections: 1 }, discard: false },
+    ],
+    // …and without aria2c it is thrown away, never appended to.
+    [
+      { aria2cPath: null, connections: 8, aria2cPartial: true },
+      { aria2c: null, discard: true },
+    ],
+  ])('fileDownloader(%j) is %j', (input, expected) => {
+    expect(fileDownloader(input)).toEqual(expected);
   });
 });

@@ -20,7 +20,7 @@ export interface YtDlpOptions {
   live?: boolean;
   /** Fragments of an HLS or DASH stream fetched at once (`-N`); 1: one after the other. */
   fragments?: number;
-  /** A direct file over this many connections through aria2c (its path); null or 1: yt-dlp's own downloader. */
+  /** A direct file through aria2c (its path) over this many connections (`fileDownloader` decides); null: yt-dlp's own downloader. */
   aria2c?: { path: string; connections: number } | null;
   /** The browser's cookies are in `COOKIE_FILE` in the staging folder. */
   cookies?: boolean;
@@ -30,8 +30,12 @@ export interface YtDlpOptions {
  * A direct file through aria2c, over `connections` connections in pieces of at least 1 MiB
  * (aria2c's default of 20 MiB would leave a 10 MB file in one piece); HLS and DASH stay with
  * yt-dlp's own downloader, which fetches their fragments in parallel (`-N`). aria2c reports
- * its progress on stdout once a second (`summary` lines the runner reads). Its control file
- * stays next to the partial file, in the staging folder.
+ * its progress on stdout once a second (`summary` lines the runner reads), and why it failed
+ * there too, uncoloured. Its control file (`.part.aria2`) stays next to the partial file, in
+ * the staging folder; it is saved every second, so that even a run killed outright resumes
+ * from at most a second back (a pause interrupts aria2c first, which saves it: see
+ * `GRACEFUL_SCHEDULE`). Like yt-dlp (`--ignore-config`), aria2c reads no config file of the
+ * user's and no .netrc: these arguments alone decide what it does.
  */
 function aria2cArgs(a: { path: string; connections: number }): string[] {
   const n = Math.min(16, Math.max(1, Math.floor(a.connections)));
@@ -41,8 +45,24 @@ function aria2cArgs(a: { path: string; connections: number }): string[] {
     '--downloader',
     'dash,m3u8:native',
     '--external-downloader-args',
-    `aria2c:-x${n} -s${n} -k1M --summary-interval=1 --console-log-level=warn --auto-file-renaming=false`,
+    `aria2c:-x${n} -s${n} -k1M --summary-interval=1 --console-log-level=warn --enable-color=false --auto-file-renaming=false --auto-save-interval=1 --no-conf=true --no-netrc=true`,
   ];
+}
+
+/**
+ * Which downloader takes a direct file. A partial file aria2c left (its control file is
+ * there) has holes where its connections had not got to: only aria2c, reading its control
+ * file, continues it; yt-dlp's own downloader would append after the last byte and make a
+ * corrupt copy. So such a partial is continued with aria2c whatever the setting says now,
+ * or thrown away (`discard`) when aria2c is gone. A partial yt-dlp made is one run of bytes
+ * from the start: aria2c continues it too (`-c`, which yt-dlp passes).
+ */
+export function fileDownloader(o: { aria2cPath: string | null; connections: number; aria2cPartial: boolean }): {
+  aria2c: { path: string; connections: number } | null;
+  discard: boolean;
+} {
+  if (o.aria2cPath && (o.connections > 1 || o.aria2cPartial)) return { aria2c: { path: o.aria2cPath, connections: o.connections }, discard: false };
+  return { aria2c: null, discard: o.aria2cPartial };
 }
 
 /**
@@ -121,7 +141,7 @@ export function buildYtDlpArgs(o: YtDlpOptions): string[] {
   if (o.ffmpeg?.location) args.push('--ffmpeg-location', o.ffmpeg.location);
   if (o.jsRuntime) args.push('--js-runtimes', `${o.jsRuntime.kind}:${o.jsRuntime.path}`);
   if (o.live) args.push(...LIVE_ARGS);
-  else if (o.aria2c && o.aria2c.connections > 1) args.push(...aria2cArgs(o.aria2c));
+  else if (o.aria2c) args.push(...aria2cArgs(o.aria2c));
   if (o.fragments && o.fragments > 1) args.push('-N', String(Math.min(16, Math.floor(o.fragments))));
   if (o.referer) args.push('--referer', o.referer);
   if (o.cookies) args.push('--cookies', COOKIE_FILE);

@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline';
 import type { execa as ExecaFn } from 'execa';
 import { type KillSchedule, killGroup } from '../terminate/kill';
 import { type OutputLine, parseOutputLine } from './progress';
-import { errorText, readableLine } from './ytdlp-errors';
+import { aria2cReason, errorText, readableLine } from './ytdlp-errors';
 
 export interface Exit {
   exitCode: number | null;
@@ -75,11 +75,26 @@ export class Download {
     }
     let file: string | null = null;
     const lines: string[] = [];
+    const keep = (raw: string) => {
+      const line = readableLine(raw.slice(0, MAX_LINE));
+      if (!line) return;
+      lines.push(line);
+      // The ERROR lines are what matter: drop the oldest other line first.
+      if (lines.length > STDERR_KEEP) {
+        const drop = lines.findIndex((l) => !l.startsWith('ERROR:'));
+        lines.splice(drop === -1 ? 0 : drop, 1);
+      }
+    };
     const stdoutDone = new Promise<void>((resolve) => {
       const rl = createInterface({ input: child.stdout!, crlfDelay: Infinity });
       rl.on('line', (line) => {
         const parsed = parseOutputLine(line);
-        if (!parsed) return;
+        if (!parsed) {
+          // aria2c logs why it failed on stdout, where yt-dlp leaves it: kept with stderr's lines.
+          const reason = aria2cReason(line.slice(0, MAX_LINE));
+          if (reason) keep(reason);
+          return;
+        }
         if (parsed.kind === 'file') file = parsed.path;
         o.onLine(parsed);
       });
@@ -89,16 +104,6 @@ export class Download {
     // also splits on \r loses the error behind the carriage return.
     const stderrDone = new Promise<void>((resolve) => {
       let partial = '';
-      const keep = (raw: string) => {
-        const line = readableLine(raw.slice(0, MAX_LINE));
-        if (!line) return;
-        lines.push(line);
-        // The ERROR lines are what matter: drop the oldest other line first.
-        if (lines.length > STDERR_KEEP) {
-          const drop = lines.findIndex((l) => !l.startsWith('ERROR:'));
-          lines.splice(drop === -1 ? 0 : drop, 1);
-        }
-      };
       child.stderr!.setEncoding('utf8');
       child.stderr!.on('data', (chunk: string) => {
         partial += chunk;

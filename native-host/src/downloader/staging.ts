@@ -114,3 +114,9 @@ export async function finishedFile(stagingDir: string, reported: string): Promis
   if (st.nlink > 1) throw refused(`${basename(file)} is linked elsewhere too; nothing was kept.`);
   return file;
 }
+
+/** True when the staging folder holds a partial file aria2c left: its control file, `<name>.part.aria2`, is in `part/`. */
+export async function hasAria2cPartial(stagingDir: string): Promise<boolean> {
+  const names = await fs.readdir(join(stagingDir, 'part')).catch(() => [] as string[]);
+  return names.some((n) => n.endsWith('.aria2'));
+}

@@ -31,11 +31,54 @@ export function stripBoilerplate(text: string): string {
   return out.trim();
 }
 
-/** The error text of a run: its `ERROR:` lines, else the last lines it printed. */
+/** Marks aria2c's own reasons among the lines kept (`aria2cReason`). */
+export const ARIA2C_PREFIX = 'aria2c: ';
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: colour codes are what this removes
+const ANSI = /\u001b\[[0-9;]*m/g;
+
+/**
+ * aria2c's reason for a failure, from one line of its console log (on yt-dlp's stdout, where
+ * yt-dlp leaves it: its own `ERROR: aria2c exited with code 9` says only the number):
+ * `Exception: [AbstractDiskWriter.cc:453] errNum=28 errorCode=9 Failed to write into the file
+ * …, cause: No space left on device` → `aria2c: errorCode=9 Failed to write … No space left
+ * on device`. Lines that name only the URL, and every other line, give null.
+ */
+export function aria2cReason(line: string): string | null {
+  const m = /^\s*(?:Exception:|->)\s*\[[\w.]+:\d+\]\s*(?:errNum=\d+\s+)?(errorCode=\d+\s+.*)$/.exec(line.replace(ANSI, ''));
+  if (!m || /^errorCode=\d+\s+URI=\S+$/.test(m[1]!.trim())) return null;
+  return `${ARIA2C_PREFIX}${m[1]!.trim()}`;
+}
+
+/**
+ * The error text of a run: its `ERROR:` lines, else the last lines it printed. When aria2c
+ * failed, its own reasons come first (the last few, each once): yt-dlp gives only its exit code.
+ */
 export function errorText(lines: string[]): string {
   const errors = lines.filter((l) => l.startsWith('ERROR:')).map((l) => l.slice(6).trim());
-  return stripBoilerplate((errors.length > 0 ? errors : lines.slice(-5)).join('\n')).slice(0, 4000);
+  const aria2c = errors.some((e) => ARIA2C_EXIT.test(e)) ? [...new Set(lines.filter((l) => l.startsWith(ARIA2C_PREFIX)))].slice(-4) : [];
+  const others = lines.filter((l) => !l.startsWith(ARIA2C_PREFIX));
+  return stripBoilerplate([...aria2c, ...(errors.length > 0 ? errors : others.slice(-5))].join('\n')).slice(0, 4000);
 }
+
+/** yt-dlp's line when aria2c failed. */
+const ARIA2C_EXIT = /aria2c exited with code (\d+)/;
+
+/**
+ * aria2c's exit status (its manual's table), for when its text says no more: 2 timeout,
+ * 3 resource not found, 6 network problem, 9 not enough disk space, 19 name resolution
+ * failed, 22 bad HTTP response header, 24 HTTP authorization failed, 29 server overloaded.
+ */
+const ARIA2C_EXIT_CODES: Partial<Record<number, ErrorCode>> = {
+  2: 'NETWORK',
+  3: 'HTTP_404',
+  6: 'NETWORK',
+  9: 'DISK_FULL',
+  19: 'NETWORK',
+  22: 'NETWORK',
+  24: 'HTTP_403',
+  29: 'NETWORK',
+};
 
 export interface ErrorContext {
   exitCode: number | null;
@@ -80,22 +123,22 @@ const RULES: Rule[] = [
   },
   {
     code: 'HTTP_403',
-    test: /HTTP Error 403|\b403:? Forbidden|status(?: code)? 403/i,
+    test: /HTTP Error 403|\b403:? Forbidden|status(?: code)?[ =]40[13]\b|Authorization failed/i,
     message: () => 'The site refused the download (HTTP 403). It may need your login, or the link has expired: open the page again, then Retry.',
   },
   {
     code: 'HTTP_404',
-    test: /HTTP Error 404|\b404:? Not Found|status(?: code)? 404/i,
+    test: /HTTP Error 404|\b404:? Not Found|status(?: code)?[ =]40[04]\b|errorCode=3 Resource not found/i,
     message: () => 'The site says this video is not there (HTTP 404): the link may have expired, or the video was removed.',
   },
   {
     code: 'NETWORK',
-    test: /Got error|Connection (?:refused|reset|aborted)|timed out|Temporary failure in name resolution|Name or service not known|No route to host|Network is unreachable|urlopen error|IncompleteRead|giving up after|Remote end closed|Unable to download (?:webpage|video data|API page)|HTTP Error 5\d\d|SSL:|EOF occurred/i,
+    test: /Got error|Connection (?:refused|reset|aborted)|timed out|Temporary failure in name resolution|Name or service not known|No route to host|Network is unreachable|urlopen error|IncompleteRead|giving up after|Remote end closed|Unable to download (?:webpage|video data|API page)|HTTP Error 5\d\d|status=5\d\d|SSL:|EOF occurred|Got EOF from the server|Failed to (?:receive|send) data/i,
     message: (_c, text) => {
-      const http = text.match(/HTTP Error (5\d\d)/i);
+      const http = text.match(/(?:HTTP Error |status=)(5\d\d)/i);
       return http
         ? `The site's server failed (HTTP ${http[1]}) and kept failing. Try again later.`
-        : 'The download kept failing on the network (the connection dropped or timed out) and yt-dlp gave up. Check your connection, then Retry.';
+        : `The download kept failing on the network (the connection dropped or timed out) and ${ARIA2C_EXIT.test(text) ? 'aria2c' : 'yt-dlp'} gave up. Check your connection, then Retry.`;
     },
   },
 ];
@@ -111,6 +154,20 @@ export function classifyError(text: string, c: ErrorContext): JobError {
     };
   }
   for (const rule of RULES) if (rule.test.test(raw)) return withDetail({ code: rule.code, message: rule.message(c, raw) }, raw);
+  const aria2c = ARIA2C_EXIT.exec(raw);
+  if (aria2c) {
+    const rule = RULES.find((r) => r.code === ARIA2C_EXIT_CODES[Number(aria2c[1])]);
+    if (rule) return withDetail({ code: rule.code, message: rule.message(c, raw) }, raw);
+    // Not one a person can act on (1: unknown): aria2c's own words, or its status.
+    const said = raw
+      .split('\n')
+      .find((l) => l.startsWith(ARIA2C_PREFIX))
+      ?.slice(ARIA2C_PREFIX.length);
+    return withDetail(
+      { code: 'DOWNLOAD_FAILED', message: `aria2c could not download this video: ${said?.replace(/\.$/, '') ?? `it gave up (its status ${aria2c[1]})`}.` },
+      raw,
+    );
+  }
   if (!raw) {
     const how = c.signal ? `was stopped by ${c.signal}` : `exited with code ${c.exitCode}`;
     return { code: 'DOWNLOAD_FAILED', message: `yt-dlp ${how} without saying why.` };

@@ -4,7 +4,7 @@ import type { Cookie } from '../../../shared/cookies';
 import { VidQueueError } from '../../../shared/errors';
 import { type JobError, type JobProgress, type JobStatus, emptyProgress } from '../../../shared/job';
 import { chooseTitle, hostTitle } from '../../../shared/title';
-import { type FfmpegPlan, buildYtDlpArgs, ffmpegPlan } from '../downloader/args';
+import { type FfmpegPlan, buildYtDlpArgs, ffmpegPlan, fileDownloader } from '../downloader/args';
 import { removeCookieFile, writeCookieFile } from '../downloader/cookies';
 import { Download, loadProcessRunner } from '../downloader/download';
 import { moveSubtitles } from '../downloader/companions';
@@ -13,7 +13,7 @@ import { videoKey } from '../downloader/video-key';
 import { ProgressTracker, type RawInfo } from '../downloader/progress';
 import { probeLive } from '../downloader/live-probe';
 import { findRecording, finishRecording, recordedBytes } from '../downloader/recording';
-import { finishedFile, prepareStaging } from '../downloader/staging';
+import { finishedFile, hasAria2cPartial, prepareStaging } from '../downloader/staging';
 import type { ToolLookup } from '../downloader/tools';
 import { ytdlpFeatures } from '../tools/features';
 import { findJsRuntime } from '../tools/js-runtime';
@@ -171,12 +171,22 @@ export class Runner {
         this.startRecording();
       }
 
+      const { fragments, connectionsPerFile } = this.deps.parallelism();
+      // A direct file over several connections, when aria2c is there (its name on PATH: no path for yt-dlp to expand);
+      // a partial file aria2c left is continued by aria2c alone.
+      const { aria2c, discard } = fileDownloader({
+        aria2cPath: tools.aria2c.ok ? tools.aria2c.path : null,
+        connections: connectionsPerFile,
+        aria2cPartial: staging.resumed && (await hasAria2cPartial(stagingDir)),
+      });
+      if (discard) {
+        this.deps.log.warn(`job ${this.job.id}: its partial file was made by aria2c, which is no longer there: starting afresh`);
+        await prepareStaging(stagingDir, false);
+        this.tracker = new ProgressTracker(emptyProgress());
+      }
       // The browser's login for this download, in a private file while yt-dlp runs.
       const cookies = this.deps.cookiesFor(this.job.id);
       if (cookies) await writeCookieFile(stagingDir, cookies);
-      const { fragments, connectionsPerFile } = this.deps.parallelism();
-      // A direct file over several connections, when aria2c is there (its name on PATH: no path for yt-dlp to expand).
-      const aria2c = tools.aria2c.ok && connectionsPerFile > 1 ? { path: tools.aria2c.path, connections: connectionsPerFile } : null;
       const download = Download.start({
         ytdlp: tools.ytdlp.path,
         args: buildYtDlpArgs({

@@ -1,10 +1,13 @@
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
+import { basename } from 'node:path';
 
 export interface GroupMember {
   pid: number;
   /** The command line, NUL-separated arguments joined by spaces. */
   cmdline: string;
+  /** The program's name: what the system calls it (a script's own name, not its interpreter's), else the first argument's base name. */
+  name: string;
   /** Its working directory, where the system says (Linux); null elsewhere. */
   cwd: string | null;
 }
@@ -87,7 +90,7 @@ function linuxMembers(pgid: number): GroupMember[] {
     } catch {
       // not ours to read
     }
-    members.push({ pid: Number(entry), cmdline, cwd });
+    members.push({ pid: Number(entry), cmdline, cwd, name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) });
   }
   return members;
 }
@@ -99,7 +102,7 @@ function psMembers(pgid: number): GroupMember[] {
       .split('\n')
       .map((l) => l.trim().match(/^(\d+)\s+(\d+)\s+(\S+)\s+(.*)$/))
       .filter((m): m is RegExpMatchArray => m !== null && Number(m[2]) === pgid && !m[3]!.startsWith('Z'))
-      .map((m) => ({ pid: Number(m[1]), cmdline: m[4]!, cwd: null }));
+      .map((m) => ({ pid: Number(m[1]), cmdline: m[4]!, cwd: null, name: basename(m[4]!.split(' ')[0] ?? '') }));
   } catch {
     return [];
   }

@@ -1,7 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { groupAlive, signalGroup, signalLeader } from './group';
+import { groupAlive, groupMembers, signalGroup, signalLeader } from './group';
 
 export interface KillSchedule {
+  /**
+   * Programs of the group (by name) interrupted on their own before anything else, and given
+   * up to `for` ms to exit: aria2c saves its control file when interrupted, and yt-dlp, were
+   * it interrupted too, would kill it outright first. yt-dlp then sees its downloader gone
+   * and exits by itself; whatever is left goes on with the rest of the schedule.
+   */
+  interruptFirst?: { names: readonly string[]; for: number };
   /**
    * For this long, only the group's leader (yt-dlp) is interrupted, so that it ends its
    * children itself: yt-dlp asks ffmpeg to quit (`q`), and ffmpeg finishes the file it
@@ -16,8 +23,12 @@ export interface KillSchedule {
 
 /** Cancel: the files are thrown away, so nothing is gained by waiting long. */
 export const CANCEL_SCHEDULE: KillSchedule = { termAfter: 150, killAfter: 400 };
-/** Pause and shutdown: give yt-dlp time to flush its partial file for the resume. */
-export const GRACEFUL_SCHEDULE: KillSchedule = { termAfter: 800, killAfter: 1600 };
+/** Downloaders that keep a resumable state of their own, and save it when interrupted. */
+const SAVES_STATE = ['aria2c'] as const;
+/** Pause and shutdown: give yt-dlp (and aria2c, first) time to flush the partial file for the resume. */
+export const GRACEFUL_SCHEDULE: KillSchedule = { interruptFirst: { names: SAVES_STATE, for: 1500 }, termAfter: 800, killAfter: 1600 };
+/** A download whose daemon died: it resumes later, so aria2c saves first; the daemon waits for this before it answers. */
+export const ORPHAN_SCHEDULE: KillSchedule = { interruptFirst: { names: SAVES_STATE, for: 1000 }, termAfter: 150, killAfter: 400 };
 /**
  * Stopping a recording to keep it: ffmpeg takes up to a segment's length to read `q`
  * (it may be waiting for the next segment), then yt-dlp renames the file. A recording is
@@ -33,6 +44,9 @@ const POLL_MS = 10;
  * Returns the signal that ended it, or null when the group was already gone.
  */
 export async function killGroup(pgid: number, schedule: KillSchedule): Promise<NodeJS.Signals | null> {
+  if (schedule.interruptFirst && process.platform !== 'win32' && (await interruptAlone(pgid, schedule.interruptFirst))) {
+    if (!groupAlive(pgid)) return 'SIGINT';
+  }
   const leaderFirst = process.platform === 'win32' ? 0 : (schedule.leaderFirstFor ?? 0);
   let groupInterrupted = leaderFirst === 0 || !signalLeader(pgid, 'SIGINT');
   if (groupInterrupted && !signalGroup(pgid, 'SIGINT')) return null;
@@ -56,4 +70,22 @@ export async function killGroup(pgid: number, schedule: KillSchedule): Promise<N
       throw new Error(`Process group ${pgid} is still alive ${elapsed} ms after SIGKILL`);
     }
   }
+}
+
+/** SIGINT to the group's processes named `names`, alone; resolves once they are gone or `for` ms passed. False when there were none. */
+async function interruptAlone(pgid: number, first: { names: readonly string[]; for: number }): Promise<boolean> {
+  const named = () => groupMembers(pgid).filter((m) => first.names.includes(m.name));
+  const targets = named();
+  if (targets.length === 0) return false;
+  for (const t of targets) {
+    try {
+      process.kill(t.pid, 'SIGINT');
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const pids = new Set(targets.map((t) => t.pid));
+  const deadline = Date.now() + first.for;
+  while (Date.now() < deadline && named().some((m) => pids.has(m.pid))) await sleep(POLL_MS);
+  return true;
 }

@@ -36,11 +36,24 @@ export const MODES = [
 ] as const;
 export type Mode = (typeof MODES)[number];
 
+/** Sets this mode's settings in `e` (this test's environment unless told). */
+export async function applyMode(mode: Mode, e: TestEnv = env): Promise<void> {
+  const c = await e.client('mode');
+  await c.request('settings.set', { settings: { fragmentConcurrency: mode.fragmentConcurrency, connectionsPerFile: mode.connectionsPerFile } });
+  c.destroy();
+}
+
 /** Each test of the enclosing suite starts with this mode's settings. */
 export function useMode(mode: Mode): void {
-  beforeEach(async () => {
-    const c = await env.client('mode');
-    await c.request('settings.set', { settings: { fragmentConcurrency: mode.fragmentConcurrency, connectionsPerFile: mode.connectionsPerFile } });
-    c.destroy();
-  });
+  beforeEach(() => applyMode(mode));
 }
+
+/**
+ * The bytes of `file` this file's server sent in answer to the requests from the `from`-th
+ * on: what a resumed download fetched again. A continuation fetches only the rest.
+ */
+export const servedSince = (from: number, file: string): number =>
+  server.requests
+    .slice(from)
+    .filter((r) => r.path === `/${file}`)
+    .reduce((sum, r) => sum + r.sent, 0);
