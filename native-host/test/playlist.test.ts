@@ -47,7 +47,7 @@ describe('playlists', () => {
     const done = (await client.request('groups.get', { groupId: group.id })).group;
     expect(done).toMatchObject({ done: 5, failed: 0, remaining: 0, bytes: { totalIsEstimate: false } });
     expect(done.bytes.downloaded).toBe(done.bytes.total);
-    expect(env.downloaded().sort()).toEqual([1, 2, 3, 4, 5].map((i) => `five (${i}) [five-${i}].mp4`));
+    expect(env.downloaded().sort()).toEqual([1, 2, 3, 4, 5].map((i) => `five (${i}).mp4`));
     await until(
       'the last group event',
       () => groupEvents.at(-1),
@@ -84,7 +84,7 @@ describe('playlists', () => {
     const { jobs } = await client.request('jobs.list', { groupId: group.id });
     expect(jobs.map((j) => j.playlistIndex).sort()).toEqual([2, 4]);
     const done = await Promise.all(jobs.map((j) => waitForJob(client, j.id, finished)));
-    expect(done.map((j) => j.filePath!.replace(/.*\//, '')).sort()).toEqual(['ticked (2) [ticked-2].m4a', 'ticked (4) [ticked-4].m4a']);
+    expect(done.map((j) => j.filePath!.replace(/.*\//, '')).sort()).toEqual(['ticked (2).m4a', 'ticked (4).m4a']);
     await expect(client.request('jobs.addPlaylist', { url, entries: { kind: 'ids', ids: ['nope'] } })).rejects.toMatchObject({
       code: 'NOT_FOUND',
       field: 'entries.ids',
