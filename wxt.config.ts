@@ -30,7 +30,7 @@ export default defineConfig({
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',
     default_locale: 'en',
-    permissions: ['nativeMessaging', 'contextMenus', 'storage', 'notifications', 'tabs', 'webRequest'],
+    permissions: ['nativeMessaging', 'contextMenus', 'storage', 'notifications', 'tabs', 'webRequest', 'cookies'],
     host_permissions: ['<all_urls>'],
     action: { default_title: '__MSG_extName__' },
     // The development build carries the public key, which fixes its id so that `vidqueue install --dev`

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Job } from '../../shared/job';
 import { t } from '../lib/i18n';
+import type { LoginMode } from '../lib/login';
 import { JobRow, type RowAction } from './job-row';
 
 const ROW_HEIGHT = 76;
@@ -11,6 +12,7 @@ interface Props {
   order: number[];
   pending: Map<number, RowAction>;
   confirmAbove: number;
+  login?: { mode: LoginMode; sites: readonly string[] } | undefined;
   onAction: (job: Job, action: RowAction) => void;
   hasMore: boolean;
   onLoadMore: () => void;
@@ -21,7 +23,7 @@ interface Props {
  * The queue, virtualised: only the rows in view (and a few around) are in the DOM, so a
  * history of 10,000 jobs costs what 10 cost. Near the end, the next page is asked for.
  */
-export function JobList({ jobs, order, pending, confirmAbove, onAction, hasMore, onLoadMore, height }: Props) {
+export function JobList({ jobs, order, pending, confirmAbove, onAction, hasMore, onLoadMore, height, login }: Props) {
   const [scrollTop, setScrollTop] = useState(0);
   const ref = useRef<HTMLUListElement>(null);
   // The list may have shrunk (cleared, removed) under a scrolled view: never start past its end.
@@ -52,7 +54,15 @@ export function JobList({ jobs, order, pending, confirmAbove, onAction, hasMore,
       {order.slice(first, last).map((id) => {
         const job = jobs.get(id)!;
         return (
-          <JobRow key={id} job={job} pending={pending.get(id) ?? null} confirmAbove={confirmAbove} onAction={onAction} style={{ height: `${ROW_HEIGHT}px` }} />
+          <JobRow
+            key={id}
+            job={job}
+            pending={pending.get(id) ?? null}
+            confirmAbove={confirmAbove}
+            onAction={onAction}
+            login={login}
+            style={{ height: `${ROW_HEIGHT}px` }}
+          />
         );
       })}
       <li aria-hidden="true" class="spacer" style={{ height: `${(order.length - last) * ROW_HEIGHT}px` }} />

@@ -3,10 +3,11 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { formatBytes } from '../../shared/format';
 import { type Job, type JobStatus, allowedActions, isFinished } from '../../shared/job';
 import { type MessageKey, t } from '../lib/i18n';
+import { type LoginMode, loginRetry } from '../lib/login';
 import { JobNote } from './job-note';
 import { ProgressBar } from './progress-bar';
 
-export type RowAction = 'cancel' | 'pause' | 'resume' | 'retry' | 'stop' | 'remove' | 'open' | 'reveal';
+export type RowAction = 'cancel' | 'pause' | 'resume' | 'retry' | 'retry-login' | 'stop' | 'remove' | 'open' | 'reveal';
 
 const STATUS_KEY: Record<JobStatus, MessageKey> = {
   queued: 'statusQueued',
@@ -23,6 +24,7 @@ const ACTIONS: Record<RowAction, { text: MessageKey; label: MessageKey }> = {
   pause: { text: 'actionPause', label: 'actionPauseLabel' },
   resume: { text: 'actionResume', label: 'actionResumeLabel' },
   retry: { text: 'actionRetry', label: 'actionRetryLabel' },
+  'retry-login': { text: 'actionRetryLogin', label: 'actionRetryLoginLabel' },
   stop: { text: 'actionStop', label: 'actionStopLabel' },
   remove: { text: 'actionRemove', label: 'actionRemoveLabel' },
   open: { text: 'actionOpen', label: 'actionOpenLabel' },
@@ -30,12 +32,14 @@ const ACTIONS: Record<RowAction, { text: MessageKey; label: MessageKey }> = {
 };
 
 /** The buttons a job's state allows, in the order they appear. */
-function rowActions(job: Job): RowAction[] {
+function rowActions(job: Job, withLogin: boolean): RowAction[] {
   const allowed = allowedActions(job.status) as string[];
   const out: RowAction[] = [];
   if (allowed.includes('pause')) out.push('pause');
   if (allowed.includes('resume')) out.push('resume');
   if (allowed.includes('retry')) out.push('retry');
+  // Failed for want of a login: the browser's may cure it.
+  if (withLogin) out.push('retry-login');
   // A recording: Stop keeps what was recorded, Cancel throws it away.
   if (allowed.includes('stop')) out.push('stop');
   if (job.status === 'completed' && job.filePath) out.push('open', 'reveal');
@@ -56,11 +60,15 @@ interface Props {
   /** Downloads bigger than this (bytes) ask before cancelling; 0 never asks. */
   confirmAbove: number;
   onAction: (job: Job, action: RowAction) => void;
+  /** "Use my browser login for downloads" and the sites allowed: whether a failed job offers a retry with it. */
+  login?: { mode: LoginMode; sites: readonly string[] };
   style?: Record<string, string>;
 }
 
-export const JobRow = memo(function JobRow({ job, pending, confirmAbove, onAction, style }: Props) {
+export const JobRow = memo(function JobRow({ job, pending, confirmAbove, onAction, login, style }: Props) {
   const [confirming, setConfirming] = useState(false);
+  const [askingLogin, setAskingLogin] = useState(false);
+  const retryLogin = login ? loginRetry(job, login.mode, login.sites) : null;
   const rowRef = useRef<HTMLLIElement>(null);
   // Keyboard focus follows the question: onto "Yes" when it appears, back to Cancel after "No".
   const wasConfirming = useRef(false);
@@ -73,6 +81,12 @@ export const JobRow = memo(function JobRow({ job, pending, confirmAbove, onActio
   const name = jobName(job);
   const size = job.progress.totalBytes ?? job.progress.downloadedBytes;
   const act = (action: RowAction) => {
+    // Under "Ask for each site", the site gets the login only once the user says so.
+    if (action === 'retry-login' && retryLogin?.ask && !askingLogin) {
+      setAskingLogin(true);
+      return;
+    }
+    setAskingLogin(false);
     if (action === 'cancel' && confirmAbove > 0 && size > confirmAbove && job.status === 'downloading' && !confirming) {
       setConfirming(true);
       return;
@@ -104,7 +118,17 @@ export const JobRow = memo(function JobRow({ job, pending, confirmAbove, onActio
           {job.error.message.split('\n')[0]}
         </div>
       )}
-      {confirming ? (
+      {askingLogin && retryLogin ? (
+        <div class="confirm" role="alertdialog" aria-label={t('confirmLogin', retryLogin.site)}>
+          <span>{t('confirmLogin', retryLogin.site)}</span>
+          <button type="button" class="primary" onClick={() => act('retry-login')}>
+            {t('confirmLoginYes')}
+          </button>
+          <button type="button" onClick={() => setAskingLogin(false)}>
+            {t('confirmLoginNo')}
+          </button>
+        </div>
+      ) : confirming ? (
         <div class="confirm" role="alertdialog" aria-label={t('confirmCancel', formatBytes(size))}>
           <span>{t('confirmCancel', formatBytes(size))}</span>
           <button type="button" class="danger" onClick={() => act('cancel')}>
@@ -116,12 +140,13 @@ export const JobRow = memo(function JobRow({ job, pending, confirmAbove, onActio
         </div>
       ) : (
         <div class="job-actions">
-          {rowActions(job).map((action) => (
+          {rowActions(job, retryLogin !== null).map((action) => (
             <button
               type="button"
               key={action}
               class={`action action-${action}${action === 'cancel' ? ' danger' : ''}`}
-              aria-label={t(ACTIONS[action].label, name)}
+              aria-label={action === 'retry-login' ? t('actionRetryLoginLabel', name, retryLogin?.site ?? '') : t(ACTIONS[action].label, name)}
+              title={action === 'retry-login' ? t('actionRetryLoginLabel', name, retryLogin?.site ?? '') : undefined}
               disabled={pending !== null}
               onClick={() => act(action)}
             >

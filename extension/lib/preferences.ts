@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import { storage } from 'wxt/utils/storage';
 import type { Notice } from '../../shared/protocol';
 import type { FrameEntry, JobOrigin } from './background/page-videos';
+import type { LoginMode } from './login';
 import type { MediaRequest } from './media-requests';
 
 /** The extension's own preferences (the daemon keeps the download settings). Declared once, with defaults and bounds. */
@@ -11,6 +12,10 @@ export const notifyOnFinish = storage.defineItem<boolean>('local:notifyOnFinish'
 /** Cancelling a download bigger than this many MiB asks first; 0 never asks. */
 export const ConfirmCancelAboveMiBSchema = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1024 * 1024));
 export const confirmCancelAboveMiB = storage.defineItem<v.InferOutput<typeof ConfirmCancelAboveMiBSchema>>('local:confirmCancelAboveMiB', { fallback: 100 });
+
+/** "Use my browser login for downloads": never, ask for each site (default), always; and the sites allowed under "ask". */
+export const loginMode = storage.defineItem<LoginMode>('local:loginMode', { fallback: 'ask' });
+export const loginSites = storage.defineItem<string[]>('local:loginSites', { fallback: [] });
 
 /** Session state the background keeps across its own restarts (an MV3 worker is stopped when idle). */
 export const activeJobsHint = storage.defineItem<boolean>('session:activeJobs', { fallback: false });

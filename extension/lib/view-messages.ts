@@ -92,6 +92,8 @@ const ViewRequestSchema = v.variant('kind', [
   v.strictObject({ kind: v.literal('report-videos'), report: FrameReportSchema }),
   v.strictObject({ kind: v.literal('retry-host') }),
   v.strictObject({ kind: v.literal('doctor'), id: Id }),
+  /** "Retry with my login for <site>" (the popup asked first under "Ask for each site"): the site is allowed from now on. */
+  v.strictObject({ kind: v.literal('retry-with-login'), id: Id, jobId: Id }),
   /** The user dismissed a notice: no view shows it again. */
   v.strictObject({ kind: v.literal('dismiss-notice'), id: Id, noticeId: Id }),
 ]);

@@ -1,4 +1,5 @@
 import type { DoctorReport } from '../../shared/doctor';
+import type { Job } from '../../shared/job';
 import type { Event, Notice, ParamsOf, RequestType, ResultOf } from '../../shared/protocol';
 import type { HostStatus } from './host-connection';
 import { HostRequestError } from './host-connection';
@@ -103,6 +104,8 @@ export interface ViewClient {
   /** The daemon's notices not dismissed yet (the whole list, each time it changes). */
   onNotices(fn: (notices: Notice[]) => void): () => void;
   dismissNotice(noticeId: number): Promise<unknown>;
+  /** Retries a job that failed for want of a login, with the browser's cookies for its site (allowed from now on). */
+  retryWithLogin(jobId: number): Promise<{ job: Job }>;
   close(): void;
 }
 
@@ -151,6 +154,7 @@ export function createViewClient(connect: Connect): ViewClient {
       return listen(noticeListeners, fn);
     },
     dismissNotice: (noticeId) => channel.send({ kind: 'dismiss-notice', noticeId }),
+    retryWithLogin: (jobId) => channel.send({ kind: 'retry-with-login', jobId }) as Promise<{ job: Job }>,
     close: channel.close,
   };
 }

@@ -183,7 +183,7 @@ describe.each(MODES)('with $name', (mode) => {
 
     it('retries a cancelled job from scratch to completion', async () => {
       const client = await env.client();
-      const { job } = await client.request('jobs.add', { url: slow({ rate: 3_000_000 }) });
+      const { job } = await client.request('jobs.add', { url: slow() });
       await waitForJob(client, job.id, atLeast(10));
       await client.request('jobs.cancel', { jobId: job.id });
       const { job: retried } = await client.request('jobs.retry', { jobId: job.id });

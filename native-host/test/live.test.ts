@@ -1,10 +1,11 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import type { Job } from '../../shared/job';
 import type { Event } from '../../shared/protocol';
 import { createEnv, finished, waitForJob } from '../../devkit/env';
+import { FIXTURES, FIXTURE_DIR } from '../../devkit/fixtures';
 import { decodesCleanly, probe } from '../../devkit/probe';
 import { env, jobProcesses, server, useServerAndEnv } from './helpers/suite';
 
@@ -17,6 +18,13 @@ const recording = (j: Job) => j.status === 'recording';
 /** Recorded for at least `ms` (measured from the job's start), with bytes on disk. */
 const recordedFor = (ms: number) => (j: Job) => recording(j) && j.startedAt !== null && Date.now() - j.startedAt >= ms && j.progress.downloadedBytes > 0;
 
+/** The bytes of the live clip's first `n` segments (2 s each). */
+const segmentBytes = (n: number) =>
+  Array.from({ length: n }, (_, i) => statSync(join(FIXTURE_DIR, FIXTURES.liveSegments, `seg${String(i).padStart(3, '0')}.ts`)).size).reduce(
+    (a, b) => a + b,
+    0,
+  );
+
 describe('live streams are recorded', () => {
   it('records a live stream until Stop, then completes with a playable file that decodes cleanly, leaving no process and no staging', async () => {
     const client = await env.client();
@@ -28,7 +36,8 @@ describe('live streams are recorded', () => {
     const { job } = await client.request('jobs.add', { url: liveStream(), title: 'Morning show' });
     const rec = await waitForJob(client, job.id, recording, 15_000);
     expect(rec).toMatchObject({ live: true, progress: { percent: null, totalBytes: null } });
-    await waitForJob(client, job.id, recordedFor(6500), 20_000);
+    // Six seconds of stream on disk (three segments' worth), however late ffmpeg started on a busy machine.
+    await waitForJob(client, job.id, (j) => recordedFor(6500)(j) && j.progress.downloadedBytes >= segmentBytes(3), 30_000);
     const { job: stopped } = await client.request('jobs.stopRecording', { jobId: job.id });
     expect(stopped).toMatchObject({ status: 'completed', live: true, error: null });
     expect(basename(stopped.filePath!)).toBe('Morning show.mp4');

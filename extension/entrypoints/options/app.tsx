@@ -7,12 +7,13 @@ import { HostProblem } from '../../components/host-problem';
 import { PresetSelect } from '../../components/preset-select';
 import type { HostStatus } from '../../lib/host-connection';
 import { t } from '../../lib/i18n';
-import { ConfirmCancelAboveMiBSchema, confirmCancelAboveMiB, notifyOnFinish, showPageButton } from '../../lib/preferences';
+import { confirmCancelAboveMiB, ConfirmCancelAboveMiBSchema, loginMode, loginSites, notifyOnFinish, showPageButton } from '../../lib/preferences';
+import type { LoginMode } from '../../lib/login';
 import type { ViewClient } from '../../lib/view-port';
 
 /** What the user typed or chose, by setting; a field not in here shows the daemon's value. */
 type Edits = { [K in SettingKey]?: Settings[K] };
-type Local = { pageButton: boolean; notify: boolean; threshold: number };
+type Local = { pageButton: boolean; notify: boolean; threshold: number; login: LoginMode };
 
 /**
  * Download settings live in the daemon (every browser and the CLI share them); the rest in
@@ -23,7 +24,8 @@ export function OptionsApp({ client, extensionId }: { client: ViewClient; extens
   const [status, setStatus] = useState<HostStatus>({ state: 'connecting' });
   const [settings, setSettings] = useState<Settings | null>(null);
   const [edits, setEdits] = useState<Edits>({});
-  const [local, setLocal] = useState<Local>({ pageButton: true, notify: true, threshold: 100 });
+  const [local, setLocal] = useState<Local>({ pageButton: true, notify: true, threshold: 100, login: 'ask' });
+  const [sites, setSites] = useState<string[]>([]);
   const [localEdits, setLocalEdits] = useState<Partial<Local>>({});
   const [message, setMessage] = useState<{ ok: boolean; text: string; field?: string } | null>(null);
 
@@ -45,12 +47,16 @@ export function OptionsApp({ client, extensionId }: { client: ViewClient; extens
       if (e.event === 'settings.updated') setSettings(e.data.settings);
     });
     void load();
-    void Promise.all([showPageButton.getValue(), notifyOnFinish.getValue(), confirmCancelAboveMiB.getValue()]).then(([pageButton, notify, threshold]) =>
-      setLocal({ pageButton, notify, threshold }),
+    void Promise.all([showPageButton.getValue(), notifyOnFinish.getValue(), confirmCancelAboveMiB.getValue(), loginMode.getValue()]).then(
+      ([pageButton, notify, threshold, login]) => setLocal({ pageButton, notify, threshold, login }),
     );
+    // Sites are allowed from the popup ("Retry with my login"): the list follows.
+    void loginSites.getValue().then(setSites);
+    const offSites = loginSites.watch((list) => setSites(list ?? []));
     return () => {
       offStatus();
       offEvent();
+      offSites();
     };
   }, [client]);
 
@@ -79,6 +85,7 @@ export function OptionsApp({ client, extensionId }: { client: ViewClient; extens
       if (localEdits.pageButton !== undefined) await showPageButton.setValue(localEdits.pageButton);
       if (localEdits.notify !== undefined) await notifyOnFinish.setValue(localEdits.notify);
       if (localEdits.threshold !== undefined) await confirmCancelAboveMiB.setValue(localEdits.threshold);
+      if (localEdits.login !== undefined) await loginMode.setValue(localEdits.login);
       const written = localEdits;
       setLocal((l) => ({ ...l, ...written }));
       setLocalEdits((now) => Object.fromEntries(Object.entries(now).filter(([k, value]) => value !== written[k as keyof Local])));
@@ -156,6 +163,27 @@ export function OptionsApp({ client, extensionId }: { client: ViewClient; extens
               onInput={(e) => editLocal('threshold', (e.currentTarget as HTMLInputElement).valueAsNumber)}
             />
           </label>
+          <label>
+            {t('optionLoginMode')}
+            <select
+              name="loginMode"
+              value={localShown('login')}
+              onChange={(e) => editLocal('login', (e.currentTarget as HTMLSelectElement).value as LoginMode)}
+            >
+              <option value="never">{t('optionLoginNever')}</option>
+              <option value="ask">{t('optionLoginAsk')}</option>
+              <option value="always">{t('optionLoginAlways')}</option>
+            </select>
+          </label>
+          <p class="hint">{t('optionLoginHelp')}</p>
+          {sites.length > 0 && (
+            <p class="hint">
+              {t('optionLoginSites', sites.join(', '))}{' '}
+              <button type="button" onClick={() => void loginSites.setValue([])}>
+                {t('optionLoginForget')}
+              </button>
+            </p>
+          )}
         </fieldset>
         <p>
           <button type="submit" class="primary">

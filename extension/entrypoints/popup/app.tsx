@@ -10,6 +10,7 @@ import type { HostStatus } from '../../lib/host-connection';
 import { t } from '../../lib/i18n';
 import { applyEvent, applyPage, emptyQueue, finishedCount, unfinishedCount } from '../../lib/queue-model';
 import type { PageVideosResult } from '../../lib/view-messages';
+import type { LoginMode } from '../../lib/login';
 import type { ViewClient } from '../../lib/view-port';
 
 export interface PopupProps {
@@ -19,13 +20,23 @@ export interface PopupProps {
   confirmAboveBytes: number;
   extensionId: string;
   listHeight?: number;
+  /** "Use my browser login for downloads" and the sites allowed, as they change: a failed job may offer a retry with it. */
+  loginPrefs?: { get(): Promise<LoginPrefs>; watch(fn: (prefs: LoginPrefs) => void): () => void };
 }
+
+export type LoginPrefs = { mode: LoginMode; sites: readonly string[] };
 
 /** The first page fills the view quickly; later pages, fetched while scrolling, are bigger. */
 const FIRST_PAGE = 40;
 const PAGE_SIZE = 200;
 
-export function PopupApp({ client, loadPage, confirmAboveBytes, extensionId, listHeight = 380 }: PopupProps) {
+export function PopupApp({ client, loadPage, confirmAboveBytes, extensionId, listHeight = 380, loginPrefs }: PopupProps) {
+  const [login, setLogin] = useState<LoginPrefs | undefined>(undefined);
+  useEffect(() => {
+    if (!loginPrefs) return undefined;
+    void loginPrefs.get().then(setLogin);
+    return loginPrefs.watch(setLogin);
+  }, [loginPrefs]);
   const [status, setStatus] = useState<HostStatus>({ state: 'connecting' });
   const [model, setModel] = useState(emptyQueue);
   const [pending, setPending] = useState<Map<number, RowAction>>(new Map());
@@ -148,6 +159,7 @@ export function PopupApp({ client, loadPage, confirmAboveBytes, extensionId, lis
         pause: () => client.request('jobs.pause', { jobId: job.id }),
         resume: () => client.request('jobs.resume', { jobId: job.id }),
         retry: () => client.request('jobs.retry', { jobId: job.id }),
+        'retry-login': () => client.retryWithLogin(job.id),
         stop: () => client.request('jobs.stopRecording', { jobId: job.id }),
         remove: () => client.request('jobs.remove', { jobId: job.id }),
         open: () => client.request('jobs.open', { jobId: job.id }),
@@ -232,6 +244,7 @@ export function PopupApp({ client, loadPage, confirmAboveBytes, extensionId, lis
           pending={pending}
           confirmAbove={confirmAboveBytes}
           onAction={onAction}
+          login={login}
           hasMore={model.order.length > 0 && model.order.length < model.total}
           onLoadMore={loadMore}
           height={listHeight}

@@ -3,9 +3,9 @@ import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import type { PageInfo } from '../../components/current-page';
 import { localizePage } from '../../lib/i18n';
-import { confirmCancelAboveMiB } from '../../lib/preferences';
+import { confirmCancelAboveMiB, loginMode, loginSites } from '../../lib/preferences';
 import { type PortLike, createViewClient } from '../../lib/view-port';
-import { PopupApp } from './app';
+import { type LoginPrefs, PopupApp } from './app';
 
 /** The tab the popup is about: the active one, or `?tab=ID` when opened as a page. */
 async function loadPage(): Promise<PageInfo> {
@@ -18,4 +18,20 @@ async function loadPage(): Promise<PageInfo> {
 localizePage(document, 'popupTitle');
 const client = createViewClient((info) => browser.runtime.connect(info) as unknown as PortLike);
 const confirmAbove = (await confirmCancelAboveMiB.getValue()) * 1024 * 1024;
-render(<PopupApp client={client} loadPage={loadPage} confirmAboveBytes={confirmAbove} extensionId={browser.runtime.id} />, document.getElementById('app')!);
+const readLogin = async (): Promise<LoginPrefs> => ({ mode: await loginMode.getValue(), sites: await loginSites.getValue() });
+const loginPrefs = {
+  get: readLogin,
+  watch: (fn: (prefs: LoginPrefs) => void) => {
+    const changed = () => void readLogin().then(fn);
+    const offMode = loginMode.watch(changed);
+    const offSites = loginSites.watch(changed);
+    return () => {
+      offMode();
+      offSites();
+    };
+  },
+};
+render(
+  <PopupApp client={client} loadPage={loadPage} confirmAboveBytes={confirmAbove} extensionId={browser.runtime.id} loginPrefs={loginPrefs} />,
+  document.getElementById('app')!,
+);

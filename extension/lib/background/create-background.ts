@@ -1,9 +1,10 @@
 import type { browser as Browser } from 'wxt/browser';
 import { type HostStatus, type NativePort, createHostConnection } from '../host-connection';
-import { activeJobsHint, mediaRequestsStore, noticesStore, notifyOnFinish, pageJobsStore, pageVideosStore } from '../preferences';
+import { activeJobsHint, loginMode, loginSites, mediaRequestsStore, noticesStore, notifyOnFinish, pageJobsStore, pageVideosStore } from '../preferences';
 import { type BadgeApi, createBadge } from './badge';
 import { createOwnership } from './content-policy';
 import { createDownloads } from './downloads';
+import { createLogin } from './login-cookies';
 import { createJobStatuses } from './job-statuses';
 import { createMediaStore } from './media-store';
 import { type ContextMenusApi, createMenus } from './menus';
@@ -71,7 +72,14 @@ export function createBackground(d: BackgroundDeps) {
     enabled: () => notifyOnFinish.getValue(),
     host,
   });
-  const downloads = createDownloads({ host, mediaFor: media.forTab, videos });
+  const login = createLogin({
+    settings: async () => ({ mode: await loginMode.getValue(), sites: await loginSites.getValue() }),
+    allowSite: async (site) => {
+      const sites = await loginSites.getValue();
+      if (!sites.includes(site)) await loginSites.setValue([...sites, site]);
+    },
+  });
+  const downloads = createDownloads({ host, mediaFor: media.forTab, videos, login });
   const menus = createMenus({ api: d.contextMenus, host, downloads, notifyError: (m) => void notifications.error(m) });
   const notices = createNotices({
     host,

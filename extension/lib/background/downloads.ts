@@ -14,6 +14,7 @@ import {
   videoTitle,
 } from '../sources/candidates';
 import type { DownloadTarget, FrameReport, ListedVideo, PageVideosResult, ReportedVideo } from '../view-messages';
+import type { Login } from './login-cookies';
 import type { FrameEntry, JobOrigin, PageVideos } from './page-videos';
 
 export interface DownloadsDeps {
@@ -22,6 +23,8 @@ export interface DownloadsDeps {
   mediaFor: (tabId: number) => MediaRequest[];
   /** What each frame's content script reported. */
   videos: PageVideos;
+  /** The browser's login for the sites the user gives it to (none when absent). */
+  login?: Pick<Login, 'forDownload' | 'forRetry'>;
 }
 
 /**
@@ -116,14 +119,16 @@ export function createDownloads(d: DownloadsDeps) {
     );
   };
 
-  const add = async (choice: Choice, preset: Preset | undefined): Promise<{ job: Job }> => {
+  const add = async (choice: Choice, preset: Preset | undefined, tabId: number | null): Promise<{ job: Job }> => {
     const c = choice.candidate;
+    const cookies = (await d.login?.forDownload(c, tabId)) ?? [];
     const result = await d.host.request('jobs.add', {
       url: c.url,
       pageUrl: c.pageUrl,
       ...(c.referer ? { referer: c.referer } : {}),
       title: choice.title,
       ...(preset ? { preset } : {}),
+      ...(cookies.length > 0 ? { cookies } : {}),
     });
     if (choice.origin) d.videos.rememberJob(result.job.id, choice.origin);
     return result;
@@ -186,7 +191,7 @@ export function createDownloads(d: DownloadsDeps) {
       if (asker.frame) {
         const choices = inFrame(target, tabId, asker.frame);
         if (choices.length === 0 && !target.url) throw noSourceYet();
-        return add(pick(choices, target.url, asker.frame.pageUrl), target.preset);
+        return add(pick(choices, target.url, asker.frame.pageUrl), target.preset, tabId);
       }
       if (target.videoKey !== undefined && tabId !== null) {
         const frameId = target.frameId ?? 0;
@@ -201,31 +206,39 @@ export function createDownloads(d: DownloadsDeps) {
             target.pageUrl,
           ),
           target.preset,
+          tabId,
         );
       }
-      return add(pick(pageLevel(target, tabId), target.url, target.pageUrl), target.preset);
+      return add(pick(pageLevel(target, tabId), target.url, target.pageUrl), target.preset, tabId);
     },
     /**
      * Retries a job. One a page button or the popup started from a video, which failed before
      * any byte, is retried with that video's sources as they are now (a player that had not
      * loaded its stream at the first click has since).
      */
-    async retry(jobId: number, given: { url?: string; referer?: string | null } = {}): Promise<{ job: Job }> {
+    async retry(jobId: number, given: { url?: string; referer?: string | null; withLogin?: boolean } = {}): Promise<{ job: Job }> {
       const origin = d.videos.originOf(jobId);
-      if (given.url !== undefined || !origin) return d.host.request('jobs.retry', { jobId, ...given });
+      // Nothing to find out about the job (no video to look at again, no login to read): retried as it is.
+      if (!origin && !d.login) return d.host.request('jobs.retry', { jobId, ...(given.url !== undefined ? { url: given.url, referer: given.referer } : {}) });
       const { job } = await d.host.request('jobs.get', { jobId });
-      const frame = d.videos.frame(origin.tabId, origin.frameId);
-      const video = frame?.report.videos.find((v) => v.key === origin.key);
-      if (job.status === 'failed' && job.progress.downloadedBytes === 0 && frame && video) {
+      const tabId = origin?.tabId ?? null;
+      let change: { url?: string; referer?: string | null } =
+        given.url !== undefined ? { url: given.url, ...(given.referer !== undefined ? { referer: given.referer } : {}) } : {};
+      const frame = origin ? d.videos.frame(origin.tabId, origin.frameId) : undefined;
+      const video = frame?.report.videos.find((v) => v.key === origin!.key);
+      if (given.url === undefined && origin && job.status === 'failed' && job.progress.downloadedBytes === 0 && frame && video) {
         const [now] = videoCandidates({
           place: placeOf(origin.pageUrl, frame.frameId, frame.frameUrl),
           video,
           frame: frame.report,
           network: networkOf(origin.tabId, frame.frameId),
         });
-        if (now && now.url !== job.url) return d.host.request('jobs.retry', { jobId, url: now.url, referer: now.referer });
+        if (now && now.url !== job.url) change = { url: now.url, referer: now.referer };
       }
-      return d.host.request('jobs.retry', { jobId });
+      // The cookies are the browser's at this moment: a job keeps none once it ends.
+      const where = { url: change.url ?? job.url, pageUrl: job.pageUrl, referer: change.referer ?? job.referer };
+      const cookies = given.withLogin ? ((await d.login?.forRetry(where, tabId)) ?? []) : ((await d.login?.forDownload(where, tabId)) ?? []);
+      return d.host.request('jobs.retry', { jobId, ...change, ...(cookies.length > 0 ? { cookies } : {}) });
     },
   };
 }

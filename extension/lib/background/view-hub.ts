@@ -77,6 +77,7 @@ export function createViewHub(d: ViewHubDeps) {
     }
     if (msg.kind === 'doctor') return d.host.doctor();
     if (msg.kind === 'dismiss-notice') return d.notices.dismiss(msg.noticeId).then(() => ({}));
+    if (msg.kind === 'retry-with-login') return d.downloads.retry(msg.jobId, { withLogin: true });
     const request = hostRequest(msg);
     // A job started from a video is retried with that video's sources as they are now.
     if (request.type === 'jobs.retry') return d.downloads.retry(request.params.jobId, request.params.url === undefined ? {} : request.params);
