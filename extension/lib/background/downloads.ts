@@ -3,16 +3,7 @@ import { quote } from '../../../shared/quote';
 import { type HostConnection, HostRequestError } from '../host-connection';
 import { t } from '../i18n';
 import type { MediaRequest } from '../media-requests';
-import {
-  type DownloadCandidate,
-  hasExtractor,
-  isHttp,
-  networkSources,
-  pageCandidate,
-  unmatchedCandidates,
-  videoCandidates,
-  videoTitle,
-} from '../sources/candidates';
+import { type DownloadCandidate, isHttp, networkSources, pageCandidate, unmatchedCandidates, videoCandidates, videoTitle } from '../sources/candidates';
 import type { DownloadTarget, FrameReport, ListedVideo, PageVideosResult, ReportedVideo } from '../view-messages';
 import type { FrameEntry, JobOrigin, PageVideos } from './page-videos';
 
@@ -22,6 +13,8 @@ export interface DownloadsDeps {
   mediaFor: (tabId: number) => MediaRequest[];
   /** What each frame's content script reported. */
   videos: PageVideos;
+  /** Whether yt-dlp knows a page's site (a probe found a non-generic extractor): remembered, or asked. */
+  extractors?: { known(pageUrl: string): boolean | undefined; ask(pageUrl: string): Promise<boolean> };
 }
 
 /**
@@ -72,6 +65,11 @@ function directCandidate(src: string, pageUrl: string | null): DownloadCandidate
 export function createDownloads(d: DownloadsDeps) {
   const networkOf = (tabId: number, frameId: number) => d.mediaFor(tabId).filter((r) => r.frameId === frameId);
   const placeOf = (pageUrl: string | null, frameId: number, frameUrl: string | null) => ({ pageUrl, frameUrl: frameId === 0 ? null : frameUrl });
+  const knownSite = (pageUrl: string | null) => isHttp(pageUrl) && d.extractors?.known(pageUrl) === true;
+  /** Before choosing a URL: a page nobody probed yet is probed (briefly), so that a site yt-dlp knows gets its page URL. */
+  const learnSite = async (pageUrl: string | null | undefined) => {
+    if (isHttp(pageUrl) && d.extractors && d.extractors.known(pageUrl) === undefined) await d.extractors.ask(pageUrl);
+  };
 
   /** Every video of the tab (all frames, the top page first), with its candidates and title. */
   const list = (tabId: number, pageUrl: string | null, pageTitle: string | null): PageVideosResult => {
@@ -83,7 +81,13 @@ export function createDownloads(d: DownloadsDeps) {
       media: v.media,
       label: v.label,
       title: videoTitle(v.label, i, all.length, pageTitle),
-      candidates: videoCandidates({ place: placeOf(pageUrl, f.frameId, f.frameUrl), video: v, frame: f.report, network: networkOf(tabId, f.frameId) }),
+      candidates: videoCandidates({
+        place: placeOf(pageUrl, f.frameId, f.frameUrl),
+        video: v,
+        frame: f.report,
+        network: networkOf(tabId, f.frameId),
+        pageHasExtractor: knownSite(pageUrl),
+      }),
     }));
     const taken = new Set(videos.flatMap((v) => v.candidates.map((c) => c.url)));
     const others: DownloadCandidate[] = [];
@@ -156,6 +160,7 @@ export function createDownloads(d: DownloadsDeps) {
       video,
       frame: report,
       network: tabId === null ? [] : networkOf(tabId, frame.frameId),
+      pageHasExtractor: knownSite(pageUrl),
     });
     const origin = tabId !== null && video.key ? { tabId, frameId: frame.frameId, key: video.key, pageUrl } : undefined;
     return candidates.map((candidate) => ({ candidate, title, ...(origin ? { origin } : {}) }));
@@ -168,7 +173,7 @@ export function createDownloads(d: DownloadsDeps) {
     const listing = tabId === null ? { videos: [], others: [], page: pageCandidate(pageUrl) } : list(tabId, pageUrl, pageTitle);
     const choices: Choice[] = [];
     const page = listing.page ? { candidate: listing.page, title: pageTitle } : null;
-    if (page && hasExtractor(page.candidate.url)) choices.push(page);
+    if (page && knownSite(page.candidate.url)) choices.push(page);
     if (isHttp(target.videoSrc)) choices.push({ candidate: directCandidate(target.videoSrc, pageUrl), title: pageTitle });
     const first = listing.videos.find((v) => v.candidates.length > 0);
     if (first && tabId !== null)
@@ -183,6 +188,8 @@ export function createDownloads(d: DownloadsDeps) {
     /** Chooses the URL for a video and queues it. */
     async download(target: DownloadTarget, asker: Asker): Promise<{ job: Job }> {
       const { tabId } = asker;
+      // A URL the popup picked is among what it was shown: nothing to learn first.
+      if (!target.url) await learnSite(asker.frame ? asker.frame.pageUrl : target.pageUrl);
       if (asker.frame) {
         const choices = inFrame(target, tabId, asker.frame);
         if (choices.length === 0 && !target.url) throw noSourceYet();
@@ -222,6 +229,7 @@ export function createDownloads(d: DownloadsDeps) {
           video,
           frame: frame.report,
           network: networkOf(origin.tabId, frame.frameId),
+          pageHasExtractor: knownSite(origin.pageUrl),
         });
         if (now && now.url !== job.url) return d.host.request('jobs.retry', { jobId, url: now.url, referer: now.referer });
       }
