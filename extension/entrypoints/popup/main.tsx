@@ -16,4 +16,13 @@ async function loadPage(): Promise<PageInfo> {
 
 const client = createViewClient((info) => browser.runtime.connect(info) as unknown as PortLike);
 const confirmAbove = (await confirmCancelAboveMiB.getValue()) * 1024 * 1024;
-render(<PopupApp client={client} loadPage={loadPage} confirmAboveBytes={confirmAbove} extensionId={browser.runtime.id} />, document.getElementById('app')!);
+render(
+  <PopupApp
+    client={client}
+    loadPage={loadPage}
+    confirmAboveBytes={confirmAbove}
+    extensionId={browser.runtime.id}
+    openOptions={() => void browser.runtime.openOptionsPage()}
+  />,
+  document.getElementById('app')!,
+);

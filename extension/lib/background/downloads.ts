@@ -120,14 +120,15 @@ export function createDownloads(d: DownloadsDeps) {
     );
   };
 
-  const add = async (choice: Choice, preset: Preset | undefined): Promise<{ job: Job }> => {
+  const add = async (choice: Choice, preset: Preset | undefined, exact?: DownloadTarget['choice']): Promise<{ job: Job }> => {
     const c = choice.candidate;
     const result = await d.host.request('jobs.add', {
       url: c.url,
       pageUrl: c.pageUrl,
       ...(c.referer ? { referer: c.referer } : {}),
       title: choice.title,
-      ...(preset ? { preset } : {}),
+      // An exact choice (made from a probe of this URL) wins over a preset: the daemon takes one of them.
+      ...(exact ? { choice: exact } : preset ? { preset } : {}),
     });
     if (choice.origin) d.videos.rememberJob(result.job.id, choice.origin);
     return result;
@@ -193,7 +194,7 @@ export function createDownloads(d: DownloadsDeps) {
       if (asker.frame) {
         const choices = inFrame(target, tabId, asker.frame);
         if (choices.length === 0 && !target.url) throw noSourceYet();
-        return add(pick(choices, target.url, asker.frame.pageUrl), target.preset);
+        return add(pick(choices, target.url, asker.frame.pageUrl), target.preset, target.choice);
       }
       if (target.videoKey !== undefined && tabId !== null) {
         const frameId = target.frameId ?? 0;
@@ -208,9 +209,10 @@ export function createDownloads(d: DownloadsDeps) {
             target.pageUrl,
           ),
           target.preset,
+          target.choice,
         );
       }
-      return add(pick(pageLevel(target, tabId), target.url, target.pageUrl), target.preset);
+      return add(pick(pageLevel(target, tabId), target.url, target.pageUrl), target.preset, target.choice);
     },
     /**
      * Retries a job. One a page button or the popup started from a video, which failed before

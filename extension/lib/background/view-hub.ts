@@ -93,7 +93,9 @@ export function createViewHub(d: ViewHubDeps) {
   const answerPage = async (view: PageView, owner: string, msg: Request): Promise<{ job: PageJob }> => {
     if (msg.kind === 'download') {
       const frame = { frameId: view.frameId, frameUrl: view.frameUrl, pageUrl: view.pageUrl, pageTitle: view.pageTitle };
-      const { job } = await d.downloads.download({ ...msg.target, tabId: view.tabId }, { tabId: view.tabId, frame });
+      // A page cannot probe, so it makes no exact choice either: its button downloads with a preset.
+      const { choice: _ignored, ...target } = msg.target;
+      const { job } = await d.downloads.download({ ...target, tabId: view.tabId }, { tabId: view.tabId, frame });
       await d.ownership.remember(owner, job.id);
       return { job: toPageJob(job) };
     }

@@ -53,7 +53,11 @@ describe('qualityOptions', () => {
   it.each([
     {
       name: 'an HLS master: one line per height with its estimated size, then audio only without a size',
-      formats: [fmt('hls-720', { height: 720, size: about(2_200_000) }), fmt('hls-480', { height: 480, size: about(1_100_000) }), fmt('hls-360', { height: 360, size: about(600_000) })],
+      formats: [
+        fmt('hls-720', { height: 720, size: about(2_200_000) }),
+        fmt('hls-480', { height: 480, size: about(1_100_000) }),
+        fmt('hls-360', { height: 360, size: about(600_000) }),
+      ],
       labels: ['720p · ~2.2 MB', '480p · ~1.1 MB', '360p · ~600 KB', 'Audio only'],
     },
     {
@@ -68,7 +72,11 @@ describe('qualityOptions', () => {
     },
     {
       name: 'an audio size unknown makes the sum an estimate; a video with no size has none',
-      formats: [fmt('v1', { height: 720, hasAudio: false, size: exact(9_000_000) }), fmt('v2', { height: 480, hasAudio: false }), fmt('a1', { hasVideo: false })],
+      formats: [
+        fmt('v1', { height: 720, hasAudio: false, size: exact(9_000_000) }),
+        fmt('v2', { height: 480, hasAudio: false }),
+        fmt('a1', { hasVideo: false }),
+      ],
       labels: ['720p · ~9.0 MB', '480p', 'Audio only'],
     },
     {
@@ -119,7 +127,13 @@ describe('subtitles and choices', () => {
     ['no subtitles', video!, null, 'embed', { format: { kind: 'format', formatId: 'v' } }],
     ['embedded', video!, en, 'embed', { format: { kind: 'format', formatId: 'v' }, subtitles: { languages: ['en'], mode: 'embed' } }],
     ['a separate .srt', video!, en, 'file', { format: { kind: 'format', formatId: 'v' }, subtitles: { languages: ['en'], mode: 'file', fileFormat: 'srt' } }],
-    ['automatic captions', video!, de, 'embed', { format: { kind: 'format', formatId: 'v' }, subtitles: { languages: ['de'], mode: 'embed', automatic: true } }],
+    [
+      'automatic captions',
+      video!,
+      de,
+      'embed',
+      { format: { kind: 'format', formatId: 'v' }, subtitles: { languages: ['de'], mode: 'embed', automatic: true } },
+    ],
     [
       'audio only: a file, never embedded',
       audio!,

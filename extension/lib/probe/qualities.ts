@@ -83,7 +83,13 @@ export function qualityOptions(probe: Pick<ProbeResult, 'formats'>, labels: Qual
   // Audio only: the best audio stream as it is, else the best audio (of a video format) as m4a, size unknown.
   out.push(
     bestAudio
-      ? { value: `audio:${bestAudio.id}`, label: withSize(labels.audioOnly, bestAudio.size), format: { kind: 'audio', formatId: bestAudio.id }, height: null, audioOnly: true }
+      ? {
+          value: `audio:${bestAudio.id}`,
+          label: withSize(labels.audioOnly, bestAudio.size),
+          format: { kind: 'audio', formatId: bestAudio.id },
+          height: null,
+          audioOnly: true,
+        }
       : { value: 'audio', label: labels.audioOnly, format: { kind: 'audio' }, height: null, audioOnly: true },
   );
   return out;
