@@ -41,7 +41,7 @@ export function JobList({ jobs, order, pending, confirmAbove, onAction, hasMore,
       performance.mark('vidqueue:first-jobs');
     }
   }, [order.length]);
-  if (order.length === 0) return <p class="empty">{t('queueEmpty')}</p>;
+  if (order.length === 0) return <p class="empty">{t('queueEmptyHint')}</p>;
   return (
     <ul
       ref={ref}

@@ -4,6 +4,7 @@ import { formatBytes } from '../../shared/format';
 import { type Job, type JobStatus, allowedActions, isFinished } from '../../shared/job';
 import { type MessageKey, t } from '../lib/i18n';
 import { type LoginMode, loginRetry } from '../lib/login';
+import { CancelIcon, FolderIcon, LoginIcon, OpenIcon, PauseIcon, RemoveIcon, ResumeIcon, RetryIcon, StopIcon } from './icons';
 import { JobNote } from './job-note';
 import { ProgressBar } from './progress-bar';
 
@@ -19,16 +20,17 @@ const STATUS_KEY: Record<JobStatus, MessageKey> = {
   cancelled: 'statusCancelled',
 };
 
-const ACTIONS: Record<RowAction, { text: MessageKey; label: MessageKey }> = {
-  cancel: { text: 'actionCancel', label: 'actionCancelLabel' },
-  pause: { text: 'actionPause', label: 'actionPauseLabel' },
-  resume: { text: 'actionResume', label: 'actionResumeLabel' },
-  retry: { text: 'actionRetry', label: 'actionRetryLabel' },
-  'retry-login': { text: 'actionRetryLogin', label: 'actionRetryLoginLabel' },
-  stop: { text: 'actionStop', label: 'actionStopLabel' },
-  remove: { text: 'actionRemove', label: 'actionRemoveLabel' },
-  open: { text: 'actionOpen', label: 'actionOpenLabel' },
-  reveal: { text: 'actionShowInFolder', label: 'actionShowInFolderLabel' },
+/** Each action: its tooltip, its accessible name (with the job's title) and its icon. */
+const ACTIONS: Record<RowAction, { text: MessageKey; label: MessageKey; Icon: () => preact.JSX.Element }> = {
+  cancel: { text: 'actionCancel', label: 'actionCancelLabel', Icon: CancelIcon },
+  pause: { text: 'actionPause', label: 'actionPauseLabel', Icon: PauseIcon },
+  resume: { text: 'actionResume', label: 'actionResumeLabel', Icon: ResumeIcon },
+  retry: { text: 'actionRetry', label: 'actionRetryLabel', Icon: RetryIcon },
+  'retry-login': { text: 'actionRetryLogin', label: 'actionRetryLoginLabel', Icon: LoginIcon },
+  stop: { text: 'actionStop', label: 'actionStopLabel', Icon: StopIcon },
+  remove: { text: 'actionRemove', label: 'actionRemoveLabel', Icon: RemoveIcon },
+  open: { text: 'actionOpen', label: 'actionOpenLabel', Icon: OpenIcon },
+  reveal: { text: 'actionShowInFolder', label: 'actionShowInFolderLabel', Icon: FolderIcon },
 };
 
 /** The buttons a job's state allows, in the order they appear. */
@@ -48,9 +50,14 @@ function rowActions(job: Job, withLogin: boolean): RowAction[] {
   return out;
 }
 
-/** The job's title, also once it is done (the file's name is a detail, in the tooltip). */
+/** The job's title, also once it is done (the file's name is a detail, in the tooltip); else the site it comes from. */
 function jobName(job: Job): string {
-  return job.title || (job.filePath ? (job.filePath.split(/[\\/]/).pop() ?? job.filePath) : '') || job.url;
+  if (job.title) return job.title;
+  try {
+    return new URL(job.url).host;
+  } catch {
+    return job.url;
+  }
 }
 
 interface Props {
@@ -113,9 +120,15 @@ export const JobRow = memo(function JobRow({ job, pending, confirmAbove, onActio
         job.note && <JobNote note={job.note} />
       )}
       {job.status === 'failed' && job.error && (
-        // The sentence for the user; the tool's own output behind it, as a tooltip.
-        <div class="job-error" role="alert" title={job.error.detail || undefined}>
-          {job.error.message.split('\n')[0]}
+        // The sentence for the user; the tool's own output behind a disclosure.
+        <div class="job-error" role="alert">
+          <span>{job.error.message.split('\n')[0]}</span>
+          {job.error.detail && (
+            <details>
+              <summary>{t('errorDetails')}</summary>
+              <pre>{job.error.detail}</pre>
+            </details>
+          )}
         </div>
       )}
       {askingLogin && retryLogin ? (
@@ -140,19 +153,24 @@ export const JobRow = memo(function JobRow({ job, pending, confirmAbove, onActio
         </div>
       ) : (
         <div class="job-actions">
-          {rowActions(job, retryLogin !== null).map((action) => (
-            <button
-              type="button"
-              key={action}
-              class={`action action-${action}${action === 'cancel' ? ' danger' : ''}`}
-              aria-label={action === 'retry-login' ? t('actionRetryLoginLabel', name, retryLogin?.site ?? '') : t(ACTIONS[action].label, name)}
-              title={action === 'retry-login' ? t('actionRetryLoginLabel', name, retryLogin?.site ?? '') : undefined}
-              disabled={pending !== null}
-              onClick={() => act(action)}
-            >
-              {t(ACTIONS[action].text)}
-            </button>
-          ))}
+          {rowActions(job, retryLogin !== null).map((action) => {
+            const { text, label, Icon } = ACTIONS[action];
+            // "Retry with my login" names the site it gives the login to.
+            const accessible = action === 'retry-login' ? t('actionRetryLoginLabel', name, retryLogin?.site ?? '') : t(label, name);
+            return (
+              <button
+                type="button"
+                key={action}
+                class={`icon action action-${action}${action === 'cancel' ? ' danger' : ''}`}
+                title={action === 'retry-login' ? accessible : t(text)}
+                aria-label={accessible}
+                disabled={pending !== null}
+                onClick={() => act(action)}
+              >
+                <Icon />
+              </button>
+            );
+          })}
         </div>
       )}
     </li>

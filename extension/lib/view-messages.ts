@@ -3,6 +3,7 @@
  * over runtime ports. The background validates everything a view sends.
  */
 import * as v from 'valibot';
+import { ChoiceSchema } from '../../shared/choice';
 import { MAX_MESSAGE_DEPTH, MAX_MESSAGE_NODES, findShapeProblem } from '../../shared/envelope';
 import type { ProtocolError } from '../../shared/errors';
 import { type JobStatus, PRESETS } from '../../shared/job';
@@ -71,6 +72,8 @@ const DownloadTargetSchema = v.strictObject({
   /** A URL the user picked among the candidates. */
   url: v.optional(Text(8192)),
   preset: v.optional(v.picklist(PRESETS)),
+  /** Instead of a preset: an exact choice the popup made from a probe of `url`. */
+  choice: v.optional(ChoiceSchema),
   tabId: v.optional(v.nullable(Id)),
 });
 export type DownloadTarget = v.InferOutput<typeof DownloadTargetSchema>;

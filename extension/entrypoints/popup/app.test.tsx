@@ -1,6 +1,7 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Job } from '../../../shared/job';
+import type { ProbeResult } from '../../../shared/probe';
 import type { Event, Notice } from '../../../shared/protocol';
 import type { PageInfo } from '../../components/current-page';
 import type { PageVideosResult } from '../../lib/view-messages';
@@ -24,11 +25,34 @@ const oneVideo: PageVideosResult = {
   page: { url: 'https://blog.test/p', pageUrl: null, referer: null, kind: 'page', live: false, height: null },
 };
 
+/** What the daemon's probe says of a URL: an answer, else (by default) a failure with its sentence. */
+type Probes = Record<string, ProbeResult>;
+const probeOf = (url: string, over: Partial<ProbeResult> = {}): ProbeResult => ({
+  url,
+  extractor: 'Generic',
+  generic: true,
+  id: null,
+  title: null,
+  uploader: null,
+  duration: null,
+  thumbnail: null,
+  isLive: false,
+  wasLive: false,
+  formats: [],
+  size: null,
+  subtitles: [],
+  automaticCaptions: [],
+  playlist: null,
+  probedAt: 0,
+  ...over,
+});
+
 function fakeClient(
   jobs: Job[],
   status: HostStatus = { state: 'connected', daemonVersion: '0.1.0' },
   notices: Notice[] = [],
   listing: PageVideosResult = oneVideo,
+  probes: Probes = {},
 ) {
   const events: ((e: Event) => void)[] = [];
   const videoListeners: ((tabId: number) => void)[] = [];
@@ -46,6 +70,7 @@ function fakeClient(
       }
       if (type === 'settings.get') return Promise.resolve({ settings: { defaultPreset: '720p' } });
       if (type === 'jobs.cancel') return new Promise((r) => (resolveCancel = r));
+      if (type === 'probe') return probes[params.url] ? Promise.resolve(probes[params.url]) : Promise.reject(new Error('yt-dlp cannot read this address.'));
       return Promise.resolve({});
     }),
     download: vi.fn(() => Promise.resolve({ job: makeJob({ id: 99 }) })),
@@ -132,7 +157,7 @@ describe('popup', () => {
     mount(f.client);
     await screen.findByText('A blog post');
     expect(screen.getByText('1 video(s) found on this page')).toBeTruthy();
-    await waitFor(() => expect((screen.getByLabelText('Quality') as HTMLSelectElement).value).toBe('720p'));
+    await waitFor(() => expect((screen.getByRole('combobox', { name: 'Quality of The clip' }) as HTMLSelectElement).value).toBe('720p'));
     fireEvent.click(screen.getByRole('button', { name: 'Download' }));
     await waitFor(() => expect(f.client.download).toHaveBeenCalledWith(expect.objectContaining({ url: 'https://cdn.test/v.mp4', preset: '720p', tabId: 3 })));
     expect(f.client.download).toHaveBeenCalledWith(expect.objectContaining({ frameId: 0, videoKey: 'm1', pageUrl: 'https://blog.test/p' }));
@@ -234,7 +259,7 @@ describe('popup', () => {
     expect(
       within(row)
         .getAllByRole('button')
-        .map((b) => b.textContent),
+        .map((b) => b.title),
     ).toEqual(['Stop', 'Cancel']);
     fireEvent.click(within(row).getByRole('button', { name: 'Stop recording Live show and keep it' }));
     expect(f.calls).toContainEqual({ type: 'jobs.stopRecording', params: { jobId: 1 } });
@@ -306,7 +331,7 @@ describe('popup', () => {
     const names = async (id: number) =>
       within((await screen.findAllByRole('listitem')).find((li) => li.dataset.jobId === String(id))!)
         .getAllByRole('button')
-        .map((b) => b.textContent);
+        .map((b) => b.title);
     expect(await names(1)).toEqual(['Resume', 'Cancel']);
     expect(await names(2)).toEqual(['Open file', 'Show in folder', 'Remove']);
     expect(await names(3)).toEqual(['Retry', 'Remove']);
@@ -377,8 +402,11 @@ describe('popup', () => {
     mount(f.client);
     const row = async (id: number) => (await screen.findAllByRole('listitem')).find((li) => li.dataset.jobId === String(id))!;
     const error = within(await row(2)).getByRole('alert');
-    expect(error.textContent).toBe('The site says this video does not exist (HTTP 404).');
-    expect(error.getAttribute('title')).toBe('ERROR: [generic] Unable to download webpage: HTTP Error 404: Not Found');
+    expect(error.firstElementChild!.textContent).toBe('The site says this video does not exist (HTTP 404).');
+    const details = error.querySelector('details')!;
+    expect(details.open).toBe(false);
+    expect(details.querySelector('summary')!.textContent).toBe('Details');
+    expect(details.querySelector('pre')!.textContent).toBe('ERROR: [generic] Unable to download webpage: HTTP Error 404: Not Found');
     expect(within(await row(1)).getByText('ffmpeg is missing: downloaded a single-file format instead').className).toBe('job-note');
     expect(within(await row(3)).getByText('Cancelled by the CLI')).toBeTruthy();
   });
@@ -418,5 +446,106 @@ describe('popup', () => {
     await screen.findByText('History 1');
     expect(screen.getAllByRole('listitem').filter((li) => li.dataset.jobId).length).toBeLessThan(20);
     expect(f.calls.filter((c) => c.type === 'jobs.list')).toHaveLength(1);
+  });
+});
+
+describe('popup cards from probes', () => {
+  const fmt = (id: string, height: number | null, bytes: number, over: object = {}) => ({
+    id,
+    label: id,
+    width: null,
+    height,
+    fps: null,
+    hasVideo: height !== null,
+    hasAudio: true,
+    videoCodec: null,
+    audioCodec: 'aac',
+    container: 'mp4',
+    bitrate: null,
+    size: { bytes, estimate: true },
+    protocol: 'hls',
+    ...over,
+  });
+  const hls = probeOf('https://cdn.test/v.mp4', {
+    duration: 65,
+    thumbnail: 'https://cdn.test/t.jpg',
+    formats: [fmt('hls-720', 720, 2_200_000), fmt('hls-360', 360, 600_000), fmt('a', null, 94_000, { hasVideo: false })],
+    subtitles: ['en'],
+  });
+
+  it('probes the page first, then each video; lists real qualities with sizes and downloads the one chosen, with subtitles', async () => {
+    const f = fakeClient([], undefined, [], oneVideo, { 'https://cdn.test/v.mp4': hls });
+    mount(f.client);
+    const quality = () => screen.getByRole('combobox', { name: 'Quality of The clip' }) as HTMLSelectElement;
+    await waitFor(() => expect([...quality().options].map((o) => o.text)).toEqual(['720p · ~2.2 MB', '360p · ~600 KB', 'Audio only · ~94 KB']));
+    // The default preset (720p) picks its quality.
+    expect(quality().value).toBe('format:hls-720');
+    expect(f.calls.filter((c) => c.type === 'probe').map((c) => c.params.url)).toEqual(['https://blog.test/p', 'https://cdn.test/v.mp4']);
+    expect(screen.getByText('1:05')).toBeTruthy();
+    expect(document.querySelector('.thumb img')!.getAttribute('loading')).toBe('lazy');
+    fireEvent.input(quality(), { target: { value: 'format:hls-360' } });
+    fireEvent.input(screen.getByRole('combobox', { name: 'Subtitles of The clip' }), { target: { value: 'sub:en' } });
+    fireEvent.input(await screen.findByRole('combobox', { name: 'How to save the subtitles of The clip' }), { target: { value: 'file' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Download' }));
+    await waitFor(() => expect(f.client.download).toHaveBeenCalled());
+    const target = vi.mocked(f.client.download).mock.calls[0]![0] as any;
+    expect(target).toMatchObject({
+      url: 'https://cdn.test/v.mp4',
+      videoKey: 'm1',
+      choice: { format: { kind: 'format', formatId: 'hls-360' }, subtitles: { languages: ['en'], mode: 'file', fileFormat: 'srt' } },
+    });
+    expect(target.preset).toBeUndefined();
+  });
+
+  it('says why when the probe fails, and still downloads with a preset', async () => {
+    const f = fakeClient([]);
+    mount(f.client);
+    await screen.findByText('Qualities unknown: yt-dlp cannot read this address. You can still download with a preset.');
+    fireEvent.click(screen.getByRole('button', { name: 'Download' }));
+    await waitFor(() => expect(f.client.download).toHaveBeenCalledWith(expect.objectContaining({ preset: '720p' })));
+  });
+
+  it('shows a quiet spinner while the probe runs, with what the page knows', async () => {
+    const f = fakeClient([]);
+    vi.mocked(f.client.request).mockImplementation(((type: string) =>
+      type === 'probe' ? new Promise(() => {}) : Promise.resolve({ jobs: [], nextCursor: null, total: 0, settings: { defaultPreset: 'best' } })) as never);
+    mount(f.client);
+    expect((await screen.findByRole('status')).textContent).toBe('Looking for qualities…');
+    expect(screen.getByText('The clip')).toBeTruthy();
+    expect((screen.getByRole('button', { name: 'Download' }) as HTMLButtonElement).disabled).toBe(false);
+  });
+
+  it('offers a playlist as one card with its count, and adds the first N entries in one request', async () => {
+    const entries = Array.from({ length: 1000 }, (_, i) => ({ index: i + 1, id: `e${i + 1}`, title: `Entry ${i + 1}`, duration: 60, url: null }));
+    const list = probeOf('https://blog.test/p', {
+      extractor: 'Tube',
+      generic: false,
+      title: 'A list',
+      playlist: { id: 'l', title: 'A list', count: 1000, entries: entries.slice(0, 200), cursor: 0, nextCursor: 200 },
+    });
+    const f = fakeClient([], undefined, [], { videos: [], others: [], page: oneVideo.page }, { 'https://blog.test/p': list });
+    mount(f.client);
+    fireEvent.click(await screen.findByRole('button', { name: 'Choose the videos' }));
+    const checklist = await screen.findByRole('list', { name: 'Videos of A list' });
+    // Only the rows in view are drawn.
+    expect(within(checklist).getAllByRole('checkbox').length).toBeLessThan(20);
+    fireEvent.input(screen.getByRole('spinbutton'), { target: { value: '25' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Download 25' }));
+    await waitFor(() => expect(f.calls.some((c) => c.type === 'jobs.addPlaylist')).toBe(true));
+    expect(f.calls.find((c) => c.type === 'jobs.addPlaylist')!.params).toEqual({
+      url: 'https://blog.test/p',
+      pageUrl: null,
+      referer: null,
+      entries: { kind: 'first', count: 25 },
+      preset: '720p',
+    });
+  });
+
+  it('opens the options page from the header', async () => {
+    const f = fakeClient([]);
+    const openOptions = vi.fn();
+    render(<PopupApp client={f.client} loadPage={() => Promise.resolve(page)} confirmAboveBytes={0} extensionId="x" openOptions={openOptions} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Settings' }));
+    expect(openOptions).toHaveBeenCalled();
   });
 });

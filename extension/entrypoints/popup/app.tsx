@@ -1,7 +1,11 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { Job, Preset } from '../../../shared/job';
 import type { Notice } from '../../../shared/protocol';
+import type { EntrySelection } from '../../../shared/group';
+import type { ProbeResult } from '../../../shared/probe';
 import { CurrentPage, type DownloadChoice, type PageInfo } from '../../components/current-page';
+import { SettingsIcon } from '../../components/icons';
+import type { ProbeState, Selection } from '../../components/video-card';
 import { HostProblem } from '../../components/host-problem';
 import { JobList } from '../../components/job-list';
 import { Notices } from '../../components/notices';
@@ -9,6 +13,7 @@ import type { RowAction } from '../../components/job-row';
 import type { HostStatus } from '../../lib/host-connection';
 import { t } from '../../lib/i18n';
 import { applyEvent, applyPage, emptyQueue, finishedCount, unfinishedCount } from '../../lib/queue-model';
+import type { DownloadCandidate } from '../../lib/sources/candidates';
 import type { PageVideosResult } from '../../lib/view-messages';
 import type { LoginMode } from '../../lib/login';
 import type { ViewClient } from '../../lib/view-port';
@@ -19,6 +24,8 @@ export interface PopupProps {
   loadPage: () => Promise<PageInfo>;
   confirmAboveBytes: number;
   extensionId: string;
+  /** Opens the options page (`runtime.openOptionsPage`). */
+  openOptions?: () => void;
   listHeight?: number;
   /** "Use my browser login for downloads" and the sites allowed, as they change: a failed job may offer a retry with it. */
   loginPrefs?: { get(): Promise<LoginPrefs>; watch(fn: (prefs: LoginPrefs) => void): () => void };
@@ -26,11 +33,14 @@ export interface PopupProps {
 
 export type LoginPrefs = { mode: LoginMode; sites: readonly string[] };
 
+/** Entries of a playlist asked for at a time. */
+const ENTRY_PAGE = 200;
+
 /** The first page fills the view quickly; later pages, fetched while scrolling, are bigger. */
 const FIRST_PAGE = 40;
 const PAGE_SIZE = 200;
 
-export function PopupApp({ client, loadPage, confirmAboveBytes, extensionId, listHeight = 380, loginPrefs }: PopupProps) {
+export function PopupApp({ client, loadPage, confirmAboveBytes, extensionId, openOptions, listHeight = 380, loginPrefs }: PopupProps) {
   const [login, setLogin] = useState<LoginPrefs | undefined>(undefined);
   useEffect(() => {
     if (!loginPrefs) return undefined;
@@ -46,6 +56,9 @@ export function PopupApp({ client, loadPage, confirmAboveBytes, extensionId, lis
   const [error, setError] = useState<string | null>(null);
   const [adding, setAdding] = useState(false);
   const [notices, setNotices] = useState<Notice[]>([]);
+  const [probes, setProbes] = useState<Map<string, ProbeState>>(new Map());
+  /** URLs probed or being probed: each once while the popup is open. */
+  const probed = useRef(new Map<string, Promise<ProbeResult | null>>());
   const loading = useRef(false);
   /** Bumped by each fresh fetch: a page asked for before it is dropped, not merged. */
   const generation = useRef(0);
@@ -130,6 +143,13 @@ export function PopupApp({ client, loadPage, confirmAboveBytes, extensionId, lis
         shown = p;
         setPage(p);
         if (p.tabId === null) setListing({ videos: [], others: [], page: null });
+        // The page's own address is probed first: where yt-dlp knows the site, the background
+        // then offers the page URL first for its videos, so the list is asked for again.
+        if (p.url && /^https?:/i.test(p.url)) {
+          void probe({ url: p.url, pageUrl: null, referer: null }).then((r) => {
+            if (r && !r.generic) listVideos();
+          });
+        }
         listVideos();
       })
       .catch(() => {
@@ -143,6 +163,34 @@ export function PopupApp({ client, loadPage, confirmAboveBytes, extensionId, lis
       offVideos();
     };
   }, [client]);
+
+  /**
+   * What a URL offers, asked of the daemon through the background (which sends the popup's
+   * probes one at a time and cancels them when the popup closes). Each URL once.
+   */
+  const probe = useCallback(
+    (c: Pick<DownloadCandidate, 'url' | 'pageUrl' | 'referer'>) => {
+      const known = probed.current.get(c.url);
+      if (known !== undefined) return known;
+      const set = (state: ProbeState) => setProbes((m) => new Map(m).set(c.url, state));
+      set({ state: 'pending' });
+      const asked: Promise<ProbeResult | null> = client.request('probe', { url: c.url, pageUrl: c.pageUrl, referer: c.referer, limit: ENTRY_PAGE }).then(
+        (result) => {
+          set({ state: 'ready', probe: result });
+          return result;
+        },
+        (err: unknown) => {
+          set({ state: 'failed', message: err instanceof Error ? err.message : String(err) });
+          return null;
+        },
+      );
+      probed.current.set(c.url, asked);
+      return asked;
+    },
+    [client],
+  );
+  const loadEntries = (c: DownloadCandidate, cursor: number) =>
+    client.request('probe', { url: c.url, pageUrl: c.pageUrl, referer: c.referer, cursor, limit: ENTRY_PAGE });
 
   const onAction = useCallback(
     (job: Job, action: RowAction) => {
@@ -170,36 +218,41 @@ export function PopupApp({ client, loadPage, confirmAboveBytes, extensionId, lis
     [client],
   );
 
-  const add = (choice: DownloadChoice, preset: Preset) =>
+  const add = (choice: DownloadChoice, selection: Selection) =>
     client.download({
       pageUrl: page?.url ?? null,
       pageTitle: page?.title ?? null,
       tabId: page?.tabId ?? null,
       url: choice.url,
       ...(choice.videoKey === undefined ? {} : { frameId: choice.frameId ?? 0, videoKey: choice.videoKey }),
-      preset,
+      ...selection,
     });
-  const download = (choice: DownloadChoice, preset: Preset) => {
+  const busyWhile = (work: Promise<unknown>) => {
     setError(null);
     setAdding(true);
-    add(choice, preset)
-      .catch(fail)
-      .finally(() => setAdding(false));
+    work.catch(fail).finally(() => setAdding(false));
   };
+  const download = (choice: DownloadChoice, selection: Selection) => busyWhile(add(choice, selection));
   /** One job a video, in the page's order. */
-  const downloadAll = (choices: DownloadChoice[], preset: Preset) => {
-    setError(null);
-    setAdding(true);
-    choices.reduce<Promise<unknown>>((done, choice) => done.then(() => add(choice, preset).catch(fail)), Promise.resolve()).finally(() => setAdding(false));
-  };
+  const downloadAll = (items: { choice: DownloadChoice; selection: Selection }[]) =>
+    busyWhile(items.reduce<Promise<unknown>>((done, i) => done.then(() => add(i.choice, i.selection).catch(fail)), Promise.resolve()));
+  /** A playlist's entries, each its own job, in one group. */
+  const addPlaylist = (c: DownloadCandidate, entries: EntrySelection, preset: Preset) =>
+    busyWhile(client.request('jobs.addPlaylist', { url: c.url, pageUrl: c.pageUrl, referer: c.referer, entries, preset }));
 
   const unfinished = unfinishedCount(model);
   const finished = finishedCount(model);
   return (
     <main class="popup">
-      <header>
+      <header class="popup-head">
+        <img class="logo" src="/icon/32.png" alt="" width="20" height="20" />
         <h1>{t('popupTitle')}</h1>
         {status.state === 'connecting' && <span class="connecting">{t('hostConnecting')}</span>}
+        {openOptions && (
+          <button type="button" class="icon settings" title={t('openSettings')} aria-label={t('openSettings')} onClick={openOptions}>
+            <SettingsIcon />
+          </button>
+        )}
       </header>
       <Notices
         notices={notices}
@@ -212,10 +265,14 @@ export function PopupApp({ client, loadPage, confirmAboveBytes, extensionId, lis
       <CurrentPage
         page={page}
         listing={listing}
+        probes={probes}
+        probe={probe}
+        loadEntries={loadEntries}
         defaultPreset={defaultPreset}
         busy={adding || status.state === 'problem'}
         onDownload={download}
         onDownloadAll={downloadAll}
+        onAddPlaylist={addPlaylist}
       />
       {error && (
         <p class="error" role="alert">

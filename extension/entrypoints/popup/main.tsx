@@ -32,6 +32,13 @@ const loginPrefs = {
   },
 };
 render(
-  <PopupApp client={client} loadPage={loadPage} confirmAboveBytes={confirmAbove} extensionId={browser.runtime.id} loginPrefs={loginPrefs} />,
+  <PopupApp
+    client={client}
+    loadPage={loadPage}
+    confirmAboveBytes={confirmAbove}
+    extensionId={browser.runtime.id}
+    openOptions={() => void browser.runtime.openOptionsPage()}
+    loginPrefs={loginPrefs}
+  />,
   document.getElementById('app')!,
 );

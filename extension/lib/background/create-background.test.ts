@@ -40,7 +40,22 @@ function setup(idleMs?: number) {
   bg.start();
   const native = () => natives.at(-1)!;
   const hello = () => native().reply(0, { protocolVersion: 1, daemonVersion: '0.1.0', pid: 1 });
-  return { bg, natives, native, hello, connectView: (p: RuntimePort) => connectView(p), menus, menuClick: (i: ContextMenuInfo, t?: object) => menuClick(i, t) };
+  /** A download from a page nobody probed yet probes it first: the daemon answers with this extractor. */
+  const answerProbe = async (extractor = 'Generic') => {
+    await until(() => native().sent.some((m) => m.type === 'probe'));
+    const probe = native().sent.find((m) => m.type === 'probe')!;
+    native().reply(probe.id!, { url: (probe.params as { url: string }).url, extractor, generic: extractor === 'Generic', formats: [], playlist: null });
+  };
+  return {
+    bg,
+    natives,
+    native,
+    hello,
+    answerProbe,
+    connectView: (p: RuntimePort) => connectView(p),
+    menus,
+    menuClick: (i: ContextMenuInfo, t?: object) => menuClick(i, t),
+  };
 }
 
 describe('createBackground', () => {
@@ -80,12 +95,14 @@ describe('createBackground', () => {
   });
 
   it('downloads a video from a content script: the http source, with the page as referer', async () => {
-    const { native, hello, connectView } = setup();
+    const { native, hello, answerProbe, connectView } = setup();
     const view = fakeViewPortWith({ tabId: 12, url: 'https://blog.test/p' });
     connectView(view.port);
     view.send({ kind: 'download', id: 1, target: { pageUrl: 'https://blog.test/p', pageTitle: 'A post', videoSrc: 'https://cdn.test/v.mp4' } });
     await flush();
     hello();
+    await answerProbe();
+    await until(() => native().sent.some((m) => m.type === 'jobs.add'));
     expect(native().sent.find((m) => m.type === 'jobs.add')!.params).toEqual({
       url: 'https://cdn.test/v.mp4',
       pageUrl: 'https://blog.test/p',
@@ -94,13 +111,15 @@ describe('createBackground', () => {
   });
 
   it('uses the media requests of the sender tab for a blob: video', async () => {
-    const { bg, native, hello, connectView } = setup();
+    const { bg, native, hello, answerProbe, connectView } = setup();
     bg.recordMediaRequest(12, 'https://cdn.test/live/master.m3u8');
     const view = fakeViewPortWith({ tabId: 12, url: 'https://site.test/w' });
     connectView(view.port);
     view.send({ kind: 'download', id: 1, target: { pageUrl: 'https://site.test/w', pageTitle: null, videoSrc: 'blob:https://site.test/x' } });
     await flush();
     hello();
+    await answerProbe();
+    await until(() => native().sent.some((m) => m.type === 'jobs.add'));
     expect(native().sent.find((m) => m.type === 'jobs.add')!.params).toMatchObject({
       url: 'https://cdn.test/live/master.m3u8',
       pageUrl: 'https://site.test/w',
@@ -172,7 +191,7 @@ describe('createBackground', () => {
   });
 
   it('creates the right-click menus on install and downloads audio from the page variant', async () => {
-    const { menus, menuClick, native, hello } = setup();
+    const { menus, menuClick, native, hello, answerProbe } = setup();
     await fakeBrowser.runtime.onInstalled.trigger({ reason: 'install', temporary: false });
     await flush();
     expect(menus.map((m) => `${m.id}:${m.contexts.join()}`)).toEqual([
@@ -187,11 +206,14 @@ describe('createBackground', () => {
     menuClick({ menuItemId: 'page-audio', pageUrl: 'https://vimeo.com/123' }, { id: 4, url: 'https://vimeo.com/123', title: 'Clip' });
     await flush();
     hello();
+    // yt-dlp knows the site (the probe says so): the page's own URL is downloaded.
+    await answerProbe('Vimeo');
+    await until(() => native().sent.some((m) => m.type === 'jobs.add'));
     expect(native().sent.find((m) => m.type === 'jobs.add')!.params).toEqual({ url: 'https://vimeo.com/123', pageUrl: null, title: 'Clip', preset: 'audio' });
   });
 
   it('downloads a right-clicked video in a frame from what that frame reported, the frame as Referer', async () => {
-    const { menuClick, native, hello, connectView } = setup();
+    const { menuClick, native, hello, answerProbe, connectView } = setup();
     const frame = fakeViewPortWith({ tabId: 4, url: 'https://player.test/embed/7' });
     frame.port.sender = { tab: { id: 4, url: 'https://news.test/story', title: 'Story' }, frameId: 9, url: 'https://player.test/embed/7' };
     connectView(frame.port as RuntimePort);
@@ -209,6 +231,7 @@ describe('createBackground', () => {
     );
     await flush();
     hello();
+    await answerProbe();
     await until(() => native().sent.some((m) => m.type === 'jobs.add'));
     expect(native().sent.find((m) => m.type === 'jobs.add')!.params).toEqual({
       url: 'https://cdn.test/s/master.m3u8',
@@ -242,13 +265,14 @@ describe('createBackground', () => {
   });
 
   it('tells a content script only of the job its page started, without paths or other pages URLs', async () => {
-    const { native, hello, connectView } = setup();
+    const { native, hello, answerProbe, connectView } = setup();
     const popup = fakeViewPort();
     const mine = fakeViewPortWith({ tabId: 3, url: 'https://a.test/watch' });
     const other = fakeViewPortWith({ tabId: 4, url: 'https://b.test/page' });
     for (const v of [popup.port, mine.port, other.port]) connectView(v as RuntimePort);
     hello();
     mine.send({ kind: 'download', id: 1, target: { pageUrl: 'https://a.test/watch', pageTitle: 'A', videoSrc: 'https://cdn.test/a.mp4' } });
+    await answerProbe();
     await until(() => native().sent.some((m) => m.type === 'jobs.add'));
     const add = native().sent.find((m) => m.type === 'jobs.add')!;
     native().reply(add.id!, { job: makeJob({ id: 50, url: 'https://cdn.test/a.mp4', pageUrl: 'https://a.test/watch' }) });

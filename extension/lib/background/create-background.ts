@@ -11,6 +11,7 @@ import { type ContextMenusApi, createMenus } from './menus';
 import { createNotices } from './notices';
 import { type NotificationsApi, createNotifications } from './notifications';
 import { createPageVideos } from './page-videos';
+import { createProbes } from './probes';
 import { type ViewPort, createViewHub } from './view-hub';
 
 type BrowserApi = typeof Browser;
@@ -72,6 +73,9 @@ export function createBackground(d: BackgroundDeps) {
     enabled: () => notifyOnFinish.getValue(),
     host,
   });
+  const probes = createProbes({ host });
+  /** The background's own probes (a page's site, before a download): no view owns them. */
+  const itself = {};
   const login = createLogin({
     settings: async () => ({ mode: await loginMode.getValue(), sites: await loginSites.getValue() }),
     allowSite: async (site) => {
@@ -79,7 +83,13 @@ export function createBackground(d: BackgroundDeps) {
       if (!sites.includes(site)) await loginSites.setValue([...sites, site]);
     },
   });
-  const downloads = createDownloads({ host, mediaFor: media.forTab, videos, login });
+  const downloads = createDownloads({
+    host,
+    mediaFor: media.forTab,
+    videos,
+    extractors: { known: probes.knownExtractor, ask: (pageUrl) => probes.hasExtractor(itself, pageUrl) },
+    login,
+  });
   const menus = createMenus({ api: d.contextMenus, host, downloads, notifyError: (m) => void notifications.error(m) });
   const notices = createNotices({
     host,
@@ -88,7 +98,7 @@ export function createBackground(d: BackgroundDeps) {
     onChange: (list) => hub.notices(list),
   });
   const ownership = createOwnership({ store: pageJobsStore });
-  const hub = createViewHub({ extensionOrigin: browser.runtime.getURL('/'), host, downloads, videos, askReports: d.askReports, ownership, notices });
+  const hub = createViewHub({ extensionOrigin: browser.runtime.getURL('/'), host, downloads, videos, askReports: d.askReports, ownership, notices, probes });
 
   return {
     host,

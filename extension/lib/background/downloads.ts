@@ -3,16 +3,7 @@ import { quote } from '../../../shared/quote';
 import { type HostConnection, HostRequestError } from '../host-connection';
 import { t } from '../i18n';
 import type { MediaRequest } from '../media-requests';
-import {
-  type DownloadCandidate,
-  hasExtractor,
-  isHttp,
-  networkSources,
-  pageCandidate,
-  unmatchedCandidates,
-  videoCandidates,
-  videoTitle,
-} from '../sources/candidates';
+import { type DownloadCandidate, isHttp, networkSources, pageCandidate, unmatchedCandidates, videoCandidates, videoTitle } from '../sources/candidates';
 import type { DownloadTarget, FrameReport, ListedVideo, PageVideosResult, ReportedVideo } from '../view-messages';
 import type { Login } from './login-cookies';
 import type { FrameEntry, JobOrigin, PageVideos } from './page-videos';
@@ -25,6 +16,8 @@ export interface DownloadsDeps {
   videos: PageVideos;
   /** The browser's login for the sites the user gives it to (none when absent). */
   login?: Pick<Login, 'forDownload' | 'forRetry'>;
+  /** Whether yt-dlp knows a page's site (a probe found a non-generic extractor): remembered, or asked. */
+  extractors?: { known(pageUrl: string): boolean | undefined; ask(pageUrl: string): Promise<boolean> };
 }
 
 /**
@@ -75,6 +68,11 @@ function directCandidate(src: string, pageUrl: string | null): DownloadCandidate
 export function createDownloads(d: DownloadsDeps) {
   const networkOf = (tabId: number, frameId: number) => d.mediaFor(tabId).filter((r) => r.frameId === frameId);
   const placeOf = (pageUrl: string | null, frameId: number, frameUrl: string | null) => ({ pageUrl, frameUrl: frameId === 0 ? null : frameUrl });
+  const knownSite = (pageUrl: string | null) => isHttp(pageUrl) && d.extractors?.known(pageUrl) === true;
+  /** Before choosing a URL: a page nobody probed yet is probed (briefly), so that a site yt-dlp knows gets its page URL. */
+  const learnSite = async (pageUrl: string | null | undefined) => {
+    if (isHttp(pageUrl) && d.extractors && d.extractors.known(pageUrl) === undefined) await d.extractors.ask(pageUrl);
+  };
 
   /** Every video of the tab (all frames, the top page first), with its candidates and title. */
   const list = (tabId: number, pageUrl: string | null, pageTitle: string | null): PageVideosResult => {
@@ -86,7 +84,13 @@ export function createDownloads(d: DownloadsDeps) {
       media: v.media,
       label: v.label,
       title: videoTitle(v.label, i, all.length, pageTitle),
-      candidates: videoCandidates({ place: placeOf(pageUrl, f.frameId, f.frameUrl), video: v, frame: f.report, network: networkOf(tabId, f.frameId) }),
+      candidates: videoCandidates({
+        place: placeOf(pageUrl, f.frameId, f.frameUrl),
+        video: v,
+        frame: f.report,
+        network: networkOf(tabId, f.frameId),
+        pageHasExtractor: knownSite(pageUrl),
+      }),
     }));
     const taken = new Set(videos.flatMap((v) => v.candidates.map((c) => c.url)));
     const others: DownloadCandidate[] = [];
@@ -119,7 +123,7 @@ export function createDownloads(d: DownloadsDeps) {
     );
   };
 
-  const add = async (choice: Choice, preset: Preset | undefined, tabId: number | null): Promise<{ job: Job }> => {
+  const add = async (choice: Choice, preset: Preset | undefined, tabId: number | null, exact?: DownloadTarget['choice']): Promise<{ job: Job }> => {
     const c = choice.candidate;
     const cookies = (await d.login?.forDownload(c, tabId)) ?? [];
     const result = await d.host.request('jobs.add', {
@@ -127,7 +131,8 @@ export function createDownloads(d: DownloadsDeps) {
       pageUrl: c.pageUrl,
       ...(c.referer ? { referer: c.referer } : {}),
       title: choice.title,
-      ...(preset ? { preset } : {}),
+      // An exact choice (made from a probe of this URL) wins over a preset: the daemon takes one of them.
+      ...(exact ? { choice: exact } : preset ? { preset } : {}),
       ...(cookies.length > 0 ? { cookies } : {}),
     });
     if (choice.origin) d.videos.rememberJob(result.job.id, choice.origin);
@@ -161,6 +166,7 @@ export function createDownloads(d: DownloadsDeps) {
       video,
       frame: report,
       network: tabId === null ? [] : networkOf(tabId, frame.frameId),
+      pageHasExtractor: knownSite(pageUrl),
     });
     const origin = tabId !== null && video.key ? { tabId, frameId: frame.frameId, key: video.key, pageUrl } : undefined;
     return candidates.map((candidate) => ({ candidate, title, ...(origin ? { origin } : {}) }));
@@ -173,7 +179,7 @@ export function createDownloads(d: DownloadsDeps) {
     const listing = tabId === null ? { videos: [], others: [], page: pageCandidate(pageUrl) } : list(tabId, pageUrl, pageTitle);
     const choices: Choice[] = [];
     const page = listing.page ? { candidate: listing.page, title: pageTitle } : null;
-    if (page && hasExtractor(page.candidate.url)) choices.push(page);
+    if (page && knownSite(page.candidate.url)) choices.push(page);
     if (isHttp(target.videoSrc)) choices.push({ candidate: directCandidate(target.videoSrc, pageUrl), title: pageTitle });
     const first = listing.videos.find((v) => v.candidates.length > 0);
     if (first && tabId !== null)
@@ -188,10 +194,12 @@ export function createDownloads(d: DownloadsDeps) {
     /** Chooses the URL for a video and queues it. */
     async download(target: DownloadTarget, asker: Asker): Promise<{ job: Job }> {
       const { tabId } = asker;
+      // A URL the popup picked is among what it was shown: nothing to learn first.
+      if (!target.url) await learnSite(asker.frame ? asker.frame.pageUrl : target.pageUrl);
       if (asker.frame) {
         const choices = inFrame(target, tabId, asker.frame);
         if (choices.length === 0 && !target.url) throw noSourceYet();
-        return add(pick(choices, target.url, asker.frame.pageUrl), target.preset, tabId);
+        return add(pick(choices, target.url, asker.frame.pageUrl), target.preset, tabId, target.choice);
       }
       if (target.videoKey !== undefined && tabId !== null) {
         const frameId = target.frameId ?? 0;
@@ -207,9 +215,10 @@ export function createDownloads(d: DownloadsDeps) {
           ),
           target.preset,
           tabId,
+          target.choice,
         );
       }
-      return add(pick(pageLevel(target, tabId), target.url, target.pageUrl), target.preset, tabId);
+      return add(pick(pageLevel(target, tabId), target.url, target.pageUrl), target.preset, tabId, target.choice);
     },
     /**
      * Retries a job. One a page button or the popup started from a video, which failed before
@@ -232,6 +241,7 @@ export function createDownloads(d: DownloadsDeps) {
           video,
           frame: frame.report,
           network: networkOf(origin.tabId, frame.frameId),
+          pageHasExtractor: knownSite(origin.pageUrl),
         });
         if (now && now.url !== job.url) change = { url: now.url, referer: now.referer };
       }

@@ -6,6 +6,7 @@ import { type PageJob, VIEW_PORT, type ViewMessage, type ViewRequest, checkViewR
 import { type Ownership, type PortSender, type ViewKind, classifySender, notOwned, pageRefusal, toPageJob } from './content-policy';
 import type { Downloads } from './downloads';
 import type { PageVideos } from './page-videos';
+import type { Probes } from './probes';
 
 /** The part of runtime.Port the background uses. */
 export interface ViewPort {
@@ -27,6 +28,8 @@ export interface ViewHubDeps {
   askReports?: (tabId: number) => void;
   /** Which jobs each page started. */
   ownership: Ownership;
+  /** The extension pages' probes, one at a time; a view's go with it. */
+  probes?: Pick<Probes, 'probe' | 'cancel'>;
   notices: { current(): Notice[]; dismiss(id: number): Promise<void> };
 }
 
@@ -67,7 +70,7 @@ export function createViewHub(d: ViewHubDeps) {
     return check.request;
   };
 
-  const answerExtension = async (msg: Request): Promise<unknown> => {
+  const answerExtension = async (view: View, msg: Request): Promise<unknown> => {
     if (msg.kind === 'download') return d.downloads.download(msg.target, { tabId: msg.target.tabId ?? null });
     if (msg.kind === 'page-videos') {
       // The popup's first look: every frame reports again (this background may have forgotten
@@ -81,6 +84,9 @@ export function createViewHub(d: ViewHubDeps) {
     const request = hostRequest(msg);
     // A job started from a video is retried with that video's sources as they are now.
     if (request.type === 'jobs.retry') return d.downloads.retry(request.params.jobId, request.params.url === undefined ? {} : request.params);
+    // Probes are the view's own: queued one at a time (the daemon sees one client), cancelled when it goes.
+    if (request.type === 'probe' && d.probes) return d.probes.probe(view, request.params);
+    if (request.type === 'probe.cancel' && d.probes) return d.probes.cancel(view);
     return d.host.request(request.type, request.params as never);
   };
 
@@ -88,7 +94,9 @@ export function createViewHub(d: ViewHubDeps) {
   const answerPage = async (view: PageView, owner: string, msg: Request): Promise<{ job: PageJob }> => {
     if (msg.kind === 'download') {
       const frame = { frameId: view.frameId, frameUrl: view.frameUrl, pageUrl: view.pageUrl, pageTitle: view.pageTitle };
-      const { job } = await d.downloads.download({ ...msg.target, tabId: view.tabId }, { tabId: view.tabId, frame });
+      // A page cannot probe, so it makes no exact choice either: its button downloads with a preset.
+      const { choice: _ignored, ...target } = msg.target;
+      const { job } = await d.downloads.download({ ...target, tabId: view.tabId }, { tabId: view.tabId, frame });
       await d.ownership.remember(owner, job.id);
       return { job: toPageJob(job) };
     }
@@ -126,7 +134,7 @@ export function createViewHub(d: ViewHubDeps) {
       return;
     }
     try {
-      if (view.kind === 'extension') return reply(view, msg.id, await answerExtension(msg));
+      if (view.kind === 'extension') return reply(view, msg.id, await answerExtension(view, msg));
       const refusal = pageRefusal(msg, view.owner);
       if (refusal) return refuse(view, msg.id, refusal);
       reply(view, msg.id, await answerPage(view, view.owner!, msg));
@@ -167,6 +175,8 @@ export function createViewHub(d: ViewHubDeps) {
       port.onMessage.addListener((m) => void onMessage(view, m));
       port.onDisconnect.addListener(() => {
         views.delete(view);
+        // The popup closed: its probes are of no use to anyone now.
+        if (view.kind === 'extension') d.probes?.cancel(view);
         release();
         // The frame unloaded (or its content script went): its videos went with it.
         if (view.kind === 'page' && view.reported && view.tabId !== null && d.videos.dropFrame(view.tabId, view.frameId)) videosChanged(view.tabId);

@@ -20,41 +20,6 @@ export interface DownloadCandidate {
   height: number | null;
 }
 
-/** Sites yt-dlp has an extractor for: the page URL gets the best formats and the real title. */
-const EXTRACTOR_SITES = [
-  'youtube.com',
-  'youtu.be',
-  'vimeo.com',
-  'dailymotion.com',
-  'twitch.tv',
-  'twitter.com',
-  'x.com',
-  'tiktok.com',
-  'instagram.com',
-  'facebook.com',
-  'reddit.com',
-  'soundcloud.com',
-  'bilibili.com',
-  'streamable.com',
-  'ted.com',
-  'nicovideo.jp',
-  'bandcamp.com',
-  'rumble.com',
-  'odysee.com',
-  'archive.org',
-  'bitchute.com',
-  'peertube.tv',
-];
-
-export function hasExtractor(pageUrl: string): boolean {
-  try {
-    const host = new URL(pageUrl).hostname.replace(/^www\./, '');
-    return EXTRACTOR_SITES.some((site) => host === site || host.endsWith(`.${site}`));
-  } catch {
-    return false;
-  }
-}
-
 export const isHttp = (u: string | null | undefined): u is string => !!u && checkDownloadUrl(u).ok;
 
 /** Where a video was found: the tab's page, and the frame when it is not the page. */
@@ -98,17 +63,24 @@ export function networkSources(frame: FrameReport, requests: readonly MediaReque
 }
 
 /**
- * The URLs worth offering for one video, best first: the page on sites yt-dlp knows, then
+ * The URLs worth offering for one video, best first: the page on sites yt-dlp knows (a
+ * probe of the page found a site-specific extractor: `pageHasExtractor`), then
  * the video's own sources (its file, or the master its player loaded). A video fed by a
  * script whose page side saw nothing gets what the network showed its frame load. Never
  * the page URL otherwise: a button must not queue something that cannot be its video.
  */
-export function videoCandidates(o: { place: VideoPlace; video: ReportedVideo; frame: FrameReport; network: readonly MediaRequest[] }): DownloadCandidate[] {
+export function videoCandidates(o: {
+  place: VideoPlace;
+  video: ReportedVideo;
+  frame: FrameReport;
+  network: readonly MediaRequest[];
+  pageHasExtractor?: boolean;
+}): DownloadCandidate[] {
   const out: DownloadCandidate[] = [];
   const push = (c: DownloadCandidate | null) => {
     if (c && !out.some((x) => x.url === c.url)) out.push(c);
   };
-  if (isHttp(o.place.pageUrl) && hasExtractor(o.place.pageUrl)) push(pageCandidate(o.place.pageUrl));
+  if (o.pageHasExtractor && isHttp(o.place.pageUrl)) push(pageCandidate(o.place.pageUrl));
   for (const s of o.video.sources) push(fromSource(s, o.place));
   if (o.video.sources.length === 0 && o.video.fed) for (const s of networkSources(o.frame, o.network)) push(fromSource(s, o.place));
   return out;

@@ -1,0 +1,123 @@
+import type { ParamsOf, ResultOf } from '../../../shared/protocol';
+import { type HostConnection, HostRequestError } from '../host-connection';
+
+type ProbeParams = ParamsOf<'probe'>;
+type ProbeAnswer = ResultOf['probe'];
+
+interface Task {
+  owner: object;
+  params: ProbeParams;
+  resolve: (r: ProbeAnswer) => void;
+  reject: (e: Error) => void;
+}
+
+export interface ProbesDeps {
+  host: Pick<HostConnection, 'request'>;
+  /** Pages whose extractor is remembered, oldest forgotten first. */
+  maxPages?: number;
+}
+
+const cancelled = () => new HostRequestError('PROBE_CANCELLED', 'The probe was cancelled: the view that asked for it closed', 'url');
+
+/** A URL as the daemon normalises it, so that a probe's answer and a later question meet. */
+function normalise(url: string): string {
+  try {
+    return new URL(url).href;
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * The views' probes (what a URL offers), sent to the daemon one at a time: to the daemon
+ * the background is one client, and a newer probe of one client replaces the older, so
+ * two at once would cancel each other. A view's probes go when the view does (queued ones
+ * dropped, the running one cancelled with `probe.cancel`). What each answer says of the
+ * extractor is remembered: the page URL is offered first where yt-dlp knows the site.
+ */
+export function createProbes(d: ProbesDeps) {
+  const maxPages = d.maxPages ?? 200;
+  const queue: Task[] = [];
+  let running: Task | null = null;
+  /** Page URL → yt-dlp has a site-specific (non-generic) extractor for it. */
+  const extractors = new Map<string, boolean>();
+
+  const remember = (url: string, known: boolean) => {
+    const key = normalise(url);
+    extractors.delete(key);
+    extractors.set(key, known);
+    while (extractors.size > maxPages) extractors.delete(extractors.keys().next().value!);
+  };
+
+  const next = () => {
+    if (running) return;
+    const task = queue.shift();
+    if (!task) return;
+    running = task;
+    d.host
+      .request('probe', task.params)
+      .then(
+        (answer) => {
+          remember(task.params.url, !answer.generic);
+          task.resolve(answer);
+        },
+        (err: Error) => {
+          // A URL no extractor supports is known not to have one; a timeout or a network error says nothing.
+          if (err instanceof HostRequestError && err.code === 'UNSUPPORTED_URL') remember(task.params.url, false);
+          task.reject(err);
+        },
+      )
+      .finally(() => {
+        // The next probe starts once this one settled, either way.
+        running = null;
+        next();
+      });
+  };
+
+  const probe = (owner: object, params: ProbeParams): Promise<ProbeAnswer> =>
+    new Promise((resolve, reject) => {
+      queue.push({ owner, params, resolve, reject });
+      next();
+    });
+
+  return {
+    probe,
+    /** Drops what `owner` asked for; the running probe, if it is its, is cancelled in the daemon. */
+    cancel(owner: object): { cancelled: boolean } {
+      let dropped = false;
+      for (let i = queue.length - 1; i >= 0; i--) {
+        if (queue[i]!.owner !== owner) continue;
+        queue.splice(i, 1)[0]!.reject(cancelled());
+        dropped = true;
+      }
+      if (running?.owner === owner) {
+        dropped = true;
+        void d.host.request('probe.cancel', {}).catch(() => {});
+      }
+      return { cancelled: dropped };
+    },
+    /** What a probe said of the page: true, a site yt-dlp knows; false, generic or unsupported; undefined, never asked. */
+    knownExtractor(pageUrl: string): boolean | undefined {
+      return extractors.get(normalise(pageUrl));
+    },
+    /**
+     * Whether yt-dlp knows the page's site, probing it when nobody has yet; after `waitMs`
+     * the answer is "no" (the probe goes on and is remembered for the next time).
+     */
+    async hasExtractor(owner: object, pageUrl: string, waitMs = 5000): Promise<boolean> {
+      const known = extractors.get(normalise(pageUrl));
+      if (known !== undefined) return known;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const late = new Promise<boolean>((r) => {
+        timer = setTimeout(() => r(false), waitMs);
+      });
+      const asked = probe(owner, { url: pageUrl, limit: 1 }).then(
+        (a) => !a.generic,
+        () => false,
+      );
+      return Promise.race([asked, late]).finally(() => clearTimeout(timer));
+    },
+  };
+}
+
+export type Probes = ReturnType<typeof createProbes>;
