@@ -40,8 +40,10 @@ export interface TestEnv {
   processes(): { pid: number; cmdline: string }[];
   /** The pids of this environment's daemons (normally one). */
   daemonPids(): number[];
-  /** yt-dlp and the ffmpeg it runs: a job's processes (not the daemon, not a bridge). */
+  /** yt-dlp and the ffmpeg or aria2c it runs: a job's processes (not the daemon, not a bridge, not a probe). */
   jobProcesses(): { pid: number; cmdline: string }[];
+  /** yt-dlp runs that probe a URL (`-J`) for a popup or the CLI. */
+  probeProcesses(): { pid: number; cmdline: string }[];
   /** Every file left under the staging root. */
   stagingFiles(): string[];
   /** Finished files in the download folder. */
@@ -79,7 +81,8 @@ export async function createEnv(extra: Record<string, string> = {}, under = tmpd
       processesMentioning(home)
         .filter((p) => /vidqueue\.js daemon/.test(p.cmdline))
         .map((p) => p.pid),
-    jobProcesses: () => processesMentioning(home).filter((p) => /yt-dlp|ffmpeg/.test(p.cmdline)),
+    jobProcesses: () => processesMentioning(home).filter((p) => /yt-dlp|ffmpeg|aria2c/.test(p.cmdline) && !isProbe(p.cmdline)),
+    probeProcesses: () => processesMentioning(home).filter((p) => isProbe(p.cmdline)),
     stagingFiles: () => listFiles(join(paths.defaultDownloadDir, '.vidqueue-staging')),
     downloaded: () => (existsSync(paths.defaultDownloadDir) ? readdirSync(paths.defaultDownloadDir).filter((f) => f !== '.vidqueue-staging') : []),
     async close() {
@@ -97,6 +100,9 @@ export async function createEnv(extra: Record<string, string> = {}, under = tmpd
   };
   return self;
 }
+
+/** A yt-dlp run that only reads what a URL offers (`vidqueue probe`, a popup's card). */
+const isProbe = (cmdline: string) => / -J /.test(cmdline) && /yt-dlp/.test(cmdline);
 
 /** Processes whose command line or environment names `marker` (our test home). */
 function processesMentioning(marker: string): { pid: number; cmdline: string }[] {

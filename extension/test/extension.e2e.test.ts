@@ -69,6 +69,9 @@ describe('the extension with the real host', () => {
     expect(env.stagingFiles()).toEqual([]);
     expect(env.downloaded()).toEqual([]);
     await popup.screenshot({ path: join(SHOTS, 'popup-cancelled.png') });
+    // The popup's probes (its cards' qualities) end with it.
+    await popup.close();
+    await expect.poll(() => env.probeProcesses(), { timeout: 10_000 }).toEqual([]);
   });
 
   it('downloads to completion from the popup, then pauses and resumes another', async () => {

@@ -1,0 +1,82 @@
+/**
+ * The popup built around what is on the page, in real Chromium with the built extension and
+ * the real host: a page playing an HLS master (two renditions) gets a card whose quality
+ * choice lists the real qualities with their sizes (from a probe by real yt-dlp); choosing
+ * 360p downloads 360p (ffprobe). Screenshots in light and dark go to test-output/.
+ */
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEV_EXTENSION_ID, type TestBrowser, launchBrowser } from '../../devkit/browser';
+import { REPO, type TestEnv, createEnv, finished, waitForJob } from '../../devkit/env';
+import { FIXTURES, FIXTURE_DIR } from '../../devkit/fixtures';
+import { type MediaServer, startMediaServer } from '../../devkit/media-server';
+import { probe } from '../../devkit/probe';
+
+const SHOTS = join(REPO, 'test-output');
+let server: MediaServer;
+let env: TestEnv;
+let browser: TestBrowser;
+
+beforeAll(async () => {
+  server = await startMediaServer(FIXTURE_DIR);
+  env = await createEnv();
+  browser = await launchBrowser(async (profile) => {
+    const r = await env.cli(['install', '--dev', '--user-data-dir', profile]);
+    if (r.exitCode !== 0) throw new Error(`vidqueue install failed: ${r.stderr}`);
+  });
+  expect(browser.extensionId).toBe(DEV_EXTENSION_ID);
+});
+afterAll(async () => {
+  await browser?.close();
+  await env?.close();
+  await server?.close();
+});
+
+describe('the popup built around what is on the page', () => {
+  it('shows a card with the real qualities and their sizes; the chosen 360p is what downloads; light and dark', async () => {
+    const url = server.page(
+      '/p/master.html',
+      `<!doctype html><html><head><title>Harbour at dawn</title><script src="/lib/hls.js"></script></head><body>
+      <video id="v" muted width="640" height="360" title="Harbour at dawn"></video>
+      <script>{ const hls = new Hls(); hls.loadSource('/${FIXTURES.hlsMaster}'); hls.attachMedia(document.getElementById('v')); }</script></body></html>`,
+    );
+    const page = await browser.context.newPage();
+    await page.goto(url);
+    await expect.poll(() => server.requests.some((r) => r.path === `/${FIXTURES.hlsMaster}`)).toBe(true);
+
+    const popup = await browser.openPopup(await browser.tabIdOf(url));
+    const quality = popup.getByRole('combobox', { name: 'Quality of Harbour at dawn' });
+    // The probe's answer: both renditions, best first, each with its size (estimated from its bandwidth).
+    await expect
+      .poll(async () => (await quality.locator('option').allTextContents()).join(' | '), { timeout: 30_000 })
+      .toMatch(/720p.*·.*\d.*MB.*\|.*360p.*·.*\d.*(MB|KB)/);
+    await popup.getByRole('button', { name: 'Settings' }).waitFor();
+    await popup.screenshot({ path: join(SHOTS, 'popup-light.png') });
+    await popup.emulateMedia({ colorScheme: 'dark' });
+    await popup.screenshot({ path: join(SHOTS, 'popup-dark.png') });
+    await popup.emulateMedia({ colorScheme: 'light' });
+
+    const option360 = (await quality.locator('option').allTextContents()).find((o) => o.startsWith('360p'))!;
+    await quality.selectOption({ label: option360 });
+    const client = await env.client();
+    const before = (await client.request('jobs.list', {})).jobs.length;
+    await popup.locator('.card').first().getByRole('button', { name: 'Download' }).click();
+    let jobId = 0;
+    await expect
+      .poll(async () => {
+        const jobs = (await client.request('jobs.list', {})).jobs;
+        jobId = jobs.length > before ? jobs[0]!.id : 0;
+        return jobId;
+      })
+      .toBeGreaterThan(0);
+    const done = await waitForJob(client, jobId, finished, 60_000);
+    expect(done.status, JSON.stringify(done.error)).toBe('completed');
+    expect(done.choice).toBeTruthy();
+    expect((await probe(done.filePath!)).height).toBe(360);
+    // The row shows the title, never the file's name.
+    await expect.poll(() => popup.locator(`li.job[data-job-id="${jobId}"] .job-title`).textContent()).toBe('Harbour at dawn');
+    await popup.screenshot({ path: join(SHOTS, 'popup-card-downloaded.png') });
+    await popup.close();
+    await page.close();
+  });
+});
