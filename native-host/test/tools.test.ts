@@ -156,6 +156,9 @@ describe('on a machine with no yt-dlp', () => {
     const done = await waitForJob(client, job.id, finished, 90_000);
     expect(done.status, JSON.stringify(done.error)).toBe('completed');
     expect(ytdlp(await tools())).toMatchObject({ source: 'managed', version: '2026.11.01' });
+    // A probe (the popup's qualities) runs the same copy as the downloads.
+    const probe = await client.request('probe', { url: server.url(FIXTURES.hlsMaster) });
+    expect(probe.formats.length).toBeGreaterThan(1);
   });
 });
 

@@ -10,7 +10,6 @@ import type { Logger } from '../log';
 import type { Paths } from '../paths';
 import { Queue } from '../queue/queue';
 import { type DatabaseReset, isCorruption, openOrSetAside } from '../store/db';
-import { findTool } from '../downloader/tools';
 import { readUrl } from '../probe/read';
 import { ProbeService } from '../probe/service';
 import { GroupStore } from '../store/groups';
@@ -24,7 +23,8 @@ import { createHandlers } from './handlers';
 import { InstanceLock } from './lock';
 import { ensurePrivateDir } from './private-dir';
 import { recover } from './recovery';
-import { managedMode } from '../tools/resolve';
+import { ytdlpFeatures } from '../tools/features';
+import { findYtDlp, managedMode } from '../tools/resolve';
 import { createToolsService } from '../tools/service';
 
 export interface DaemonOptions {
@@ -91,7 +91,8 @@ export async function startDaemon(o: DaemonOptions): Promise<DaemonStart> {
   const env = o.env ?? process.env;
   // Probes run apart from the download queue: they never take (or wait for) a download slot.
   const probes = new ProbeService({
-    read: (key, signal, timeoutMs) => readUrl(() => findTool('yt-dlp', env), key, signal, timeoutMs),
+    // The same yt-dlp as the downloads (VidQueue's managed copy when it keeps one).
+    read: (key, signal, timeoutMs) => readUrl(() => findYtDlp(paths.dataDir, env), key, signal, timeoutMs),
     settings: () => settings.get(),
   });
   const queue = new Queue({
@@ -203,6 +204,9 @@ export async function startDaemon(o: DaemonOptions): Promise<DaemonStart> {
   queue.pump();
   idle.check();
   tools.start();
+  // What the yt-dlp in use knows (its --help, a second of Python) is asked now, not when the first download starts.
+  const ytdlp = findYtDlp(paths.dataDir, env);
+  if (ytdlp.ok) void ytdlpFeatures(ytdlp.path).catch(() => {});
   log.info(`listening on ${paths.socket}`);
 
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
