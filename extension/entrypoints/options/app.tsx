@@ -5,6 +5,7 @@ import { issueError } from '../../../shared/protocol';
 import { type SettingKey, type Settings, SettingsPatchSchema } from '../../../shared/settings';
 import { HostProblem } from '../../components/host-problem';
 import { PresetSelect } from '../../components/preset-select';
+import { ToolsPanel } from '../../components/tools';
 import type { HostStatus } from '../../lib/host-connection';
 import { t } from '../../lib/i18n';
 import { confirmCancelAboveMiB, ConfirmCancelAboveMiBSchema, loginMode, loginSites, notifyOnFinish, showPageButton } from '../../lib/preferences';
@@ -196,6 +197,7 @@ export function OptionsApp({ client, extensionId }: { client: ViewClient; extens
           )}
         </p>
       </form>
+      <ToolsPanel client={client} />
     </main>
   );
 }

@@ -7,6 +7,7 @@ import { CurrentPage, type DownloadChoice, type PageInfo } from '../../component
 import { SettingsIcon } from '../../components/icons';
 import type { ProbeState, Selection } from '../../components/video-card';
 import { HostProblem } from '../../components/host-problem';
+import { ToolsBanner } from '../../components/tools';
 import { JobList } from '../../components/job-list';
 import { Notices } from '../../components/notices';
 import type { RowAction } from '../../components/job-row';
@@ -262,6 +263,7 @@ export function PopupApp({ client, loadPage, confirmAboveBytes, extensionId, ope
         }}
       />
       <HostProblem status={status} extensionId={extensionId} onRetry={() => client.retryHost()} loadReport={() => client.doctor()} />
+      <ToolsBanner client={client} />
       <CurrentPage
         page={page}
         listing={listing}
