@@ -7,7 +7,7 @@ import { env, jobProcesses, server, useServerAndEnv } from './helpers/suite';
 useServerAndEnv();
 
 /** yt-dlp processes reading a URL without downloading (`-J`): a probe's. */
-const probeProcesses = () => jobProcesses().filter((p) => / -J /.test(p.cmdline));
+const probeProcesses = () => env.probeProcesses();
 
 /** Polls until `check` holds, or fails after `ms` with what it last saw. */
 async function until<T>(what: string, read: () => T, check: (v: T) => boolean, ms = 10_000): Promise<T> {
