@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { Job, Preset } from '../../../shared/job';
 import type { Notice } from '../../../shared/protocol';
-import type { EntrySelection } from '../../../shared/group';
+import type { EntrySelection, Group } from '../../../shared/group';
 import type { ProbeResult } from '../../../shared/probe';
 import { CurrentPage, type DownloadChoice, type PageInfo } from '../../components/current-page';
 import { SettingsIcon } from '../../components/icons';
@@ -57,6 +57,7 @@ export function PopupApp({ client, loadPage, confirmAboveBytes, extensionId, ope
   const [error, setError] = useState<string | null>(null);
   const [adding, setAdding] = useState(false);
   const [notices, setNotices] = useState<Notice[]>([]);
+  const [groups, setGroups] = useState<ReadonlyMap<number, Group>>(new Map());
   const [probes, setProbes] = useState<Map<string, ProbeState>>(new Map());
   /** URLs probed or being probed: each once while the popup is open. */
   const probed = useRef(new Map<string, Promise<ProbeResult | null>>());
@@ -106,9 +107,19 @@ export function PopupApp({ client, loadPage, confirmAboveBytes, extensionId, ope
       previous = s.state;
     });
     const offEvent = client.onEvent((e) => {
-      if (e.event === 'daemon.reconnected') fetchFirstPage();
+      if (e.event === 'daemon.reconnected') {
+        fetchFirstPage();
+        void fetchGroups();
+      } else if (e.event === 'group.updated') setGroups((g) => new Map(g).set(e.data.group.id, e.data.group));
       else setModel((m) => applyEvent(m, e));
     });
+    // Playlist groups' aggregates (the newest; a group not among them counts its loaded entries).
+    const fetchGroups = () =>
+      client
+        .request('groups.list', { limit: 100 })
+        .then((p) => setGroups(new Map((p?.groups ?? []).map((g) => [g.id, g]))))
+        .catch(() => {});
+    void fetchGroups();
     const offNotices = client.onNotices(setNotices);
     fetchFirstPage();
     // The tab's videos, every frame's; asked again whenever a frame reports a change.
@@ -304,6 +315,12 @@ export function PopupApp({ client, loadPage, confirmAboveBytes, extensionId, ope
           confirmAbove={confirmAboveBytes}
           onAction={onAction}
           login={login}
+          groups={groups}
+          onGroupAction={(groupId, action) => {
+            setError(null);
+            const type = ({ cancel: 'groups.cancel', pause: 'groups.pause', retryFailed: 'groups.retryFailed' } as const)[action];
+            client.request(type, { groupId }).catch(fail);
+          }}
           hasMore={model.order.length > 0 && model.order.length < model.total}
           onLoadMore={loadMore}
           height={listHeight}
