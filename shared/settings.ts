@@ -57,7 +57,7 @@ export const DEFAULT_SETTINGS: Omit<FullSettings, 'downloadDir'> = {
   idleExitSeconds: 300,
   probeCacheMinutes: 10,
   probeTimeoutSeconds: 20,
-  fragmentConcurrency: 8,
+  fragmentConcurrency: 16,
   connectionsPerFile: 8,
   toolsAutoUpdate: true,
 };

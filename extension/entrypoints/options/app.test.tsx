@@ -13,7 +13,7 @@ const SETTINGS: Settings = {
   defaultPreset: 'best',
   historyRetentionDays: 30,
   idleExitSeconds: 300,
-  fragmentConcurrency: 8,
+  fragmentConcurrency: 16,
   connectionsPerFile: 8,
   toolsAutoUpdate: true,
 };

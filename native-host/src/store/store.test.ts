@@ -320,7 +320,7 @@ describe('SettingsStore', () => {
       idleExitSeconds: 300,
       probeCacheMinutes: 10,
       probeTimeoutSeconds: 20,
-      fragmentConcurrency: 8,
+      fragmentConcurrency: 16,
       connectionsPerFile: 8,
       toolsAutoUpdate: true,
     });
