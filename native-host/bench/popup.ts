@@ -7,6 +7,7 @@ import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { execa } from 'execa';
 import { launchBrowser } from '../../devkit/browser';
 import { resolvePaths } from '../src/paths';
 import { openDatabase } from '../src/store/db';
@@ -114,6 +115,8 @@ export async function progressLatency(row: Row): Promise<void> {
       }).observe(document.body, { attributes: true, attributeFilter: ['aria-valuenow'], subtree: true });
     });
     const client = await env.client('bench');
+    // yt-dlp's own downloader: it reports every block (aria2c, the default for files, once a second).
+    await client.request('settings.set', { settings: { connectionsPerFile: 1 } });
     for (let run = 0; run < 3; run++) {
       const { job } = await client.request('jobs.add', { url: server.url(FIXTURES.progressive, { rate: 1_000_000, run }) });
       await waitForJob(client, job.id, finished, 60_000);
@@ -142,4 +145,56 @@ export async function progressLatency(row: Row): Promise<void> {
   row('progress line → popup bar, samples', String(latencies.length));
   row('progress line → popup bar (median)', `${quantile(latencies, 0.5).toFixed(0)} ms`);
   row('progress line → popup bar (p95)', `${quantile(latencies, 0.95).toFixed(0)} ms`, '≤ 150 ms');
+}
+
+/**
+ * From opening the popup on a page playing an HLS master to its card listing the qualities
+ * with their sizes (the daemon's probe, cache off), next to plain `yt-dlp -J` on the stream,
+ * interleaved.
+ */
+export async function firstCard(row: Row, runs = Number(process.env.BENCH_PROBE_RUNS ?? 5)): Promise<void> {
+  process.stderr.write(`popup: open → first card with qualities, median of ${runs}, cache off, interleaved with plain yt-dlp -J\n`);
+  const env = await createEnv();
+  const server = await startMediaServer(FIXTURE_DIR);
+  const browser = await launchBrowser(async (profile) => void (await env.cli(['install', '--dev', '--user-data-dir', profile])));
+  const cards: number[] = [];
+  const plain: number[] = [];
+  try {
+    const client = await env.client('bench');
+    await client.request('settings.set', { settings: { probeCacheMinutes: 0 } });
+    const url = server.page(
+      '/p/bench-card.html',
+      `<!doctype html><html><head><title>Bench</title><script src="/lib/hls.js"></script></head><body>
+      <video id="v" muted title="Bench clip"></video>
+      <script>{ const h = new Hls(); h.loadSource('/${FIXTURES.hlsMaster}'); h.attachMedia(document.getElementById('v')); }</script></body></html>`,
+    );
+    const tab = await browser.context.newPage();
+    await tab.goto(url);
+    await sleep(1000);
+    const tabId = await browser.tabIdOf(url);
+    const popup = await browser.context.newPage();
+    for (let i = 0; i < runs + 1; i++) {
+      const t = performance.now();
+      await popup.goto(`chrome-extension://${browser.extensionId}/popup.html?tab=${tabId}`);
+      await popup.waitForFunction(
+        () => Array.from(document.querySelectorAll('select.quality option'), (o) => o.textContent ?? '').some((text) => /·/.test(text)),
+        undefined,
+        {
+          timeout: 60_000,
+        },
+      );
+      // The first open also starts the daemon's process runner: not counted.
+      if (i > 0) cards.push(performance.now() - t);
+      const p = performance.now();
+      await execa('yt-dlp', ['--ignore-config', '-J', '--', server.url(FIXTURES.hlsMaster)]);
+      if (i > 0) plain.push(performance.now() - p);
+    }
+  } finally {
+    await browser.close();
+    await env.close();
+    await server.close();
+  }
+  row('popup open → first card with qualities (median, cache off)', `${quantile(cards, 0.5).toFixed(0)} ms`);
+  row('plain yt-dlp -J on the stream (median)', `${quantile(plain, 0.5).toFixed(0)} ms`);
+  row('first card / plain yt-dlp -J', (quantile(cards, 0.5) / quantile(plain, 0.5)).toFixed(2));
 }

@@ -14,7 +14,7 @@ import { FrameDecoder } from '../src/framing/decoder';
 import { CLI, createEnv, finished, waitForJob } from '../../devkit/env';
 import { FIXTURES, FIXTURE_DIR, ensureFixtures } from '../../devkit/fixtures';
 import { startMediaServer } from '../../devkit/media-server';
-import { popupFirstRender, progressLatency } from './popup';
+import { firstCard, popupFirstRender, progressLatency } from './popup';
 import { probeTime } from './probe';
 import { throttledDownloads } from './throttled';
 
@@ -214,6 +214,7 @@ async function main(): Promise<void> {
   if (!only || only === 'popup') {
     await popupFirstRender(row);
     await progressLatency(row);
+    await firstCard(row);
   }
   const w = [Math.max(...rows.map((r) => r[0].length)), Math.max(...rows.map((r) => r[1].length)), 8];
   const line = (c: string[]) => `| ${c.map((x, i) => x.padEnd(w[i]!)).join(' | ')} |`;
