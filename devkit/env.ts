@@ -81,7 +81,7 @@ export async function createEnv(extra: Record<string, string> = {}, under = tmpd
       processesMentioning(home)
         .filter((p) => /vidqueue\.js daemon/.test(p.cmdline))
         .map((p) => p.pid),
-    jobProcesses: () => processesMentioning(home).filter((p) => /yt-dlp|ffmpeg|aria2c/.test(p.cmdline) && !isProbe(p.cmdline)),
+    jobProcesses: () => processesMentioning(home).filter((p) => /yt-dlp|ffmpeg|aria2c/.test(p.cmdline) && !isProbe(p.cmdline) && !isToolQuery(p.cmdline)),
     probeProcesses: () => processesMentioning(home).filter((p) => isProbe(p.cmdline)),
     stagingFiles: () => listFiles(join(paths.defaultDownloadDir, '.vidqueue-staging')),
     downloaded: () => (existsSync(paths.defaultDownloadDir) ? readdirSync(paths.defaultDownloadDir).filter((f) => f !== '.vidqueue-staging') : []),
@@ -103,6 +103,9 @@ export async function createEnv(extra: Record<string, string> = {}, under = tmpd
 
 /** A yt-dlp run that only reads what a URL offers (`vidqueue probe`, a popup's card). */
 const isProbe = (cmdline: string) => / -J /.test(cmdline) && /yt-dlp/.test(cmdline);
+
+/** The daemon asking a tool what it is or knows (`yt-dlp --help` at its start, `--version`): no job's. */
+const isToolQuery = (cmdline: string) => /\s--(help|version)\s*$/.test(cmdline);
 
 /** Processes whose command line or environment names `marker` (our test home). */
 function processesMentioning(marker: string): { pid: number; cmdline: string }[] {
