@@ -67,3 +67,14 @@ export async function launchBrowser(beforeLaunch: (profile: string) => Promise<v
 }
 
 export { DEV_EXTENSION_ID };
+
+/**
+ * Chromium with the built extension, whose native host is `env`'s: registered into the
+ * fresh profile with `vidqueue install --dev` before the browser starts.
+ */
+export async function launchWithHost(env: { cli(args: string[]): PromiseLike<{ exitCode?: number | undefined; stderr: unknown }> }): Promise<TestBrowser> {
+  return launchBrowser(async (profile) => {
+    const r = await env.cli(['install', '--dev', '--user-data-dir', profile]);
+    if (r.exitCode !== 0) throw new Error(`vidqueue install failed: ${String(r.stderr)}`);
+  });
+}

@@ -166,3 +166,10 @@ export async function waitForJob(client: DaemonClient, id: number, predicate: (j
 }
 
 export const finished = (j: Job) => isFinished(j.status);
+
+/** Every file under `dir`, as text (Latin-1, so any byte matches): to look for what must not be there. */
+export function filesText(dir: string): string {
+  return listFiles(dir)
+    .map((f) => readFileSync(f, 'latin1'))
+    .join('\n');
+}

@@ -6,7 +6,7 @@ import { FIXTURES, FIXTURE_DIR } from '../../devkit/fixtures';
 import { type MediaServer, startMediaServer } from '../../devkit/media-server';
 import { sha256 } from '../../devkit/probe';
 import { VIEW_PORT } from '../lib/view-port-name';
-import { DEV_EXTENSION_ID, type TestBrowser, launchBrowser } from '../../devkit/browser';
+import { DEV_EXTENSION_ID, type TestBrowser, launchBrowser, launchWithHost } from '../../devkit/browser';
 
 const SHOTS = join(REPO, 'test-output');
 let server: MediaServer;
@@ -31,10 +31,7 @@ const videoPage = (rate: number, title = 'Demo video page') => server.url('/page
 describe('the extension with the real host', () => {
   beforeEach(async () => {
     env = await createEnv();
-    browser = await launchBrowser(async (profile) => {
-      const r = await env.cli(['install', '--dev', '--user-data-dir', profile]);
-      if (r.exitCode !== 0) throw new Error(`vidqueue install failed: ${r.stderr}`);
-    });
+    browser = await launchWithHost(env);
   });
 
   it('has the fixed development id the host allows', () => {

@@ -5,12 +5,11 @@
  * "Retry with my login" asks, then completes. Under "Always" (set in the options page) a
  * download carries it at once. The cookie never reaches the daemon's disk.
  */
-import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEV_EXTENSION_ID, type TestBrowser, launchBrowser } from '../../devkit/browser';
-import { REPO, type TestEnv, createEnv, finished, waitForJob } from '../../devkit/env';
+import { DEV_EXTENSION_ID, type TestBrowser, launchWithHost } from '../../devkit/browser';
+import { REPO, type TestEnv, createEnv, finished, waitForJob, filesText } from '../../devkit/env';
 import { FIXTURES, FIXTURE_DIR } from '../../devkit/fixtures';
 import { LOGIN_COOKIE, type MediaServer, startMediaServer } from '../../devkit/media-server';
 import { sha256 } from '../../devkit/probe';
@@ -24,10 +23,7 @@ let client: Awaited<ReturnType<TestEnv['client']>>;
 beforeAll(async () => {
   server = await startMediaServer(FIXTURE_DIR);
   env = await createEnv();
-  browser = await launchBrowser(async (profile) => {
-    const r = await env.cli(['install', '--dev', '--user-data-dir', profile]);
-    if (r.exitCode !== 0) throw new Error(`vidqueue install failed: ${r.stderr}`);
-  });
+  browser = await launchWithHost(env);
   expect(browser.extensionId).toBe(DEV_EXTENSION_ID);
   // The user is logged in to the site: the browser has its cookie.
   await browser.context.addCookies([{ name: LOGIN_COOKIE.name, value: LOGIN_COOKIE.value, domain: '127.0.0.1', path: '/' }]);
@@ -60,16 +56,6 @@ async function downloadFromButton(title: string): Promise<{ page: Page; jobId: n
   }
   expect(jobId).toBeGreaterThan(0);
   return { page, jobId };
-}
-
-function everythingOnDisk(dir = env.home): string {
-  let text = '';
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) text += everythingOnDisk(path);
-    else if (entry.isFile()) text += readFileSync(path, 'latin1');
-  }
-  return text;
 }
 
 describe("the browser's login", () => {
@@ -127,7 +113,7 @@ describe("the browser's login", () => {
     const done = await waitForJob(client, always.jobId, finished, 60_000);
     expect(done.status, JSON.stringify(done.error)).toBe('completed');
     await env.cli(['stop']);
-    expect(everythingOnDisk()).not.toContain(LOGIN_COOKIE.value);
+    expect(filesText(env.home)).not.toContain(LOGIN_COOKIE.value);
     await options.close();
   });
 });

@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEV_EXTENSION_ID, type TestBrowser, launchBrowser } from '../../devkit/browser';
+import { DEV_EXTENSION_ID, type TestBrowser, launchWithHost } from '../../devkit/browser';
 import { REPO, type TestEnv, createEnv, finished, waitForJob } from '../../devkit/env';
 import { FIXTURES, FIXTURE_DIR } from '../../devkit/fixtures';
 import { type MediaServer, startMediaServer } from '../../devkit/media-server';
@@ -20,10 +20,7 @@ let browser: TestBrowser;
 beforeAll(async () => {
   server = await startMediaServer(FIXTURE_DIR);
   env = await createEnv();
-  browser = await launchBrowser(async (profile) => {
-    const r = await env.cli(['install', '--dev', '--user-data-dir', profile]);
-    if (r.exitCode !== 0) throw new Error(`vidqueue install failed: ${r.stderr}`);
-  });
+  browser = await launchWithHost(env);
   expect(browser.extensionId).toBe(DEV_EXTENSION_ID);
 });
 afterAll(async () => {

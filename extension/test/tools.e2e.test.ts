@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEV_EXTENSION_ID, type TestBrowser, launchBrowser } from '../../devkit/browser';
+import { DEV_EXTENSION_ID, type TestBrowser, launchWithHost } from '../../devkit/browser';
 import { REPO, type TestEnv, createEnv } from '../../devkit/env';
 import { FIXTURE_DIR } from '../../devkit/fixtures';
 import { type ReleaseMirror, cachedYtDlp, startReleaseMirror } from '../../devkit/release-mirror';
@@ -20,10 +20,7 @@ beforeAll(async () => {
   mirror = await startReleaseMirror();
   current = await cachedYtDlp(FIXTURE_DIR, { version: '2026.11.01' });
   env = await createEnv({ VIDQUEUE_TOOLS_MIRROR: mirror.base });
-  browser = await launchBrowser(async (profile) => {
-    const r = await env.cli(['install', '--dev', '--user-data-dir', profile]);
-    if (r.exitCode !== 0) throw new Error(`vidqueue install failed: ${r.stderr}`);
-  });
+  browser = await launchWithHost(env);
   expect(browser.extensionId).toBe(DEV_EXTENSION_ID);
 }, 180_000);
 afterAll(async () => {

@@ -3,13 +3,13 @@
  * them from a private file in the job's staging folder while it runs; they never reach the
  * database, the logs, events, job JSON or the CLI, and the file is gone whatever the outcome.
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import type { Cookie } from '../../shared/cookies';
 import type { Event } from '../../shared/protocol';
-import { finished, waitForJob } from '../../devkit/env';
+import { finished, waitForJob, filesText } from '../../devkit/env';
 import { FIXTURES, FIXTURE_DIR } from '../../devkit/fixtures';
 import { LOGIN_COOKIE } from '../../devkit/media-server';
 import { sha256 } from '../../devkit/probe';
@@ -25,17 +25,6 @@ const cookies: Cookie[] = [
 ];
 /** The clip behind a login: 403 without the cookie. */
 const behindLogin = (query: Record<string, string | number> = {}) => server.url(FIXTURES.progressive, { login: 1, ...query });
-
-/** Every file under VidQueue's home (database, its journal, logs), as text. */
-function everythingOnDisk(dir = env.home): string {
-  let text = '';
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) text += everythingOnDisk(path);
-    else if (entry.isFile()) text += readFileSync(path, 'latin1');
-  }
-  return text;
-}
 
 const cookieFiles = () => env.stagingFiles().filter((f) => f.endsWith('/cookies.txt'));
 
@@ -65,7 +54,7 @@ describe("the browser's login", () => {
     const ls = await env.cli(['ls', '--json']);
     expect(ls.stdout).not.toContain(SECRET);
     await env.cli(['stop']);
-    expect(everythingOnDisk()).not.toContain(SECRET);
+    expect(filesText(env.home)).not.toContain(SECRET);
   });
 
   it('fails with HTTP_403 without the login; Retry with the cookies completes', async () => {
