@@ -140,7 +140,13 @@ export class Queue {
 
   async cancel(id: number): Promise<Job> {
     const runner = this.running.get(id);
-    if (runner) return this.stopRunner(runner, 'cancel');
+    if (runner) {
+      // Finished on record while its run still settles (moving the file, deleting the folder):
+      // answered as any finished job is, not as a race lost.
+      const t = transition(this.o.store.require(id).status, 'cancel');
+      if (!t.ok) throw new VidQueueError('INVALID_TRANSITION', `Job ${id}: ${t.message}`, 'jobId');
+      return this.stopRunner(runner, 'cancel');
+    }
     const job = this.o.store.require(id);
     const now = Date.now();
     // Written first (a crash leaves a cancelled job whose folder recovery deletes), then
