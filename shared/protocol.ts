@@ -35,6 +35,8 @@ const HttpUrl = v.pipe(
   }),
   v.transform((s) => new URL(s).href),
 );
+/** Which of a client's probes: a short name of the client's own making. */
+const ProbeSlot = v.pipe(v.string(), v.regex(/^[A-Za-z0-9._:-]{1,64}$/, 'a probe slot is 1 to 64 letters, digits or . _ : -'));
 const JobRef = v.strictObject({ jobId: JobId });
 const GroupRef = v.strictObject({ groupId: JobId });
 const PageParams = {
@@ -72,8 +74,9 @@ const RequestParams = {
   /**
    * Reads what `url` offers without downloading it: formats, sizes, subtitles, or a
    * playlist's entries (paged: `cursor`, `limit`). Remembered for `probeCacheMinutes` and
-   * shared between clients; a newer probe from the same client, `probe.cancel`, or the
-   * client going away stops it.
+   * shared between clients; a newer probe from the same client in the same `slot`,
+   * `probe.cancel`, or the client going away stops it. Probes in different slots run side
+   * by side (a client serving several views names one slot a probe).
    */
   probe: v.strictObject({
     url: HttpUrl,
@@ -82,9 +85,10 @@ const RequestParams = {
     ...PageParams,
     /** Read it again even if it is remembered. */
     fresh: v.optional(v.boolean()),
+    slot: v.optional(ProbeSlot),
   }),
-  /** Stops this client's running probe (a popup closed, but its port stays open). */
-  'probe.cancel': v.strictObject({}),
+  /** Stops this client's probe in `slot`, or all its probes (a popup closed, but its port stays open). */
+  'probe.cancel': v.strictObject({ slot: v.optional(ProbeSlot) }),
   /**
    * Downloads entries of a playlist, each as its own job, in one new group: all, the
    * first N, or those ticked. Entries downloaded before (same site and video id) are

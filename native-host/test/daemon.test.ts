@@ -372,7 +372,11 @@ describe.each(MODES)('with $name', (mode) => {
       const groups = new Map<number, string>();
       for (const p of jobProcesses()) {
         try {
-          const pgrp = Number(readFileSync(`/proc/${p.pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[2]);
+          const pgrp = Number(
+            readFileSync(`/proc/${p.pid}/stat`, 'utf8')
+              .replace(/^.*\) /s, '')
+              .split(' ')[2],
+          );
           if (pgrp === p.pid) groups.set(pgrp, readlinkSync(`/proc/${p.pid}/cwd`));
         } catch {
           // A helper process that just ended.

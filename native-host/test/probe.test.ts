@@ -138,6 +138,28 @@ describe('probe with real yt-dlp', () => {
     expect(probeProcesses()).toEqual([]);
   });
 
+  it('runs probes of one client in two slots side by side; probe.cancel of one slot stops only that one', async () => {
+    const client = await env.client();
+    const first = client.request('probe', { url: server.url('/hang', { n: 1 }), slot: 'view-1.a' }).catch((e: unknown) => e);
+    await until(
+      'yt-dlp reading /hang',
+      () => server.hanging,
+      (n) => n === 1,
+    );
+    // Another slot: it runs too (it would have replaced the first in the same slot).
+    const second = await client.request('probe', { url: server.url(FIXTURES.hlsMaster), slot: 'view-1.b' });
+    expect(second.formats).toHaveLength(2);
+    expect(server.hanging).toBe(1);
+    expect(await client.request('probe.cancel', { slot: 'view-1.b' })).toEqual({ cancelled: false });
+    expect(await client.request('probe.cancel', { slot: 'view-1.a' })).toEqual({ cancelled: true });
+    expect(await first).toMatchObject({ code: 'PROBE_CANCELLED' });
+    await until('probe processes', probeProcesses, (ps) => ps.length === 0, 3000);
+    await expect(client.request('probe', { url: server.url(FIXTURES.hlsMaster), slot: '../x y' })).rejects.toMatchObject({
+      code: 'INVALID_MESSAGE',
+      field: 'params.slot',
+    });
+  });
+
   it('stops its probes, leaving no process, when the daemon stops', async () => {
     const client = await env.client();
     const asked = client.request('probe', { url: server.url('/hang') }).catch((e: unknown) => e);

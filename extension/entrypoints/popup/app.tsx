@@ -178,7 +178,7 @@ export function PopupApp({ client, loadPage, confirmAboveBytes, extensionId, ope
 
   /**
    * What a URL offers, asked of the daemon through the background (which sends the popup's
-   * probes one at a time and cancels them when the popup closes). Each URL once.
+   * probes a few at once, each in its own slot, and cancels them when the popup closes). Each URL once.
    */
   const probe = useCallback(
     (c: Pick<DownloadCandidate, 'url' | 'pageUrl' | 'referer'>) => {

@@ -66,40 +66,57 @@ function setup() {
 }
 
 describe('probes from the extension pages', () => {
-  it('sends one probe at a time: a second one waits for the first instead of replacing it in the daemon', async () => {
+  it('sends a few probes at once, each in a slot of its own so that none replaces another in the daemon; the rest wait in order', async () => {
     const { hub, sent, answer } = setup();
     const popup = fakeViewPort();
     hub.connect(popup.port);
-    popup.send({ kind: 'request', id: 1, type: 'probe', params: { url: 'https://a.test/1' } });
-    popup.send({ kind: 'request', id: 2, type: 'probe', params: { url: 'https://a.test/2' } });
-    await until(() => sent.length === 1);
+    for (let i = 1; i <= 5; i++) popup.send({ kind: 'request', id: i, type: 'probe', params: { url: `https://a.test/${i}`, slot: 'mine' } });
+    await until(() => sent.length === 3);
     await new Promise((r) => setTimeout(r, 10));
-    expect(sent.map((s) => s.params.url)).toEqual(['https://a.test/1']);
-    answer('https://a.test/1', { title: 'One' });
-    await until(() => popup.reply(1));
-    expect(popup.reply(1)).toMatchObject({ ok: true, result: { title: 'One' } });
-    await until(() => sent.length === 2);
-    answer('https://a.test/2');
+    expect(sent.map((s) => s.params.url)).toEqual(['https://a.test/1', 'https://a.test/2', 'https://a.test/3']);
+    // The view's own slot name is not the background's to use: each probe has its own.
+    const slots = sent.map((s) => s.params.slot);
+    expect(new Set(slots).size).toBe(3);
+    expect(slots).not.toContain('mine');
+    answer('https://a.test/2', { title: 'Two' });
     await until(() => popup.reply(2));
-    expect(popup.reply(2)).toMatchObject({ ok: true });
+    expect(popup.reply(2)).toMatchObject({ ok: true, result: { title: 'Two' } });
+    await until(() => sent.length === 4);
+    expect(sent[3]!.params.url).toBe('https://a.test/4');
+    for (const i of [1, 3, 4]) answer(`https://a.test/${i}`);
+    await until(() => sent.length === 5);
+    answer('https://a.test/5');
+    await until(() => popup.replies().length === 5);
+    expect(popup.replies().every((r) => r.ok)).toBe(true);
   });
 
-  it('cancels the running probe in the daemon and drops the queued ones when the popup closes', async () => {
+  it("cancels the closed view's sent probes in the daemon, slot by slot, and drops its waiting ones", async () => {
     const { hub, sent, waiting } = setup();
     const popup = fakeViewPort();
     const options = fakeViewPort();
     hub.connect(popup.port);
     hub.connect(options.port);
-    popup.send({ kind: 'request', id: 1, type: 'probe', params: { url: 'https://a.test/1' } });
-    popup.send({ kind: 'request', id: 2, type: 'probe', params: { url: 'https://a.test/2' } });
-    options.send({ kind: 'request', id: 1, type: 'probe', params: { url: 'https://a.test/3' } });
-    await until(() => sent.length === 1);
-    popup.close();
-    expect(sent.map((s) => s.type)).toEqual(['probe', 'probe.cancel']);
-    // The daemon answers the cancelled one so; the other view's probe runs next, and nothing of the closed view's.
-    waiting.get('https://a.test/1')!.reject(new HostRequestError('PROBE_CANCELLED', 'cancelled'));
+    for (let i = 1; i <= 4; i++) popup.send({ kind: 'request', id: i, type: 'probe', params: { url: `https://a.test/${i}` } });
+    options.send({ kind: 'request', id: 1, type: 'probe', params: { url: 'https://b.test/1' } });
     await until(() => sent.length === 3);
-    expect(sent[2]).toMatchObject({ type: 'probe', params: { url: 'https://a.test/3' } });
+    popup.close();
+    const cancels = sent.filter((s) => s.type === 'probe.cancel').map((s) => s.params.slot);
+    expect(cancels.sort()).toEqual(
+      sent
+        .filter((s) => s.type === 'probe')
+        .map((s) => s.params.slot)
+        .sort(),
+    );
+    // The daemon answers the cancelled ones so; the other view's probe goes next, and nothing more of the closed view's.
+    for (let i = 1; i <= 3; i++) waiting.get(`https://a.test/${i}`)!.reject(new HostRequestError('PROBE_CANCELLED', 'cancelled'));
+    await until(() => sent.some((s) => s.params.url === 'https://b.test/1'));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(sent.filter((s) => s.type === 'probe').map((s) => s.params.url)).toEqual([
+      'https://a.test/1',
+      'https://a.test/2',
+      'https://a.test/3',
+      'https://b.test/1',
+    ]);
   });
 
   it('refuses a probe from a content script: a web page may not make the daemon fetch URLs', async () => {

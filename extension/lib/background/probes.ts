@@ -15,6 +15,8 @@ export interface ProbesDeps {
   host: Pick<HostConnection, 'request'>;
   /** Pages whose extractor is remembered, oldest forgotten first. */
   maxPages?: number;
+  /** Probes sent to the daemon at once (it reads two at a time and queues the rest). */
+  maxInFlight?: number;
 }
 
 const cancelled = () => new HostRequestError('PROBE_CANCELLED', 'The probe was cancelled: the view that asked for it closed', 'url');
@@ -29,16 +31,21 @@ function normalise(url: string): string {
 }
 
 /**
- * The views' probes (what a URL offers), sent to the daemon one at a time: to the daemon
- * the background is one client, and a newer probe of one client replaces the older, so
- * two at once would cancel each other. A view's probes go when the view does (queued ones
- * dropped, the running one cancelled with `probe.cancel`). What each answer says of the
- * extractor is remembered: the page URL is offered first where yt-dlp knows the site.
+ * The views' probes (what a URL offers). To the daemon the background is one client, so
+ * each probe goes in a slot of its own: a popup's page probe and its videos' probes run side
+ * by side instead of replacing one another. A few are sent at once (the daemon reads two at
+ * a time), the rest wait here in order, so none waits out its time limit in the daemon's
+ * queue. A view's probes go when the view does (waiting ones dropped, sent ones cancelled
+ * with `probe.cancel` of their slots). What each answer says of the extractor is
+ * remembered: the page URL is offered first where yt-dlp knows the site.
  */
 export function createProbes(d: ProbesDeps) {
   const maxPages = d.maxPages ?? 200;
+  const maxInFlight = d.maxInFlight ?? 3;
   const queue: Task[] = [];
-  let running: Task | null = null;
+  /** Sent and not yet answered: slot → the view that asked. */
+  const inFlight = new Map<string, object>();
+  let nextSlot = 1;
   /** Page URL → yt-dlp has a site-specific (non-generic) extractor for it. */
   const extractors = new Map<string, boolean>();
 
@@ -50,12 +57,14 @@ export function createProbes(d: ProbesDeps) {
   };
 
   const next = () => {
-    if (running) return;
-    const task = queue.shift();
-    if (!task) return;
-    running = task;
+    while (inFlight.size < maxInFlight && queue.length > 0) send(queue.shift()!);
+  };
+
+  const send = (task: Task) => {
+    const slot = `bg.${nextSlot++}`;
+    inFlight.set(slot, task.owner);
     d.host
-      .request('probe', task.params)
+      .request('probe', { ...task.params, slot })
       .then(
         (answer) => {
           remember(task.params.url, !answer.generic);
@@ -68,8 +77,8 @@ export function createProbes(d: ProbesDeps) {
         },
       )
       .finally(() => {
-        // The next probe starts once this one settled, either way.
-        running = null;
+        // The next probe goes once this one settled, either way.
+        inFlight.delete(slot);
         next();
       });
   };
@@ -82,7 +91,7 @@ export function createProbes(d: ProbesDeps) {
 
   return {
     probe,
-    /** Drops what `owner` asked for; the running probe, if it is its, is cancelled in the daemon. */
+    /** Drops what `owner` asked for: its waiting probes here, its sent ones in the daemon. */
     cancel(owner: object): { cancelled: boolean } {
       let dropped = false;
       for (let i = queue.length - 1; i >= 0; i--) {
@@ -90,9 +99,10 @@ export function createProbes(d: ProbesDeps) {
         queue.splice(i, 1)[0]!.reject(cancelled());
         dropped = true;
       }
-      if (running?.owner === owner) {
+      for (const [slot, asker] of inFlight) {
+        if (asker !== owner) continue;
         dropped = true;
-        void d.host.request('probe.cancel', {}).catch(() => {});
+        void d.host.request('probe.cancel', { slot }).catch(() => {});
       }
       return { cancelled: dropped };
     },

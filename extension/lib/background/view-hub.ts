@@ -28,7 +28,7 @@ export interface ViewHubDeps {
   askReports?: (tabId: number) => void;
   /** Which jobs each page started. */
   ownership: Ownership;
-  /** The extension pages' probes, one at a time; a view's go with it. */
+  /** The extension pages' probes, a few at once, each in its own slot; a view's go with it. */
   probes?: Pick<Probes, 'probe' | 'cancel'>;
   notices: { current(): Notice[]; dismiss(id: number): Promise<void> };
 }
@@ -84,7 +84,7 @@ export function createViewHub(d: ViewHubDeps) {
     const request = hostRequest(msg);
     // A job started from a video is retried with that video's sources as they are now.
     if (request.type === 'jobs.retry') return d.downloads.retry(request.params.jobId, request.params.url === undefined ? {} : request.params);
-    // Probes are the view's own: queued one at a time (the daemon sees one client), cancelled when it goes.
+    // Probes are the view's own: sent a few at once (each in a slot of its own), cancelled when it goes.
     if (request.type === 'probe' && d.probes) return d.probes.probe(view, request.params);
     if (request.type === 'probe.cancel' && d.probes) return d.probes.cancel(view);
     return d.host.request(request.type, request.params as never);

@@ -76,10 +76,10 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     },
     probe: async (p, conn) => {
       const key = { url: p.url, referer: p.referer ?? p.pageUrl ?? null };
-      const full = await probes.probe(key, conn, { fresh: p.fresh ?? false, paging: (p.cursor ?? 0) > 0 });
+      const full = await probes.probe(key, conn, { fresh: p.fresh ?? false, paging: (p.cursor ?? 0) > 0, ...(p.slot === undefined ? {} : { slot: p.slot }) });
       return pageOf(full, p.cursor, p.limit);
     },
-    'probe.cancel': (_p, conn) => ({ cancelled: probes.cancel(conn) }),
+    'probe.cancel': (p, conn) => ({ cancelled: probes.cancel(conn, p.slot) }),
     'jobs.addPlaylist': async (p) => {
       const referer = p.referer ?? null;
       const pageUrl = p.pageUrl ?? null;

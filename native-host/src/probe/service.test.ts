@@ -80,6 +80,56 @@ describe('ProbeService', () => {
     expect(h.reads[1]!.signal.aborted).toBe(false);
   });
 
+  it('runs probes of one client in different slots side by side; a newer one replaces only its own slot', async () => {
+    const h = harness();
+    const client = {};
+    const page = h.service.probe(key('https://x.test/page'), client, { slot: 'v1.1' });
+    const stream = h.service.probe(key('https://x.test/stream'), client, { slot: 'v1.2' });
+    expect(h.reads.map((r) => [r.key.url, r.signal.aborted])).toEqual([
+      ['https://x.test/page', false],
+      ['https://x.test/stream', false],
+    ]);
+    // A newer probe in slot v1.2 replaces the stream's; the page's goes on.
+    const other = h.service.probe(key('https://x.test/other'), client, { slot: 'v1.2' });
+    await expect(stream).rejects.toMatchObject({ code: 'PROBE_CANCELLED' });
+    expect(h.reads.slice(0, 2).map((r) => r.signal.aborted)).toEqual([false, true]);
+    // The unnamed slot is a slot of its own.
+    const plain = h.service.probe(key('https://x.test/plain'), client);
+    h.reads[0]!.settle(h.probeOf('https://x.test/page'));
+    expect((await page).id).toBe('https://x.test/page');
+    // Cancelling one slot leaves the others; a settled slot has nothing to cancel.
+    expect(h.service.cancel(client, 'v1.1')).toBe(false);
+    expect(h.service.cancel(client, 'v1.2')).toBe(true);
+    await expect(other).rejects.toMatchObject({ code: 'PROBE_CANCELLED' });
+    expect(h.reads.find((r) => r.key.url === 'https://x.test/plain')!.signal.aborted).toBe(false);
+    // No slot named: every slot of the client.
+    const more = h.service.probe(key('https://x.test/more'), client, { slot: 'v2.1' });
+    expect(h.service.cancel(client)).toBe(true);
+    await expect(plain).rejects.toMatchObject({ code: 'PROBE_CANCELLED' });
+    await expect(more).rejects.toMatchObject({ code: 'PROBE_CANCELLED' });
+    expect(h.service.cancel(client)).toBe(false);
+    await flush();
+    expect(h.service.active).toBe(0);
+  });
+
+  it('forgets a client whose many one-probe slots have all settled, and pages from its last answers', async () => {
+    const h = harness({ probeCacheMinutes: 0, probeTimeoutSeconds: 20 });
+    const client = {};
+    for (let i = 0; i < 50; i++) {
+      const p = h.service.probe(key(`https://x.test/${i}`), client, { slot: `s${i}` });
+      h.reads.at(-1)!.settle(h.probeOf(`https://x.test/${i}`));
+      await p;
+    }
+    expect(h.service.cancel(client)).toBe(false);
+    // Its last few answers serve its later pages, from any slot; older ones are read again.
+    const reads = h.reads.length;
+    await h.service.probe(key('https://x.test/49'), client, { slot: 'other', paging: true });
+    await h.service.probe(key('https://x.test/46'), client, { paging: true });
+    expect(h.reads).toHaveLength(reads);
+    void h.service.probe(key('https://x.test/0'), client, { paging: true });
+    expect(h.reads).toHaveLength(reads + 1);
+  });
+
   it('keeps a shared read going while another client still waits for it', async () => {
     const h = harness();
     const [a, b] = [{}, {}];

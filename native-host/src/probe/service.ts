@@ -10,6 +10,12 @@ export interface ProbeKey {
 /** Who waits for a probe: a client's connection (or any object standing for one). */
 export type Asker = object;
 
+/** A client's default slot: one probe at a time, as the CLI asks. */
+const DEFAULT_SLOT = '';
+
+/** Answers kept per asker for its next pages (a playlist paged through with the cache off). */
+const LAST_PER_ASKER = 4;
+
 export interface ProbeServiceDeps {
   /** Reads one URL; rejects with a VidQueueError. Aborting `signal` stops it and its processes. */
   read: (key: ProbeKey, signal: AbortSignal, timeoutMs: number) => Promise<FullProbe>;
@@ -21,6 +27,7 @@ export interface ProbeServiceDeps {
 
 interface Waiter {
   asker: Asker | null;
+  slot: string;
   run: Run;
   resolve: (p: FullProbe) => void;
   reject: (e: Error) => void;
@@ -49,6 +56,10 @@ const replaced = () => new VidQueueError('PROBE_CANCELLED', 'This probe was repl
  * holds one): at most `maxRunning` at once; one run per URL however many clients ask;
  * answers remembered for `probeCacheMinutes`. A run is stopped (its processes killed) as
  * soon as nobody waits for it: its askers went away, cancelled, or asked something else.
+ *
+ * Each asker has slots (named by the client; one unnamed by default). A newer probe in a
+ * slot replaces the one it waited for; probes in different slots run side by side, so one
+ * connection serving many views (the extension's background) need not queue them itself.
  */
 export class ProbeService {
   private readonly cache = new Map<string, { probe: FullProbe; at: number }>();
@@ -58,10 +69,10 @@ export class ProbeService {
   private running = 0;
   /** The runs under way, settled once their processes are gone. */
   private readonly settling = new Set<Promise<void>>();
-  /** Each asker's pending waits (all on one run: a new probe for another URL replaces them). */
-  private readonly pending = new Map<Asker, Set<Waiter>>();
-  /** Each asker's last answer, for its next pages when nothing is cached. */
-  private readonly last = new Map<Asker, { key: string; probe: FullProbe }>();
+  /** Each asker's pending waits, by slot (each slot's on one run: a new probe for another URL replaces them). */
+  private readonly pending = new Map<Asker, Map<string, Set<Waiter>>>();
+  /** Each asker's last few answers, for their next pages when nothing is cached. */
+  private readonly last = new Map<Asker, Map<string, FullProbe>>();
   private readonly now: () => number;
   private readonly maxRunning: number;
 
@@ -77,17 +88,18 @@ export class ProbeService {
 
   /**
    * What `key` offers. `fresh` reads it again even if it is remembered (joining a run under
-   * way); `paging` (a later page of a playlist) may use the asker's own last answer.
+   * way); `paging` (a later page of a playlist) may use one of the asker's own last answers.
+   * `slot` names which of the asker's probes this is (default: its one unnamed slot).
    */
-  probe(key: ProbeKey, asker: Asker | null, o: { fresh?: boolean; paging?: boolean } = {}): Promise<FullProbe> {
+  probe(key: ProbeKey, asker: Asker | null, o: { fresh?: boolean; paging?: boolean; slot?: string } = {}): Promise<FullProbe> {
     const k = keyOf(key);
-    if (asker) this.replace(asker, k);
+    const slot = o.slot ?? DEFAULT_SLOT;
+    if (asker) this.replace(asker, slot, k);
     if (!o.fresh) {
       const hit = this.cached(key);
-      const own = o.paging && asker ? this.last.get(asker) : undefined;
-      const found = hit ?? (own?.key === k ? own.probe : null);
+      const found = hit ?? (o.paging && asker ? (this.last.get(asker)?.get(k) ?? null) : null);
       if (found) {
-        if (asker) this.last.set(asker, { key: k, probe: found });
+        if (asker) this.keepLast(asker, k, found);
         return Promise.resolve(found);
       }
     }
@@ -99,12 +111,14 @@ export class ProbeService {
     }
     const r = run;
     const answer = new Promise<FullProbe>((resolve, reject) => {
-      const w: Waiter = { asker, run: r, resolve, reject };
+      const w: Waiter = { asker, slot, run: r, resolve, reject };
       r.waiters.add(w);
       if (asker) {
-        const set = this.pending.get(asker) ?? new Set();
+        const slots = this.pending.get(asker) ?? new Map<string, Set<Waiter>>();
+        this.pending.set(asker, slots);
+        const set = slots.get(slot) ?? new Set();
+        slots.set(slot, set);
         set.add(w);
-        this.pending.set(asker, set);
       }
     });
     this.pump();
@@ -123,17 +137,18 @@ export class ProbeService {
     return hit.probe;
   }
 
-  /** Stops what this asker waits for; true if it waited for something. */
-  cancel(asker: Asker): boolean {
-    const set = this.pending.get(asker);
-    if (!set || set.size === 0) return false;
-    this.drop(asker, replaced());
-    return true;
+  /** Stops what this asker waits for in `slot` (or in every slot); true if it waited for something. */
+  cancel(asker: Asker, slot?: string): boolean {
+    const slots = this.pending.get(asker);
+    if (!slots) return false;
+    const names = slot === undefined ? [...slots.keys()] : slots.has(slot) ? [slot] : [];
+    for (const name of names) this.drop(asker, name, replaced());
+    return names.length > 0;
   }
 
   /** The asker went away (its connection closed): nothing is answered to it any more. */
   forget(asker: Asker): void {
-    this.drop(asker, null);
+    for (const name of [...(this.pending.get(asker)?.keys() ?? [])]) this.drop(asker, name, null);
     this.last.delete(asker);
   }
 
@@ -148,18 +163,18 @@ export class ProbeService {
     await Promise.all(this.settling);
   }
 
-  /** A probe of another URL by the same asker replaces what it waited for. */
-  private replace(asker: Asker, k: string): void {
-    const set = this.pending.get(asker);
+  /** A probe of another URL in the same slot of the same asker replaces what the slot waited for. */
+  private replace(asker: Asker, slot: string, k: string): void {
+    const set = this.pending.get(asker)?.get(slot);
     if (!set) return;
     const other = [...set].some((w) => w.run.key !== k);
-    if (other) this.drop(asker, replaced());
+    if (other) this.drop(asker, slot, replaced());
   }
 
-  private drop(asker: Asker, error: Error | null): void {
-    const set = this.pending.get(asker);
-    this.pending.delete(asker);
+  private drop(asker: Asker, slot: string, error: Error | null): void {
+    const set = this.pending.get(asker)?.get(slot);
     if (!set) return;
+    this.unpend(asker, slot, set);
     for (const w of set) {
       w.run.waiters.delete(w);
       if (error) w.reject(error);
@@ -192,18 +207,39 @@ export class ProbeService {
       const probe = await this.deps.read(run.probeKey, run.controller.signal, s.probeTimeoutSeconds * 1000);
       if (s.probeCacheMinutes > 0 && !run.controller.signal.aborted) this.remember(run.key, probe);
       for (const w of run.waiters) {
-        if (w.asker) this.last.set(w.asker, { key: run.key, probe });
+        if (w.asker) this.keepLast(w.asker, run.key, probe);
         w.resolve(probe);
       }
     } catch (err) {
       for (const w of run.waiters) w.reject(err instanceof Error ? err : new Error(String(err)));
     } finally {
-      for (const w of run.waiters) if (w.asker) this.pending.get(w.asker)?.delete(w);
+      for (const w of run.waiters) {
+        const set = w.asker ? this.pending.get(w.asker)?.get(w.slot) : undefined;
+        if (!set) continue;
+        set.delete(w);
+        if (set.size === 0) this.unpend(w.asker!, w.slot, set);
+      }
       run.waiters.clear();
       if (this.runs.get(run.key) === run) this.runs.delete(run.key);
       this.running--;
       this.pump();
     }
+  }
+
+  /** A slot no longer waits (for `set`): forgotten, and its asker with it once it has no slot left. */
+  private unpend(asker: Asker, slot: string, set: Set<Waiter>): void {
+    const slots = this.pending.get(asker);
+    if (slots?.get(slot) !== set) return;
+    slots.delete(slot);
+    if (slots.size === 0) this.pending.delete(asker);
+  }
+
+  private keepLast(asker: Asker, k: string, probe: FullProbe): void {
+    const own = this.last.get(asker) ?? new Map<string, FullProbe>();
+    this.last.set(asker, own);
+    own.delete(k);
+    own.set(k, probe);
+    while (own.size > LAST_PER_ASKER) own.delete(own.keys().next().value!);
   }
 
   private remember(k: string, probe: FullProbe): void {
