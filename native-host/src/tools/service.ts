@@ -1,16 +1,13 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import type { ToolStatus, ToolsReport } from '../../../shared/tools';
 import { findTool, installHint } from '../downloader/tools';
 import type { Logger } from '../log';
-import { ytdlpFeatures } from './features';
+import { toolVersionLine, ytdlpFeatures } from './features';
 import { findJsRuntime } from './js-runtime';
 import { readState, writeState } from './managed';
 import { type Channel, DEFAULT_RELEASES_BASE, versionAgeDays } from './release';
 import { findYtDlp } from './resolve';
 import { updateYtDlp } from './updater';
 
-const run = promisify(execFile);
 type Env = Record<string, string | undefined>;
 
 const DAY = 86_400_000;
@@ -102,10 +99,7 @@ export function createToolsService(o: ToolsServiceOptions) {
 
 async function jsRuntimeStatus(usedByYtDlp: boolean): Promise<ToolStatus> {
   const rt = findJsRuntime();
-  const version = await run(rt.path, ['--version'], { timeout: 15_000 }).then(
-    (r) => r.stdout.trim().split('\n')[0] ?? null,
-    () => null,
-  );
+  const version = await toolVersionLine(rt.path, ['--version']);
   return {
     id: 'js-runtime',
     name: rt.kind === 'deno' ? 'deno (JavaScript runtime for yt-dlp)' : 'Node (JavaScript runtime for yt-dlp)',
@@ -120,10 +114,7 @@ async function jsRuntimeStatus(usedByYtDlp: boolean): Promise<ToolStatus> {
 async function systemToolStatus(id: 'ffmpeg' | 'aria2c', env: Env, versionArgs: string[]): Promise<ToolStatus> {
   const tool = findTool(id, env);
   if (!tool.ok) return { id, name: id, source: 'missing', path: null, version: null, ageDays: null, fix: installHint(id) };
-  const version = await run(tool.path, versionArgs, { timeout: 15_000 }).then(
-    (r) => (r.stdout.split('\n')[0] ?? '').replace(/ Copyright.*$/, '').trim() || null,
-    () => null,
-  );
+  const version = (await toolVersionLine(tool.path, versionArgs))?.replace(/ Copyright.*$/, '').trim() || null;
   return { id, name: id, source: env[`VIDQUEUE_${id.toUpperCase()}`] ? 'override' : 'system', path: tool.path, version, ageDays: null, fix: null };
 }
 
