@@ -144,6 +144,8 @@ export interface Job {
   choice?: Choice | null;
   /** Subtitle files saved next to the video, once completed. */
   subtitleFiles?: string[];
+  /** An image of the video (http or https): from the page, the probe or yt-dlp; null when none is known. */
+  thumbnail?: string | null;
   /** What the probe said the chosen download weighs, known before any byte comes (null when not probed). */
   expectedSize?: ProbeSize | null;
   /** Epoch milliseconds. */

@@ -63,6 +63,8 @@ const RequestParams = {
       /** The frame the video plays in, sent as Referer, when it is not the page itself. */
       referer: v.optional(v.nullable(HttpUrl)),
       title: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(MAX_TITLE_LENGTH)))),
+      /** An image of the video (a probe's thumbnail, a `<video>`'s poster), shown on its row: http(s) only. */
+      thumbnail: v.optional(v.nullable(HttpUrl)),
       preset: v.optional(v.picklist(PRESETS)),
       /** Instead of a preset: an exact choice made from a probe of `url`. */
       choice: v.optional(ChoiceSchema),
@@ -279,7 +281,10 @@ export function parseRequest(input: unknown): RequestCheck {
 function codeFor(type: RequestType, issues: v.BaseIssue<unknown>[]): ErrorCode {
   const first = issues[0];
   const path = first ? v.getDotPath(first) : null;
-  if ((type === 'jobs.add' || type === 'jobs.addPlaylist' || type === 'probe') && (path === 'url' || path === 'pageUrl' || path === 'referer')) {
+  if (
+    (type === 'jobs.add' || type === 'jobs.addPlaylist' || type === 'probe') &&
+    (path === 'url' || path === 'pageUrl' || path === 'referer' || path === 'thumbnail')
+  ) {
     return String(first?.input ?? '').length > MAX_URL_LENGTH ? 'URL_TOO_LONG' : 'INVALID_URL';
   }
   if (type === 'settings.set') return 'INVALID_SETTING';

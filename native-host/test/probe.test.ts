@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ProbeResult } from '../../shared/probe';
+import { finished, waitForJob } from '../../devkit/env';
 import { FIXTURES } from '../../devkit/fixtures';
 import { multiVideoPage, pageWithoutVideo, subtitledVideoPage } from '../../devkit/pages';
 import { env, jobProcesses, server, useServerAndEnv } from './helpers/suite';
@@ -226,6 +227,41 @@ describe('probe with real yt-dlp', () => {
     const { job } = await client.request('jobs.add', { url, choice: { format: { kind: 'height', maxHeight: 360 } } });
     expect(job.expectedSize).toEqual(r.formats[1]!.size);
     await client.request('jobs.cancel', { jobId: job.id });
+  });
+
+  it("gives a job a thumbnail: the client's, else the probe's, else what yt-dlp says when it starts; never one that is not http(s)", async () => {
+    const client = await env.client();
+    // A page whose <video> has a poster: yt-dlp's generic extractor reads it as the thumbnail.
+    const page = server.page(
+      '/poster.html',
+      `<!doctype html><html><head><title>Poster</title></head><body><video controls src="/${FIXTURES.progressive}" poster="/images/poster.jpg"></video></body></html>`,
+    );
+    const poster = server.url('/images/poster.jpg');
+    const probed = await client.request('probe', { url: page });
+    expect(probed.thumbnail).toBe(poster);
+    const fromProbe = (await client.request('jobs.add', { url: page })).job;
+    expect(fromProbe.thumbnail).toBe(poster);
+    await client.request('jobs.cancel', { jobId: fromProbe.id });
+    // The client's own wins (normalised).
+    const given = (await client.request('jobs.add', { url: page, thumbnail: 'http://127.0.0.1:9/a b'.replace(' ', '%20') })).job;
+    expect(given.thumbnail).toBe('http://127.0.0.1:9/a%20b');
+    await client.request('jobs.cancel', { jobId: given.id });
+    // Nothing probed: yt-dlp's own word, once it has read the page.
+    await client.request('settings.set', { settings: { probeCacheMinutes: 0 } });
+    const other = server.page(
+      '/poster-2.html',
+      `<!doctype html><html><body><video src="/${FIXTURES.progressive}" poster="/images/p2.jpg"></video></body></html>`,
+    );
+    const learnt = (await client.request('jobs.add', { url: other })).job;
+    expect(learnt.thumbnail).toBeNull();
+    const done = await waitForJob(client, learnt.id, finished);
+    expect(done).toMatchObject({ status: 'completed', thumbnail: server.url('/images/p2.jpg') });
+    for (const bad of ['javascript:alert(1)', 'data:image/png;base64,AAAA', 'file:///etc/passwd', '-x']) {
+      await expect(client.request('jobs.add', { url: page, thumbnail: bad })).rejects.toMatchObject({
+        code: 'INVALID_URL',
+        field: 'params.thumbnail',
+      });
+    }
   });
 });
 

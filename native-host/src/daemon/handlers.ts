@@ -66,6 +66,8 @@ export function createHandlers(ctx: HandlerContext): Handlers {
             pageUrl: p.pageUrl ?? null,
             referer: p.referer ?? null,
             title: p.title ? cleanTitle(p.title) || null : null,
+            // The client's (a page's poster, the card's), else the probe's; yt-dlp may tell one later.
+            thumbnail: p.thumbnail ?? (probed && !probed.playlist ? probed.thumbnail : null),
             preset,
             choice: p.choice ?? null,
             expectedSize,

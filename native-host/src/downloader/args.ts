@@ -98,7 +98,7 @@ const SINGLE_FILE: Record<Preset, string> = {
 };
 
 const PROGRESS_FIELDS = 'status,downloaded_bytes,total_bytes,total_bytes_estimate,speed,eta,fragment_index,fragment_count,filename';
-const INFO_FIELDS = 'title,id,extractor_key,webpage_url,is_live,requested_formats,filesize,filesize_approx,format_id,height,ext';
+const INFO_FIELDS = 'title,id,extractor_key,webpage_url,is_live,requested_formats,filesize,filesize_approx,format_id,height,ext,thumbnail';
 
 /**
  * The argument vector for one yt-dlp run, which runs in the job's staging folder. No path

@@ -27,6 +27,8 @@ export interface RawInfo {
   format_id?: string | null;
   height?: number | null;
   ext?: string | null;
+  /** Checked before use (http or https only): it comes from the site. */
+  thumbnail?: unknown;
 }
 
 export interface RawFormat {

@@ -210,7 +210,8 @@ function reduceEntry(e: unknown, position: number): FullEntry {
   };
 }
 
-function thumbnailOf(info: Json): string | null {
+/** The video's image: its `thumbnail`, else the last (yt-dlp's best) of its `thumbnails`; http(s) only. */
+export function thumbnailOf(info: Json): string | null {
   const own = httpUrl(info.thumbnail);
   if (own) return own;
   const list = Array.isArray(info.thumbnails) ? info.thumbnails.filter(isObject) : [];

@@ -10,6 +10,7 @@ import { Download, loadProcessRunner } from '../downloader/download';
 import { moveSubtitles } from '../downloader/companions';
 import { fileNameFor, moveIntoPlace, removeStaging, stagingDirFor } from '../downloader/files';
 import { videoKey } from '../downloader/video-key';
+import { thumbnailOf } from '../probe/reduce';
 import { ProgressTracker, type RawInfo } from '../downloader/progress';
 import { probeLive } from '../downloader/live-probe';
 import { findRecording, finishRecording, recordedBytes } from '../downloader/recording';
@@ -312,6 +313,9 @@ export class Runner {
     const patch: JobPatch = {};
     const title = chooseTitle({ queued: this.job.title, extracted: { title: info.title, extractor: info.extractor_key }, url: this.job.url });
     if (title !== this.job.title) patch.title = title;
+    // The site's image of the video, where nobody gave one when it was queued.
+    const thumbnail = this.job.thumbnail ? null : thumbnailOf(info as Record<string, unknown>);
+    if (thumbnail) patch.thumbnail = thumbnail;
     // Which video this is, as yt-dlp says: remembered when it completes (a playlist skips it next time).
     const key = info.extractor_key && info.id ? videoKey(info.extractor_key, info.id, info.webpage_url ?? null) : null;
     if (key && (info.extractor_key !== this.job.extractor || key !== this.job.videoId)) {

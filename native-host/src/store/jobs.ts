@@ -54,6 +54,7 @@ interface JobRow {
   expected_size?: number | null;
   expected_size_estimate?: number;
   subtitle_files?: string | null;
+  thumbnail?: string | null;
 }
 
 /** What the daemon knows of a job beyond what clients see. */
@@ -73,6 +74,7 @@ export interface NewJob {
   pageUrl: string | null;
   referer?: string | null;
   title: string | null;
+  thumbnail?: string | null;
   preset: Preset;
   choice?: Choice | null;
   groupId?: number | null;
@@ -88,6 +90,7 @@ export interface JobPatch {
   url?: string;
   referer?: string | null;
   title?: string | null;
+  thumbnail?: string | null;
   filePath?: string | null;
   error?: JobError | null;
   note?: string | null;
@@ -107,8 +110,11 @@ export interface JobPatch {
 
 const FINISHED_SQL = `(${FINISHED_STATUSES.map((s) => `'${s}'`).join(',')})`;
 const ACTIVE_SQL = `(${ACTIVE_STATUSES.map((s) => `'${s}'`).join(',')})`;
-/** Unfinished jobs first in queue order, then the history, newest first: `compareJobs` in SQL. */
+/** Unfinished jobs first in queue order, then the history, newest first: `compareJobs` in SQL (index `jobs_list_order`, migration 006). */
 const LIST_ORDER = `ORDER BY (status IN ${FINISHED_SQL}), CASE WHEN status IN ${FINISHED_SQL} THEN -finished_at ELSE position END, id`;
+
+/** A page of the job list. */
+export const LIST_PAGE_SQL = `SELECT * FROM jobs ${LIST_ORDER} LIMIT ? OFFSET ?`;
 
 /** A stored choice is checked again: one that no longer passes (a hand-edited row) leaves the preset to decide. */
 function choiceOf(json: string | null | undefined): Choice | null {
@@ -137,6 +143,7 @@ function toJob(r: JobRow): JobRecord {
     url: r.url,
     pageUrl: r.page_url,
     title: r.title,
+    thumbnail: r.thumbnail ?? null,
     preset: r.preset as Preset,
     status: r.status as JobStatus,
     progress: {
@@ -187,16 +194,16 @@ export class JobStore {
     this.stmts = {
       get: db.prepare<[number], JobRow>('SELECT * FROM jobs WHERE id = ?'),
       insert: db.prepare(
-        `INSERT INTO jobs (url, page_url, referer, title, preset, status, position, created_at,
+        `INSERT INTO jobs (url, page_url, referer, title, thumbnail, preset, status, position, created_at,
                            choice, group_id, playlist_index, extractor, video_id, expected_size, expected_size_estimate)
-         VALUES (@url, @pageUrl, @referer, @title, @preset, 'queued', (SELECT COALESCE(MAX(position), 0) + 1 FROM jobs), @createdAt,
+         VALUES (@url, @pageUrl, @referer, @title, @thumbnail, @preset, 'queued', (SELECT COALESCE(MAX(position), 0) + 1 FROM jobs), @createdAt,
                  @choice, @groupId, @playlistIndex, @extractor, @videoId, @expectedSize, @expectedSizeEstimate)`,
       ),
       nextQueued: db.prepare<[number], JobRow>(`SELECT * FROM jobs WHERE status = 'queued' ORDER BY position, id LIMIT ?`),
       maxPosition: db.prepare<[], { p: number }>(`SELECT COALESCE(MAX(position), 0) AS p FROM jobs`),
       minPosition: db.prepare<[], { p: number | null }>(`SELECT MIN(position) AS p FROM jobs`),
       byStatus: db.prepare<[string], JobRow>(`SELECT * FROM jobs WHERE status = ? ORDER BY position, id`),
-      page: db.prepare<[number, number], JobRow>(`SELECT * FROM jobs ${LIST_ORDER} LIMIT ? OFFSET ?`),
+      page: db.prepare<[number, number], JobRow>(LIST_PAGE_SQL),
       count: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM jobs'),
       groupPage: db.prepare<[number, number, number], JobRow>(`SELECT * FROM jobs WHERE group_id = ? ${LIST_ORDER} LIMIT ? OFFSET ?`),
       groupCount: db.prepare<[number], { n: number }>('SELECT COUNT(*) AS n FROM jobs WHERE group_id = ?'),
@@ -227,6 +234,7 @@ export class JobStore {
       pageUrl: job.pageUrl,
       referer: job.referer ?? null,
       title: job.title,
+      thumbnail: job.thumbnail ?? null,
       preset: job.preset,
       createdAt: now,
       choice: job.choice ? JSON.stringify(job.choice) : null,
@@ -389,6 +397,7 @@ export class JobStore {
     if (patch.url !== undefined) col('url', patch.url);
     if (patch.referer !== undefined) col('referer', patch.referer);
     if (patch.title !== undefined) col('title', patch.title);
+    if (patch.thumbnail !== undefined) col('thumbnail', patch.thumbnail);
     if (patch.filePath !== undefined) col('file_path', patch.filePath);
     if (patch.error !== undefined) {
       col('error_code', patch.error?.code ?? null);

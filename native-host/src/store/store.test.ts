@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { compareJobs } from '../../../shared/job';
 import { openDatabase } from './db';
 import { GroupStore } from './groups';
-import { JobStore, publicJob } from './jobs';
+import { JobStore, LIST_PAGE_SQL, publicJob } from './jobs';
 import { SCHEMA_VERSION, migrate, schemaVersion } from './migrate';
 import type { Migration } from './migrations/index';
 import { MIGRATIONS } from './migrations/index';
@@ -95,6 +95,22 @@ describe('migrations', () => {
     });
     const plan = db.prepare("EXPLAIN QUERY PLAN SELECT * FROM jobs WHERE group_id = 1 AND status = 'failed'").all() as { detail: string }[];
     expect(plan.map((p) => p.detail).join(' ')).toContain('jobs_by_group');
+  });
+
+  it('006 adds thumbnails, and reads a page of the job list from an index in its order, not by sorting the table', () => {
+    const db = new Database(':memory:');
+    migrate(db, MIGRATIONS, 5);
+    db.prepare("INSERT INTO jobs (url, preset, status, position, created_at, finished_at) VALUES ('https://e.test/a', 'best', 'completed', 1, 5, 6)").run();
+    migrate(db);
+    const store = new JobStore(db);
+    const queued = store.add({ ...newJob('https://e.test/b'), thumbnail: 'https://e.test/b.jpg' });
+    expect(store.page(0, 10).map((j) => [j.id, j.thumbnail])).toEqual([
+      [queued.id, 'https://e.test/b.jpg'],
+      [1, null],
+    ]);
+    const plan = db.prepare(`EXPLAIN QUERY PLAN ${LIST_PAGE_SQL}`).all(10, 0) as { detail: string }[];
+    expect(plan.map((p) => p.detail).join(' ')).toContain('jobs_list_order');
+    expect(plan.map((p) => p.detail).join(' ')).not.toContain('TEMP B-TREE');
   });
 
   it('use WAL on a file database', () => {

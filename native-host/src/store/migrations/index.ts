@@ -4,6 +4,7 @@ import * as m002 from './002-file-identity';
 import * as m003 from './003-notes-and-notices';
 import * as m004 from './004-recordings-and-referer';
 import * as m005 from './005-choices-and-playlists';
+import * as m006 from './006-list-order-and-thumbnails';
 
 export interface Migration {
   version: number;
@@ -17,4 +18,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 3, up: m003.up },
   { version: 4, up: m004.up },
   { version: 5, up: m005.up },
+  { version: 6, up: m006.up },
 ];
