@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { Job, Preset } from '../../../shared/job';
-import type { Notice } from '../../../shared/protocol';
+import type { Notice, ResultOf } from '../../../shared/protocol';
 import type { EntrySelection, Group } from '../../../shared/group';
 import type { ProbeResult } from '../../../shared/probe';
 import { CurrentPage, type DownloadChoice, type PageInfo } from '../../components/current-page';
@@ -30,6 +30,8 @@ export interface PopupProps {
   listHeight?: number;
   /** "Use my browser login for downloads" and the sites allowed, as they change: a failed job may offer a retry with it. */
   loginPrefs?: { get(): Promise<LoginPrefs>; watch(fn: (prefs: LoginPrefs) => void): () => void };
+  /** The queue's first page, asked for before the popup first rendered (`firstJobsPage`). */
+  firstPage?: Promise<ResultOf['jobs.list']>;
 }
 
 export type LoginPrefs = { mode: LoginMode; sites: readonly string[] };
@@ -41,7 +43,13 @@ const ENTRY_PAGE = 200;
 const FIRST_PAGE = 40;
 const PAGE_SIZE = 200;
 
-export function PopupApp({ client, loadPage, confirmAboveBytes, extensionId, openOptions, listHeight = 380, loginPrefs }: PopupProps) {
+/**
+ * Asks for the queue's first page at once: the popup's entry point calls it before anything
+ * else (reading settings, the first render), so the answer is on its way meanwhile.
+ */
+export const firstJobsPage = (client: Pick<ViewClient, 'request'>) => client.request('jobs.list', { cursor: 0, limit: FIRST_PAGE });
+
+export function PopupApp({ client, loadPage, confirmAboveBytes, extensionId, openOptions, listHeight = 380, loginPrefs, firstPage }: PopupProps) {
   const [login, setLogin] = useState<LoginPrefs | undefined>(undefined);
   useEffect(() => {
     if (!loginPrefs) return undefined;
@@ -66,12 +74,15 @@ export function PopupApp({ client, loadPage, confirmAboveBytes, extensionId, ope
   const generation = useRef(0);
 
   const fail = (err: unknown) => setError(t('errorPrefix', err instanceof Error ? err.message : String(err)));
+  /** The page asked for before the first render: used once, by the first fetch. */
+  const prefetched = useRef(firstPage);
 
   const fetchFirstPage = useCallback(() => {
     const gen = ++generation.current;
     loading.current = true;
-    client
-      .request('jobs.list', { cursor: 0, limit: FIRST_PAGE })
+    const asked = prefetched.current ?? firstJobsPage(client);
+    prefetched.current = undefined;
+    asked
       .then((p) => gen === generation.current && setModel((m) => applyPage(m, p, true)))
       .catch(() => {})
       .finally(() => {

@@ -5,7 +5,7 @@ import type { PageInfo } from '../../components/current-page';
 import { localizePage } from '../../lib/i18n';
 import { confirmCancelAboveMiB, loginMode, loginSites } from '../../lib/preferences';
 import { type PortLike, createViewClient } from '../../lib/view-port';
-import { type LoginPrefs, PopupApp } from './app';
+import { type LoginPrefs, PopupApp, firstJobsPage } from './app';
 
 /** The tab the popup is about: the active one, or `?tab=ID` when opened as a page. */
 async function loadPage(): Promise<PageInfo> {
@@ -17,6 +17,9 @@ async function loadPage(): Promise<PageInfo> {
 
 localizePage(document, 'popupTitle');
 const client = createViewClient((info) => browser.runtime.connect(info) as unknown as PortLike);
+// Before anything that waits: the queue is what the popup shows first.
+const firstPage = firstJobsPage(client);
+firstPage.catch(() => {}); // handled by the popup once it renders; not an unhandled rejection meanwhile
 const confirmAbove = (await confirmCancelAboveMiB.getValue()) * 1024 * 1024;
 const readLogin = async (): Promise<LoginPrefs> => ({ mode: await loginMode.getValue(), sites: await loginSites.getValue() });
 const loginPrefs = {
@@ -39,6 +42,7 @@ render(
     extensionId={browser.runtime.id}
     openOptions={() => void browser.runtime.openOptionsPage()}
     loginPrefs={loginPrefs}
+    firstPage={firstPage}
   />,
   document.getElementById('app')!,
 );
