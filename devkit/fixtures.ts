@@ -7,7 +7,7 @@ import { execa } from 'execa';
  * Media the tests download, made with ffmpeg once and kept between runs (the recipe's
  * version is in the folder name, so a changed recipe makes them anew).
  */
-export const FIXTURE_DIR = join(process.env.VIDQUEUE_FIXTURES ?? join(tmpdir(), 'vidqueue-fixtures'), 'v4');
+export const FIXTURE_DIR = join(process.env.VIDQUEUE_FIXTURES ?? join(tmpdir(), 'vidqueue-fixtures'), 'v5');
 
 export const FIXTURES = {
   /** ~3 MB H.264+AAC MP4, 8 s, moov first: one file, byte-identical when downloaded. */
@@ -22,6 +22,8 @@ export const FIXTURES = {
   hlsFmp4: 'hls-fmp4/master.m3u8',
   /** 40 s of 640×360 in MPEG-TS segments of 2 s (`live/seg000.ts`…): the media server plays them as a live stream. */
   liveSegments: 'live',
+  /** A frame of the clip as a 320×180 JPEG: a `<video>`'s poster, a job's thumbnail. */
+  poster: 'poster.jpg',
 } as const;
 
 /** Segments in the live clip, and their length. */
@@ -61,6 +63,7 @@ export async function ensureFixtures(dir = FIXTURE_DIR): Promise<string> {
   ];
   const audio = ['-c:a', 'aac', '-b:a', '96k'];
   await ff([...source, ...video, ...audio, '-movflags', '+faststart', '-shortest', FIXTURES.progressive]);
+  await ff(['-ss', '1', '-i', FIXTURES.progressive, '-frames:v', '1', '-vf', 'scale=320:180', FIXTURES.poster]);
   await ff([
     '-i',
     FIXTURES.progressive,

@@ -34,6 +34,7 @@ const TYPES: Record<string, string> = {
   '.bin': 'video/mp4',
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
+  '.jpg': 'image/jpeg',
   '.vtt': 'text/vtt; charset=utf-8',
 };
 

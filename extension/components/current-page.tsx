@@ -86,6 +86,7 @@ export function CurrentPage({ page, listing, probes, probe, loadEntries, default
         id={id}
         label={label}
         details={c ? candidateDetails(c) : t('playFirstHint')}
+        poster={v?.poster ?? null}
         candidates={v?.candidates ?? (c ? [c] : [])}
         chosen={c}
         onChoose={v ? (url) => setChosen((m) => new Map(m).set(id, url)) : undefined}

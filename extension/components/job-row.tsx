@@ -4,7 +4,7 @@ import { formatBytes } from '../../shared/format';
 import { type Job, type JobStatus, allowedActions, isFinished } from '../../shared/job';
 import { type MessageKey, t } from '../lib/i18n';
 import { type LoginMode, loginRetry } from '../lib/login';
-import { CancelIcon, FolderIcon, LoginIcon, OpenIcon, PauseIcon, RemoveIcon, ResumeIcon, RetryIcon, StopIcon } from './icons';
+import { CancelIcon, FolderIcon, LoginIcon, OpenIcon, PauseIcon, RemoveIcon, ResumeIcon, RetryIcon, StopIcon, VideoIcon } from './icons';
 import { JobNote } from './job-note';
 import { ProgressBar } from './progress-bar';
 
@@ -60,6 +60,23 @@ function jobName(job: Job): string {
   }
 }
 
+/** The video's image, loaded lazily and never in the way: a plain icon when there is none or it fails. */
+function JobThumb({ src }: { src: string | null }) {
+  const [failed, setFailed] = useState(false);
+  return (
+    <div class="job-thumb" aria-hidden="true">
+      {src && !failed ? <img src={src} alt="" loading="lazy" decoding="async" referrerpolicy="no-referrer" onError={() => setFailed(true)} /> : <VideoIcon />}
+    </div>
+  );
+}
+
+/** What a finished file is, in a few words: its size and its kind ("976.6 KiB · MP4"). */
+function fileSummary(job: Job): string {
+  const bytes = job.progress.totalBytes ?? job.progress.downloadedBytes;
+  const ext = job.filePath ? /\.([A-Za-z0-9]{1,5})$/.exec(job.filePath)?.[1] : undefined;
+  return [bytes > 0 ? formatBytes(bytes) : null, ext ? ext.toUpperCase() : null].filter(Boolean).join(' · ');
+}
+
 interface Props {
   job: Job;
   /** An action sent and not yet confirmed by the daemon ("Cancelling…"). */
@@ -104,75 +121,84 @@ export const JobRow = memo(function JobRow({ job, pending, confirmAbove, onActio
   const status = pending === 'cancel' ? t('statusCancelling') : t(STATUS_KEY[job.status]);
   return (
     <li ref={rowRef} class={`job job-${job.status}`} style={style} data-job-id={job.id} aria-busy={pending ? 'true' : undefined}>
-      <div class="job-head">
-        <span class="job-title" title={job.filePath ?? job.url}>
-          {job.status === 'recording' && <span class="rec-dot" aria-hidden="true" />}
-          {name}
-        </span>
-        <span class={`job-status status-${pending === 'cancel' ? 'cancelling' : job.status}`} aria-live="polite">
-          {status}
-        </span>
+      <JobThumb key={job.thumbnail ?? ''} src={job.thumbnail ?? null} />
+      <div class="job-body">
+        <div class="job-head">
+          <span class="job-title" title={job.filePath ?? job.url}>
+            {job.status === 'recording' && <span class="rec-dot" aria-hidden="true" />}
+            {name}
+          </span>
+          <span class={`job-status status-${pending === 'cancel' ? 'cancelling' : job.status}`} aria-live="polite">
+            {status}
+          </span>
+        </div>
+        {job.status === 'completed' ? (
+          // Done: no bar to read, only what the file is (and a note, if any).
+          <div class="job-meta">
+            <span>{fileSummary(job)}</span>
+            {job.note && <JobNote note={job.note} />}
+          </div>
+        ) : job.status !== 'failed' && job.status !== 'cancelled' ? (
+          // A note (a fallback format…) shares the line under the bar: every row has the same height.
+          <ProgressBar job={job} label={t('progressLabel', name)} note={job.note} />
+        ) : (
+          job.note && <JobNote note={job.note} />
+        )}
+        {job.status === 'failed' && job.error && (
+          // The sentence for the user; the tool's own output behind a disclosure.
+          <div class="job-error" role="alert">
+            <span>{job.error.message.split('\n')[0]}</span>
+            {job.error.detail && (
+              <details>
+                <summary>{t('errorDetails')}</summary>
+                <pre>{job.error.detail}</pre>
+              </details>
+            )}
+          </div>
+        )}
+        {askingLogin && retryLogin ? (
+          <div class="confirm" role="alertdialog" aria-label={t('confirmLogin', retryLogin.site)}>
+            <span>{t('confirmLogin', retryLogin.site)}</span>
+            <button type="button" class="primary" onClick={() => act('retry-login')}>
+              {t('confirmLoginYes')}
+            </button>
+            <button type="button" onClick={() => setAskingLogin(false)}>
+              {t('confirmLoginNo')}
+            </button>
+          </div>
+        ) : confirming ? (
+          <div class="confirm" role="alertdialog" aria-label={t('confirmCancel', formatBytes(size))}>
+            <span>{t('confirmCancel', formatBytes(size))}</span>
+            <button type="button" class="danger" onClick={() => act('cancel')}>
+              {t('confirmYes')}
+            </button>
+            <button type="button" onClick={() => setConfirming(false)}>
+              {t('confirmNo')}
+            </button>
+          </div>
+        ) : (
+          <div class="job-actions">
+            {rowActions(job, retryLogin !== null).map((action) => {
+              const { text, label, Icon } = ACTIONS[action];
+              // "Retry with my login" names the site it gives the login to.
+              const accessible = action === 'retry-login' ? t('actionRetryLoginLabel', name, retryLogin?.site ?? '') : t(label, name);
+              return (
+                <button
+                  type="button"
+                  key={action}
+                  class={`icon action action-${action}${action === 'cancel' ? ' danger' : ''}`}
+                  title={action === 'retry-login' ? accessible : t(text)}
+                  aria-label={accessible}
+                  disabled={pending !== null}
+                  onClick={() => act(action)}
+                >
+                  <Icon />
+                </button>
+              );
+            })}
+          </div>
+        )}
       </div>
-      {job.status !== 'failed' && job.status !== 'cancelled' ? (
-        // A note (a fallback format…) shares the line under the bar: every row has the same height.
-        <ProgressBar job={job} label={t('progressLabel', name)} note={job.note} />
-      ) : (
-        job.note && <JobNote note={job.note} />
-      )}
-      {job.status === 'failed' && job.error && (
-        // The sentence for the user; the tool's own output behind a disclosure.
-        <div class="job-error" role="alert">
-          <span>{job.error.message.split('\n')[0]}</span>
-          {job.error.detail && (
-            <details>
-              <summary>{t('errorDetails')}</summary>
-              <pre>{job.error.detail}</pre>
-            </details>
-          )}
-        </div>
-      )}
-      {askingLogin && retryLogin ? (
-        <div class="confirm" role="alertdialog" aria-label={t('confirmLogin', retryLogin.site)}>
-          <span>{t('confirmLogin', retryLogin.site)}</span>
-          <button type="button" class="primary" onClick={() => act('retry-login')}>
-            {t('confirmLoginYes')}
-          </button>
-          <button type="button" onClick={() => setAskingLogin(false)}>
-            {t('confirmLoginNo')}
-          </button>
-        </div>
-      ) : confirming ? (
-        <div class="confirm" role="alertdialog" aria-label={t('confirmCancel', formatBytes(size))}>
-          <span>{t('confirmCancel', formatBytes(size))}</span>
-          <button type="button" class="danger" onClick={() => act('cancel')}>
-            {t('confirmYes')}
-          </button>
-          <button type="button" onClick={() => setConfirming(false)}>
-            {t('confirmNo')}
-          </button>
-        </div>
-      ) : (
-        <div class="job-actions">
-          {rowActions(job, retryLogin !== null).map((action) => {
-            const { text, label, Icon } = ACTIONS[action];
-            // "Retry with my login" names the site it gives the login to.
-            const accessible = action === 'retry-login' ? t('actionRetryLoginLabel', name, retryLogin?.site ?? '') : t(label, name);
-            return (
-              <button
-                type="button"
-                key={action}
-                class={`icon action action-${action}${action === 'cancel' ? ' danger' : ''}`}
-                title={action === 'retry-login' ? accessible : t(text)}
-                aria-label={accessible}
-                disabled={pending !== null}
-                onClick={() => act(action)}
-              >
-                <Icon />
-              </button>
-            );
-          })}
-        </div>
-      )}
     </li>
   );
 });

@@ -25,6 +25,8 @@ interface Props {
   label: string;
   /** "720p · stream · host": what the page shows of the chosen source. */
   details: string;
+  /** The page's poster image of it: shown until the probe gives the site's thumbnail. */
+  poster?: string | null;
   candidates: DownloadCandidate[];
   chosen: DownloadCandidate | undefined;
   onChoose?: (url: string) => void;
@@ -41,7 +43,7 @@ interface Props {
  * found, with sizes, and its subtitles; one Download. While the probe runs it shows what
  * the page knows and downloads with a preset; a failed probe says why and still does.
  */
-export function VideoCard({ id, label, details, candidates, chosen, onChoose, probe, defaultPreset, busy, onSelect, onDownload }: Props) {
+export function VideoCard({ id, label, details, poster, candidates, chosen, onChoose, probe, defaultPreset, busy, onSelect, onDownload }: Props) {
   const ready = probe?.state === 'ready' ? probe.probe : null;
   const options = useMemo(() => (ready ? qualityOptions(ready, QUALITY_LABELS) : []), [ready]);
   const subtitles = useMemo(() => (ready ? subtitleOptions(ready) : []), [ready]);
@@ -65,8 +67,8 @@ export function VideoCard({ id, label, details, candidates, chosen, onChoose, pr
   return (
     <li class="card video" data-video={id} aria-busy={probe?.state === 'pending' ? 'true' : undefined}>
       <div class="thumb" aria-hidden="true">
-        {ready?.thumbnail ? (
-          <img src={ready.thumbnail} alt="" loading="lazy" decoding="async" referrerpolicy="no-referrer" />
+        {ready?.thumbnail || poster ? (
+          <img src={ready?.thumbnail || poster!} alt="" loading="lazy" decoding="async" referrerpolicy="no-referrer" />
         ) : (
           <span class="thumb-empty">▶</span>
         )}

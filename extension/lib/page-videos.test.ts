@@ -59,6 +59,19 @@ describe('the video tracker of a frame', () => {
     expect(new Set(reports[0]!.videos.map((v) => v.key)).size).toBe(3);
   });
 
+  it("reports a video's poster, resolved against the page, when it is http(s)", () => {
+    document.body.innerHTML = `
+      <video id="a" src="https://cdn.test/a.mp4" poster="https://cdn.test/a.jpg"></video>
+      <video id="b" src="https://cdn.test/b.mp4" poster="data:image/png;base64,AAAA"></video>
+      <video id="c" src="https://cdn.test/c.mp4"></video>`;
+    for (const id of ['a', 'b', 'c']) sized(document.getElementById(id)!);
+    const reports: FrameReport[] = [];
+    const tracker = createVideoTracker({ probe: fakeProbe().probe, onReport: (r) => reports.push(r) });
+    tracker.start();
+    tracker.stop();
+    expect(reports[0]!.videos.map((v) => v.poster)).toEqual(['https://cdn.test/a.jpg', null, null]);
+  });
+
   it('never wakes the background for a frame without videos, and says when its last video went', () => {
     const reports: FrameReport[] = [];
     const tracker = createVideoTracker({ probe: fakeProbe().probe, onReport: (r) => reports.push(r) });

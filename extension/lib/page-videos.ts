@@ -34,6 +34,18 @@ export interface TrackerDeps {
 const MAX_MEDIA = 200;
 const MEDIA_EVENTS = ['loadstart', 'loadedmetadata', 'emptied', 'play'];
 const isHttp = (u: string) => /^https?:\/\//i.test(u) && u.length <= MAX_URL_LENGTH;
+
+/** A video's poster image, resolved against the page, when it is an http(s) one. */
+const posterOf = (el: HTMLMediaElement): string | null => {
+  const given = el.localName === 'video' ? el.getAttribute('poster') : null;
+  if (!given) return null;
+  try {
+    const url = new URL(given, el.baseURI).href;
+    return isHttp(url) ? url : null;
+  } catch {
+    return null;
+  }
+};
 const size = (n: number) => Math.min(100_000, Math.max(0, Math.round(n)));
 
 /** A source as the background's schema takes it: no URL longer than it allows. */
@@ -95,6 +107,7 @@ export function createVideoTracker(d: TrackerDeps = {}) {
         height: size(rect.height),
         sources,
         fed: facts[i]!.fed,
+        poster: posterOf(el),
       });
     });
     const report = {

@@ -46,6 +46,8 @@ const ReportedVideoSchema = v.strictObject({
   sources: v.pipe(v.array(SourceSchema), v.maxLength(10)),
   /** A script feeds it (`blob:`, or no source yet): the frame's network requests may be its. */
   fed: v.boolean(),
+  /** Its poster image (http or https), the job's thumbnail; absent from older content scripts. */
+  poster: v.optional(v.nullable(Text(8192))),
 });
 export type ReportedVideo = v.InferOutput<typeof ReportedVideoSchema>;
 
@@ -159,6 +161,8 @@ export interface ListedVideo {
   label: string | null;
   /** The job's title: its label, else the page's title (numbered when the page has several). */
   title: string | null;
+  /** Its poster image (http or https), or null. */
+  poster: string | null;
   /** Best first; empty: nothing known yet (a player that loads on first play). */
   candidates: DownloadCandidate[];
 }

@@ -34,7 +34,7 @@ describe('the popup built around what is on the page', () => {
     const url = server.page(
       '/p/master.html',
       `<!doctype html><html><head><title>Harbour at dawn</title><script src="/lib/hls.js"></script></head><body>
-      <video id="v" muted width="640" height="360" title="Harbour at dawn"></video>
+      <video id="v" muted width="640" height="360" title="Harbour at dawn" poster="/${FIXTURES.poster}"></video>
       <script>{ const hls = new Hls(); hls.loadSource('/${FIXTURES.hlsMaster}'); hls.attachMedia(document.getElementById('v')); }</script></body></html>`,
     );
     const page = await browser.context.newPage();
@@ -72,6 +72,11 @@ describe('the popup built around what is on the page', () => {
     expect((await probe(done.filePath!)).height).toBe(360);
     // The row shows the title, never the file's name.
     await expect.poll(() => popup.locator(`li.job[data-job-id="${jobId}"] .job-title`).textContent()).toBe('Harbour at dawn');
+    // With the video's poster as its thumbnail (the page's; the stream's probe has none), loaded; finished rows have no bar.
+    expect(done.thumbnail).toBe(server.url(FIXTURES.poster));
+    const thumb = popup.locator(`li.job[data-job-id="${jobId}"] .job-thumb img`);
+    await expect.poll(() => thumb.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(320);
+    expect(await popup.locator(`li.job[data-job-id="${jobId}"] [role=progressbar]`).count()).toBe(0);
     await popup.screenshot({ path: join(SHOTS, 'popup-card-downloaded.png') });
     await popup.close();
     await page.close();

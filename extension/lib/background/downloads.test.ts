@@ -91,6 +91,24 @@ describe('downloads', () => {
     ]);
   });
 
+  it("gives a job its video's poster as thumbnail, from the button, the popup's list and the page menu; never a poster that is not http(s)", async () => {
+    const { downloads, request, videos } = setup();
+    const source = { sources: [hls('https://cdn.test/a/master.m3u8')] };
+    await downloads.download({ video: video('m1', { ...source, poster: 'https://cdn.test/a/poster.jpg' }) }, { tabId: 3, frame: top });
+    videos.report(3, 0, top.frameUrl, { videos: [video('m2', { ...source, poster: 'https://cdn.test/b.jpg' })], others: [] });
+    expect(downloads.list(3, top.pageUrl, 'W').videos[0]!.poster).toBe('https://cdn.test/b.jpg');
+    await downloads.download({ tabId: 3, pageUrl: top.pageUrl, pageTitle: 'W', frameId: 0, videoKey: 'm2' }, { tabId: 3 });
+    await downloads.download({ pageUrl: top.pageUrl, pageTitle: 'W' }, { tabId: 3 });
+    videos.report(3, 0, top.frameUrl, { videos: [video('m3', { ...source, poster: 'data:image/png;base64,AAAA' })], others: [] });
+    await downloads.download({ tabId: 3, pageUrl: top.pageUrl, pageTitle: 'W', frameId: 0, videoKey: 'm3' }, { tabId: 3 });
+    expect(request.mock.calls.map((c) => c[1].thumbnail)).toEqual([
+      'https://cdn.test/a/poster.jpg',
+      'https://cdn.test/b.jpg',
+      'https://cdn.test/b.jpg',
+      undefined,
+    ]);
+  });
+
   it('says "Play the video once, then click" for a player that has loaded nothing yet, and queues nothing', async () => {
     const { downloads, request, log } = setup();
     log.clearTab(3);

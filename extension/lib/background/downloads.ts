@@ -1,5 +1,6 @@
 import type { Job, Preset } from '../../../shared/job';
 import { quote } from '../../../shared/quote';
+import { checkDownloadUrl } from '../../../shared/url';
 import { type HostConnection, HostRequestError } from '../host-connection';
 import { t } from '../i18n';
 import type { MediaRequest } from '../media-requests';
@@ -34,8 +35,13 @@ export interface Asker {
 interface Choice {
   candidate: DownloadCandidate;
   title: string | null;
+  /** The video's poster: the job's thumbnail until yt-dlp or a probe knows better. */
+  thumbnail?: string | null;
   origin?: JobOrigin;
 }
+
+/** A poster the daemon accepts as a thumbnail (http or https), or nothing. */
+const posterParam = (poster: string | null | undefined) => (poster && checkDownloadUrl(poster).ok ? { thumbnail: poster } : {});
 
 const EMPTY: FrameReport = { videos: [], others: [] };
 
@@ -84,6 +90,7 @@ export function createDownloads(d: DownloadsDeps) {
       media: v.media,
       label: v.label,
       title: videoTitle(v.label, i, all.length, pageTitle),
+      poster: v.poster ?? null,
       candidates: videoCandidates({
         place: placeOf(pageUrl, f.frameId, f.frameUrl),
         video: v,
@@ -131,6 +138,7 @@ export function createDownloads(d: DownloadsDeps) {
       pageUrl: c.pageUrl,
       ...(c.referer ? { referer: c.referer } : {}),
       title: choice.title,
+      ...posterParam(choice.thumbnail),
       // An exact choice (made from a probe of this URL) wins over a preset: the daemon takes one of them.
       ...(exact ? { choice: exact } : preset ? { preset } : {}),
       ...(cookies.length > 0 ? { cookies } : {}),
@@ -169,7 +177,7 @@ export function createDownloads(d: DownloadsDeps) {
       pageHasExtractor: knownSite(pageUrl),
     });
     const origin = tabId !== null && video.key ? { tabId, frameId: frame.frameId, key: video.key, pageUrl } : undefined;
-    return candidates.map((candidate) => ({ candidate, title, ...(origin ? { origin } : {}) }));
+    return candidates.map((candidate) => ({ candidate, title, thumbnail: video.poster ?? null, ...(origin ? { origin } : {}) }));
   };
 
   /** The page as a whole (the popup's page address or unmatched streams, the page menu). */
@@ -183,7 +191,12 @@ export function createDownloads(d: DownloadsDeps) {
     if (isHttp(target.videoSrc)) choices.push({ candidate: directCandidate(target.videoSrc, pageUrl), title: pageTitle });
     const first = listing.videos.find((v) => v.candidates.length > 0);
     if (first && tabId !== null)
-      choices.push({ candidate: first.candidates[0]!, title: first.title, origin: { tabId, frameId: first.frameId, key: first.key, pageUrl } });
+      choices.push({
+        candidate: first.candidates[0]!,
+        title: first.title,
+        thumbnail: first.poster,
+        origin: { tabId, frameId: first.frameId, key: first.key, pageUrl },
+      });
     for (const c of listing.others) choices.push({ candidate: c, title: pageTitle });
     if (page) choices.push(page);
     return choices;
@@ -209,7 +222,7 @@ export function createDownloads(d: DownloadsDeps) {
         const origin = { tabId, frameId, key: item.key, pageUrl: target.pageUrl ?? null };
         return add(
           pick(
-            item.candidates.map((candidate) => ({ candidate, title: item.title, origin })),
+            item.candidates.map((candidate) => ({ candidate, title: item.title, thumbnail: item.poster, origin })),
             target.url,
             target.pageUrl,
           ),
