@@ -152,6 +152,24 @@ const downloading = (id: number, percent: number, total = 10 * 1024 * 1024) =>
 afterEach(cleanup);
 
 describe('popup', () => {
+  it('shows a first page it was given in its very first render, and asks for it no more; one on its way, it waits for', async () => {
+    const f = fakeClient([downloading(1, 40), downloading(2, 10)]);
+    const given = { jobs: [downloading(1, 40), downloading(2, 10)], nextCursor: null, total: 2 };
+    const props = { client: f.client, loadPage: () => Promise.resolve(page), confirmAboveBytes: 0, extensionId: 'jmbanghbfkaamlnhdlipdknhfpnimkjc' };
+    render(<PopupApp {...props} firstPage={given} />);
+    // No await: the rows are there at once.
+    expect(screen.getByText('Video 1')).toBeTruthy();
+    await screen.findByText('A blog post');
+    expect(f.calls.filter((c) => c.type === 'jobs.list')).toEqual([]);
+    cleanup();
+    let answer: (p: typeof given) => void = () => {};
+    render(<PopupApp {...props} firstPage={new Promise((r) => (answer = r))} />);
+    expect(screen.queryByText('Video 2')).toBeNull();
+    answer(given);
+    await screen.findByText('Video 2');
+    expect(f.calls.filter((c) => c.type === 'jobs.list')).toEqual([]);
+  });
+
   it('shows the page, its video and a download with the daemon default preset', async () => {
     const f = fakeClient([]);
     mount(f.client);

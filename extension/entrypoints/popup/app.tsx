@@ -30,8 +30,11 @@ export interface PopupProps {
   listHeight?: number;
   /** "Use my browser login for downloads" and the sites allowed, as they change: a failed job may offer a retry with it. */
   loginPrefs?: { get(): Promise<LoginPrefs>; watch(fn: (prefs: LoginPrefs) => void): () => void };
-  /** The queue's first page, asked for before the popup first rendered (`firstJobsPage`). */
-  firstPage?: Promise<ResultOf['jobs.list']>;
+  /**
+   * The queue's first page, asked for before the popup first rendered (`firstJobsPage`):
+   * already here (shown by the first render), or on its way.
+   */
+  firstPage?: JobsPage | Promise<JobsPage>;
 }
 
 export type LoginPrefs = { mode: LoginMode; sites: readonly string[] };
@@ -49,6 +52,9 @@ const PAGE_SIZE = 200;
  */
 export const firstJobsPage = (client: Pick<ViewClient, 'request'>) => client.request('jobs.list', { cursor: 0, limit: FIRST_PAGE });
 
+type JobsPage = ResultOf['jobs.list'];
+const isPromise = <T,>(x: T | Promise<T>): x is Promise<T> => typeof (x as { then?: unknown }).then === 'function';
+
 export function PopupApp({ client, loadPage, confirmAboveBytes, extensionId, openOptions, listHeight = 380, loginPrefs, firstPage }: PopupProps) {
   const [login, setLogin] = useState<LoginPrefs | undefined>(undefined);
   useEffect(() => {
@@ -57,7 +63,7 @@ export function PopupApp({ client, loadPage, confirmAboveBytes, extensionId, ope
     return loginPrefs.watch(setLogin);
   }, [loginPrefs]);
   const [status, setStatus] = useState<HostStatus>({ state: 'connecting' });
-  const [model, setModel] = useState(emptyQueue);
+  const [model, setModel] = useState(() => (firstPage && !isPromise(firstPage) ? applyPage(emptyQueue(), firstPage, true) : emptyQueue()));
   const [pending, setPending] = useState<Map<number, RowAction>>(new Map());
   const [page, setPage] = useState<PageInfo | null>(null);
   const [listing, setListing] = useState<PageVideosResult | null>(null);
@@ -79,15 +85,18 @@ export function PopupApp({ client, loadPage, confirmAboveBytes, extensionId, ope
 
   const fetchFirstPage = useCallback(() => {
     const gen = ++generation.current;
-    loading.current = true;
-    const asked = prefetched.current ?? firstJobsPage(client);
+    const given = prefetched.current;
     prefetched.current = undefined;
-    asked
-      .then((p) => gen === generation.current && setModel((m) => applyPage(m, p, true)))
-      .catch(() => {})
-      .finally(() => {
-        if (gen === generation.current) loading.current = false;
-      });
+    // Shown by the first render already: nothing to ask.
+    if (given === undefined || isPromise(given)) {
+      loading.current = true;
+      (given ?? firstJobsPage(client))
+        .then((p) => gen === generation.current && setModel((m) => applyPage(m, p, true)))
+        .catch(() => {})
+        .finally(() => {
+          if (gen === generation.current) loading.current = false;
+        });
+    }
     client
       .request('settings.get', {})
       .then((r) => setDefaultPreset(r.settings.defaultPreset))

@@ -18,8 +18,18 @@ async function loadPage(): Promise<PageInfo> {
 localizePage(document, 'popupTitle');
 const client = createViewClient((info) => browser.runtime.connect(info) as unknown as PortLike);
 // Before anything that waits: the queue is what the popup shows first.
-const firstPage = firstJobsPage(client);
-firstPage.catch(() => {}); // handled by the popup once it renders; not an unhandled rejection meanwhile
+const asked = firstJobsPage(client);
+asked.catch(() => {}); // handled by the popup once it renders; not an unhandled rejection meanwhile
+/** The queue usually comes in a few tens of ms: waited for a moment, it is in the first render (one render, not two). */
+const FIRST_PAGE_WAIT_MS = 120;
+// Wrapped, so that a promise handed on is not waited for here.
+const quick = Promise.race([
+  asked.then(
+    (page) => ({ firstPage: page }),
+    () => ({ firstPage: asked }),
+  ),
+  new Promise<{ firstPage: typeof asked }>((r) => setTimeout(() => r({ firstPage: asked }), FIRST_PAGE_WAIT_MS)),
+]);
 const confirmAbove = (await confirmCancelAboveMiB.getValue()) * 1024 * 1024;
 const readLogin = async (): Promise<LoginPrefs> => ({ mode: await loginMode.getValue(), sites: await loginSites.getValue() });
 const loginPrefs = {
@@ -34,6 +44,7 @@ const loginPrefs = {
     };
   },
 };
+const { firstPage } = await quick;
 render(
   <PopupApp
     client={client}
