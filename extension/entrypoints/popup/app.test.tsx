@@ -20,7 +20,17 @@ const candidate = (url: string, over: object = {}) => ({
   ...over,
 });
 const oneVideo: PageVideosResult = {
-  videos: [{ frameId: 0, key: 'm1', media: 'video', label: 'The clip', title: 'The clip', candidates: [candidate('https://cdn.test/v.mp4', { height: 360 })] }],
+  videos: [
+    {
+      frameId: 0,
+      key: 'm1',
+      media: 'video',
+      label: 'The clip',
+      title: 'The clip',
+      poster: null,
+      candidates: [candidate('https://cdn.test/v.mp4', { height: 360 })],
+    },
+  ],
   others: [],
   page: { url: 'https://blog.test/p', pageUrl: null, referer: null, kind: 'page', live: false, height: null },
 };
@@ -190,21 +200,23 @@ describe('popup', () => {
           media: 'video',
           label: 'Trailer',
           title: 'Trailer',
+          poster: null,
           candidates: [candidate('https://cdn.test/a/master.m3u8', { kind: 'hls', height: 720 })],
         },
-        { frameId: 0, key: 'm2', media: 'video', label: null, title: 'A blog post (2)', candidates: [candidate('https://cdn.test/b.mp4')] },
+        { frameId: 0, key: 'm2', media: 'video', label: null, title: 'A blog post (2)', poster: null, candidates: [candidate('https://cdn.test/b.mp4')] },
         {
           frameId: 7,
           key: 'm1',
           media: 'video',
           label: null,
           title: 'A blog post (3)',
+          poster: null,
           candidates: [
             candidate('https://live.test/x/index.m3u8', { kind: 'hls', live: true, referer: 'https://player.test/e' }),
             candidate('https://live.test/y.mp4'),
           ],
         },
-        { frameId: 7, key: 'm2', media: 'video', label: 'Not loaded yet', title: 'Not loaded yet', candidates: [] },
+        { frameId: 7, key: 'm2', media: 'video', label: 'Not loaded yet', title: 'Not loaded yet', poster: null, candidates: [] },
       ],
       others: [],
       page: null,
