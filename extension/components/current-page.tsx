@@ -62,9 +62,11 @@ export function CurrentPage({ page, listing, probes, probe, loadEntries, default
     ? ''
     : !anything && videos.length === 0
       ? t('notDownloadable')
-      : videos.length > 0
-        ? t('videosFound', videos.length)
-        : t('noVideoFound');
+      : videos.length === 1
+        ? t('oneVideoFound')
+        : videos.length > 1
+          ? t('videosFound', videos.length)
+          : t('noVideoFound');
   const selectionOf = (id: string): Selection => selections.current.get(id) ?? { preset: defaultPreset };
   const card = (id: string, label: string, c: DownloadCandidate | undefined, choice: (c: DownloadCandidate) => DownloadChoice, v?: ListedVideo) => {
     const state = c ? probes.get(c.url) : undefined;

@@ -76,7 +76,7 @@ describe('the extension with the real host', () => {
     const url = videoPage(3_000_000, 'Popup download');
     await page.goto(url);
     const popup = await browser.openPopup(await browser.tabIdOf(url));
-    await popup.getByText('1 video(s) found on this page').waitFor();
+    await popup.getByText('1 video on this page').waitFor();
     await popup.getByRole('button', { name: 'Download', exact: true }).click();
     const client = await env.client();
     const jobId = await waitForFirstJob(client);

@@ -187,7 +187,7 @@ describe('videos on real pages', () => {
     await page.goto(url);
     await until(() => server.requests.slice(from).some((r) => /\/hls-fmp4\/\d+p\/init_\d\.mp4$/.test(r.path)), Boolean, 'an init segment loaded');
     const popup = await browser.openPopup(await browser.tabIdOf(url));
-    await popup.getByText('1 video(s) found on this page').waitFor();
+    await popup.getByText('1 video on this page').waitFor();
     const row = popup.getByRole('list', { name: 'Videos on this page' }).getByRole('listitem');
     await expect.poll(() => row.count()).toBe(1);
     await expect.poll(() => row.locator('.video-details').textContent()).toMatch(/^720p · stream · 127\.0\.0\.1:\d+$/);
@@ -242,7 +242,7 @@ describe('videos on real pages', () => {
     expect(referers('/as/same-frame.mp4')).toEqual([same]);
     // The popup counts and lists the frames' videos.
     const popup = await browser.openPopup(await browser.tabIdOf(url));
-    await popup.getByText('2 video(s) found on this page').waitFor();
+    await popup.getByText('2 videos on this page').waitFor();
     await popup.close();
     await page.close();
   });
@@ -310,7 +310,7 @@ describe('videos on real pages', () => {
     const page = await browser.context.newPage();
     await page.goto(url);
     const popup = await browser.openPopup(await browser.tabIdOf(url));
-    await popup.getByText('5 video(s) found on this page').waitFor();
+    await popup.getByText('5 videos on this page').waitFor();
     const rows = popup.getByRole('list', { name: 'Videos on this page' }).getByRole('listitem');
     await expect
       .poll(() => rows.locator('.video-label').allTextContents())

@@ -184,7 +184,7 @@ describe('popup', () => {
     const f = fakeClient([]);
     mount(f.client);
     await screen.findByText('A blog post');
-    expect(screen.getByText('1 video(s) found on this page')).toBeTruthy();
+    expect(screen.getByText('1 video on this page')).toBeTruthy();
     await waitFor(() => expect((screen.getByRole('combobox', { name: 'Quality of The clip' }) as HTMLSelectElement).value).toBe('720p'));
     fireEvent.click(screen.getByRole('button', { name: 'Download' }));
     await waitFor(() => expect(f.client.download).toHaveBeenCalledWith(expect.objectContaining({ url: 'https://cdn.test/v.mp4', preset: '720p', tabId: 3 })));
@@ -223,7 +223,7 @@ describe('popup', () => {
     };
     const f = fakeClient([], undefined, [], listing);
     mount(f.client);
-    await screen.findByText('4 video(s) found on this page');
+    await screen.findByText('4 videos on this page');
     const rows = within(screen.getByRole('list', { name: 'Videos on this page' })).getAllByRole('listitem');
     expect(rows.map((r) => r.querySelector('.video-label')!.textContent)).toEqual(['Trailer', 'Video 2', 'Video 3', 'Not loaded yet']);
     expect(rows.map((r) => r.querySelector('.video-details')!.textContent)).toEqual([
@@ -264,7 +264,7 @@ describe('popup', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Download' }));
     await waitFor(() => expect(f.client.download).toHaveBeenCalledWith(expect.objectContaining({ url: 'https://blog.test/p' })));
     f.videosChanged(3, oneVideo);
-    await screen.findByText('1 video(s) found on this page');
+    await screen.findByText('1 video on this page');
     // Only the first look asks the frames to report again.
     expect(vi.mocked(f.client.pageVideos).mock.calls.map((c) => c[0].refresh)).toEqual([true, false]);
   });
