@@ -29,14 +29,36 @@ export const FIXTURES = {
 /** Segments in the live clip, and their length. */
 export const LIVE = { segments: 20, seconds: 2 } as const;
 
-export async function ensureFixtures(dir = FIXTURE_DIR): Promise<string> {
+type Ffmpeg = (args: string[]) => Promise<unknown>;
+
+/**
+ * Makes `dir` once: in a folder of this process's own, with ffmpeg running there, then
+ * marked READY and renamed into place, so that concurrent workers never see half of it.
+ */
+async function makeOnce(dir: string, make: (work: string, ff: Ffmpeg) => Promise<void>): Promise<string> {
   if (existsSync(join(dir, 'READY'))) return dir;
   const work = `${dir}.tmp-${process.pid}`;
   rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  await make(work, (args) => execa('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args], { cwd: work }));
+  writeFileSync(join(work, 'READY'), new Date().toISOString());
+  try {
+    renameSync(work, dir);
+  } catch {
+    // Another worker made it first.
+    rmSync(work, { recursive: true, force: true });
+  }
+  return dir;
+}
+
+export function ensureFixtures(dir = FIXTURE_DIR): Promise<string> {
+  return makeOnce(dir, makeFixtures);
+}
+
+async function makeFixtures(work: string, ff: Ffmpeg): Promise<void> {
   mkdirSync(join(work, 'hls'), { recursive: true });
   mkdirSync(join(work, 'dash'), { recursive: true });
   for (const d of ['hls-master', 'hls-fmp4', 'live']) mkdirSync(join(work, d), { recursive: true });
-  const ff = (args: string[]) => execa('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args], { cwd: work });
   const source = ['-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=44100', '-t', '8'];
   // Noise keeps the encoder from shrinking the clip: the size follows the bitrate.
   const video = [
@@ -208,14 +230,6 @@ export async function ensureFixtures(dir = FIXTURE_DIR): Promise<string> {
     'live/seg%03d.ts',
     'live/all.m3u8',
   ]);
-  writeFileSync(join(work, 'READY'), new Date().toISOString());
-  try {
-    renameSync(work, dir);
-  } catch {
-    // Another worker made them first.
-    rmSync(work, { recursive: true, force: true });
-  }
-  return dir;
 }
 
 /** The benchmark's clips: made only when `npm run bench -- throttled` first asks (the tests never do). */
@@ -226,12 +240,12 @@ export const BENCH_CLIPS = {
   hls: 'hls-10mb/index.m3u8',
 } as const;
 
-export async function ensureBenchClips(dir = join(FIXTURE_DIR, '..', 'bench-v1')): Promise<string> {
-  if (existsSync(join(dir, 'READY'))) return dir;
-  const work = `${dir}.tmp-${process.pid}`;
-  rmSync(work, { recursive: true, force: true });
+export function ensureBenchClips(dir = join(FIXTURE_DIR, '..', 'bench-v1')): Promise<string> {
+  return makeOnce(dir, makeBenchClips);
+}
+
+async function makeBenchClips(work: string, ff: Ffmpeg): Promise<void> {
   mkdirSync(join(work, 'hls-10mb'), { recursive: true });
-  const ff = (args: string[]) => execa('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args], { cwd: work });
   await ff([
     ...['-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=44100', '-t', '20'],
     ...['-vf', 'noise=alls=30:allf=t', '-c:v', 'libx264', '-preset', 'ultrafast', '-b:v', '3900k', '-maxrate', '3900k', '-bufsize', '2000k'],
@@ -242,11 +256,4 @@ export async function ensureBenchClips(dir = join(FIXTURE_DIR, '..', 'bench-v1')
     ...['-i', BENCH_CLIPS.progressive, '-c', 'copy', '-f', 'hls', '-hls_time', '2', '-hls_playlist_type', 'vod'],
     ...['-hls_segment_filename', 'hls-10mb/seg%03d.ts', BENCH_CLIPS.hls],
   ]);
-  writeFileSync(join(work, 'READY'), new Date().toISOString());
-  try {
-    renameSync(work, dir);
-  } catch {
-    rmSync(work, { recursive: true, force: true });
-  }
-  return dir;
 }

@@ -1,5 +1,6 @@
 import type { Job } from '../../shared/job';
 import { emptyProgress } from '../../shared/job';
+import type { ProbeResult } from '../../shared/probe';
 import type { NativePort } from './host-connection';
 
 /** A scriptable native port for unit tests: records what the extension sent, answers on demand. */
@@ -63,6 +64,29 @@ export function makeJob(over: Partial<Job> & { id: number }): Job {
     startedAt: null,
     finishedAt: null,
     cancelledAt: null,
+    ...over,
+  };
+}
+
+/** What the daemon's probe says of a URL: by default, yt-dlp's generic extractor with nothing found. */
+export function makeProbe(url: string, over: Partial<ProbeResult> = {}): ProbeResult {
+  return {
+    url,
+    extractor: 'Generic',
+    generic: true,
+    id: null,
+    title: null,
+    uploader: null,
+    duration: null,
+    thumbnail: null,
+    isLive: false,
+    wasLive: false,
+    formats: [],
+    size: null,
+    subtitles: [],
+    automaticCaptions: [],
+    playlist: null,
+    probedAt: 0,
     ...over,
   };
 }

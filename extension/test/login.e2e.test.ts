@@ -7,32 +7,17 @@
  */
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEV_EXTENSION_ID, type TestBrowser, launchWithHost } from '../../devkit/browser';
-import { REPO, type TestEnv, createEnv, finished, waitForJob, filesText } from '../../devkit/env';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { finished, waitForJob, filesText } from '../../devkit/env';
 import { FIXTURES, FIXTURE_DIR } from '../../devkit/fixtures';
-import { LOGIN_COOKIE, type MediaServer, startMediaServer } from '../../devkit/media-server';
+import { LOGIN_COOKIE } from '../../devkit/media-server';
 import { sha256 } from '../../devkit/probe';
+import { SHOTS, browser, client, env, server, useBrowserWithHost } from './helpers/suite';
 
-const SHOTS = join(REPO, 'test-output');
-let server: MediaServer;
-let env: TestEnv;
-let browser: TestBrowser;
-let client: Awaited<ReturnType<TestEnv['client']>>;
-
+useBrowserWithHost();
 beforeAll(async () => {
-  server = await startMediaServer(FIXTURE_DIR);
-  env = await createEnv();
-  browser = await launchWithHost(env);
-  expect(browser.extensionId).toBe(DEV_EXTENSION_ID);
   // The user is logged in to the site: the browser has its cookie.
   await browser.context.addCookies([{ name: LOGIN_COOKIE.name, value: LOGIN_COOKIE.value, domain: '127.0.0.1', path: '/' }]);
-  client = await env.client();
-});
-afterAll(async () => {
-  await browser?.close();
-  await env?.close();
-  await server?.close();
 });
 
 /** A page whose video is behind the login; its button clicked where it is (closed shadow root). */

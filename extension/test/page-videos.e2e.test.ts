@@ -5,32 +5,14 @@
  */
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Job } from '../../shared/job';
-import { DEV_EXTENSION_ID, type TestBrowser, launchWithHost } from '../../devkit/browser';
-import { REPO, type TestEnv, createEnv, finished, waitForJob } from '../../devkit/env';
-import { FIXTURES, FIXTURE_DIR } from '../../devkit/fixtures';
-import { type MediaServer, startMediaServer } from '../../devkit/media-server';
+import { finished, waitForJob } from '../../devkit/env';
+import { FIXTURES } from '../../devkit/fixtures';
 import { probe } from '../../devkit/probe';
+import { SHOTS, browser, client, env, server, useBrowserWithHost } from './helpers/suite';
 
-const SHOTS = join(REPO, 'test-output');
-let server: MediaServer;
-let env: TestEnv;
-let browser: TestBrowser;
-let client: Awaited<ReturnType<TestEnv['client']>>;
-
-beforeAll(async () => {
-  server = await startMediaServer(FIXTURE_DIR);
-  env = await createEnv();
-  browser = await launchWithHost(env);
-  expect(browser.extensionId).toBe(DEV_EXTENSION_ID);
-  client = await env.client();
-});
-afterAll(async () => {
-  await browser?.close();
-  await env?.close();
-  await server?.close();
-});
+useBrowserWithHost();
 
 /** Polls `read` until `ok` holds, with a deadline. */
 async function until<T>(read: () => Promise<T> | T, ok: (v: T) => boolean, what: string, timeoutMs = 20_000): Promise<T> {

@@ -5,29 +5,13 @@
  * 360p downloads 360p (ffprobe). Screenshots in light and dark go to test-output/.
  */
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEV_EXTENSION_ID, type TestBrowser, launchWithHost } from '../../devkit/browser';
-import { REPO, type TestEnv, createEnv, finished, waitForJob } from '../../devkit/env';
-import { FIXTURES, FIXTURE_DIR } from '../../devkit/fixtures';
-import { type MediaServer, startMediaServer } from '../../devkit/media-server';
+import { describe, expect, it } from 'vitest';
+import { finished, waitForJob } from '../../devkit/env';
+import { FIXTURES } from '../../devkit/fixtures';
 import { probe } from '../../devkit/probe';
+import { SHOTS, browser, env, server, useBrowserWithHost } from './helpers/suite';
 
-const SHOTS = join(REPO, 'test-output');
-let server: MediaServer;
-let env: TestEnv;
-let browser: TestBrowser;
-
-beforeAll(async () => {
-  server = await startMediaServer(FIXTURE_DIR);
-  env = await createEnv();
-  browser = await launchWithHost(env);
-  expect(browser.extensionId).toBe(DEV_EXTENSION_ID);
-});
-afterAll(async () => {
-  await browser?.close();
-  await env?.close();
-  await server?.close();
-});
+useBrowserWithHost();
 
 describe('the popup built around what is on the page', () => {
   it('shows a card with the real qualities and their sizes; the chosen 360p is what downloads; light and dark', async () => {

@@ -5,7 +5,7 @@ import type { ProbeResult } from '../../../shared/probe';
 import type { Event, Notice } from '../../../shared/protocol';
 import type { PageInfo } from '../../components/current-page';
 import type { PageVideosResult } from '../../lib/view-messages';
-import { makeJob } from '../../lib/fake-host';
+import { makeJob, makeProbe } from '../../lib/fake-host';
 import type { HostStatus } from '../../lib/host-connection';
 import type { ViewClient } from '../../lib/view-port';
 import { PopupApp } from './app';
@@ -37,25 +37,6 @@ const oneVideo: PageVideosResult = {
 
 /** What the daemon's probe says of a URL: an answer, else (by default) a failure with its sentence. */
 type Probes = Record<string, ProbeResult>;
-const probeOf = (url: string, over: Partial<ProbeResult> = {}): ProbeResult => ({
-  url,
-  extractor: 'Generic',
-  generic: true,
-  id: null,
-  title: null,
-  uploader: null,
-  duration: null,
-  thumbnail: null,
-  isLive: false,
-  wasLive: false,
-  formats: [],
-  size: null,
-  subtitles: [],
-  automaticCaptions: [],
-  playlist: null,
-  probedAt: 0,
-  ...over,
-});
 
 function fakeClient(
   jobs: Job[],
@@ -496,7 +477,7 @@ describe('popup cards from probes', () => {
     protocol: 'hls',
     ...over,
   });
-  const hls = probeOf('https://cdn.test/v.mp4', {
+  const hls = makeProbe('https://cdn.test/v.mp4', {
     duration: 65,
     thumbnail: 'https://cdn.test/t.jpg',
     formats: [fmt('hls-720', 720, 2_200_000), fmt('hls-360', 360, 600_000), fmt('a', null, 94_000, { hasVideo: false })],
@@ -547,7 +528,7 @@ describe('popup cards from probes', () => {
 
   it('offers a playlist as one card with its count, and adds the first N entries in one request', async () => {
     const entries = Array.from({ length: 1000 }, (_, i) => ({ index: i + 1, id: `e${i + 1}`, title: `Entry ${i + 1}`, duration: 60, url: null }));
-    const list = probeOf('https://blog.test/p', {
+    const list = makeProbe('https://blog.test/p', {
       extractor: 'Tube',
       generic: false,
       title: 'A list',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ProbeResult } from '../../../shared/probe';
+import { makeProbe } from '../fake-host';
 import { HostRequestError } from '../host-connection';
 import { createOwnership } from './content-policy';
 import { createDownloads } from './downloads';
@@ -9,26 +10,6 @@ import { createProbes } from './probes';
 import { createViewHub } from './view-hub';
 
 const EXTENSION = 'chrome-extension://jmbanghbfkaamlnhdlipdknhfpnimkjc/';
-
-const probeOf = (url: string, over: Partial<ProbeResult> = {}): ProbeResult => ({
-  url,
-  extractor: 'Generic',
-  generic: true,
-  id: null,
-  title: null,
-  uploader: null,
-  duration: null,
-  thumbnail: null,
-  isLive: false,
-  wasLive: false,
-  formats: [],
-  size: null,
-  subtitles: [],
-  automaticCaptions: [],
-  playlist: null,
-  probedAt: 0,
-  ...over,
-});
 
 /** A daemon whose probes answer when the test says so. */
 function setup() {
@@ -61,7 +42,7 @@ function setup() {
     notices: { current: () => [], dismiss: async () => {} },
     probes,
   });
-  const answer = (url: string, over: Partial<ProbeResult> = {}) => waiting.get(url)!.resolve(probeOf(url, over));
+  const answer = (url: string, over: Partial<ProbeResult> = {}) => waiting.get(url)!.resolve(makeProbe(url, over));
   return { hub, sent, waiting, answer, videos, downloads, probes };
 }
 
