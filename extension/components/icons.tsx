@@ -73,20 +73,10 @@ export const ListIcon = () => (
 );
 /** A key: retry with the browser's login. */
 export const VideoIcon = () => (
-  <svg
-    viewBox="0 0 24 24"
-    width="18"
-    height="18"
-    aria-hidden="true"
-    fill="none"
-    stroke="currentColor"
-    stroke-width="1.8"
-    stroke-linecap="round"
-    stroke-linejoin="round"
-  >
+  <Icon>
     <rect x="3" y="6" width="13" height="12" rx="2" />
     <path d="M16 10.5 21 7.5v9l-5-3z" />
-  </svg>
+  </Icon>
 );
 
 export const LoginIcon = () => (

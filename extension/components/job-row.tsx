@@ -77,6 +77,21 @@ function fileSummary(job: Job): string {
   return [bytes > 0 ? formatBytes(bytes) : null, ext ? ext.toUpperCase() : null].filter(Boolean).join(' · ');
 }
 
+/** A question in the row, in place of its buttons: Yes does it, No goes back. */
+function Confirm(p: { question: string; yes: string; yesClass: 'primary' | 'danger'; onYes: () => void; no: string; onNo: () => void }) {
+  return (
+    <div class="confirm" role="alertdialog" aria-label={p.question}>
+      <span>{p.question}</span>
+      <button type="button" class={p.yesClass} onClick={p.onYes}>
+        {p.yes}
+      </button>
+      <button type="button" onClick={p.onNo}>
+        {p.no}
+      </button>
+    </div>
+  );
+}
+
 interface Props {
   job: Job;
   /** An action sent and not yet confirmed by the daemon ("Cancelling…"). */
@@ -157,25 +172,23 @@ export const JobRow = memo(function JobRow({ job, pending, confirmAbove, onActio
           </div>
         )}
         {askingLogin && retryLogin ? (
-          <div class="confirm" role="alertdialog" aria-label={t('confirmLogin', retryLogin.site)}>
-            <span>{t('confirmLogin', retryLogin.site)}</span>
-            <button type="button" class="primary" onClick={() => act('retry-login')}>
-              {t('confirmLoginYes')}
-            </button>
-            <button type="button" onClick={() => setAskingLogin(false)}>
-              {t('confirmLoginNo')}
-            </button>
-          </div>
+          <Confirm
+            question={t('confirmLogin', retryLogin.site)}
+            yes={t('confirmLoginYes')}
+            yesClass="primary"
+            onYes={() => act('retry-login')}
+            no={t('confirmLoginNo')}
+            onNo={() => setAskingLogin(false)}
+          />
         ) : confirming ? (
-          <div class="confirm" role="alertdialog" aria-label={t('confirmCancel', formatBytes(size))}>
-            <span>{t('confirmCancel', formatBytes(size))}</span>
-            <button type="button" class="danger" onClick={() => act('cancel')}>
-              {t('confirmYes')}
-            </button>
-            <button type="button" onClick={() => setConfirming(false)}>
-              {t('confirmNo')}
-            </button>
-          </div>
+          <Confirm
+            question={t('confirmCancel', formatBytes(size))}
+            yes={t('confirmYes')}
+            yesClass="danger"
+            onYes={() => act('cancel')}
+            no={t('confirmNo')}
+            onNo={() => setConfirming(false)}
+          />
         ) : (
           <div class="job-actions">
             {rowActions(job, retryLogin !== null).map((action) => {
